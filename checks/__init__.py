@@ -1,0 +1,16 @@
+"""Built-in checks: one module per concern, run in the order of this explicit table."""
+
+from __future__ import annotations
+
+from doctor.checkapi import Check
+
+from . import inventory, known_issues, integrity, providers, pydantic_idioms, requirements
+
+CHECKS: tuple[Check, ...] = (
+    inventory.CHECK,
+    requirements.CHECK,
+    pydantic_idioms.CHECK,
+    known_issues.CHECK,
+    integrity.CHECK,
+    providers.CHECK,
+)

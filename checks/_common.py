@@ -1,0 +1,56 @@
+"""Small helpers the checks share: primary provider of a package, requirement evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Optional
+
+from packaging.requirements import Requirement
+
+from doctor.inventory import Dist
+from doctor.providers import by_package
+
+
+def provider_of(package: str) -> Optional[str]:
+    """Contract provider name of an integration package (its first row), or None."""
+    rows = by_package(package)
+    return rows[0].name if rows else None
+
+
+def applies(req: Requirement, markers: Mapping[str, str]) -> bool:
+    """True when ``req`` applies to the target without extras (its marker holds for the base install)."""
+    if req.marker is None:
+        return True
+    env = dict(markers)
+    env["extra"] = ""
+    try:
+        return bool(req.marker.evaluate(env))
+    except Exception:  # an unknown marker variable: treat as applying, so nothing is silently skipped
+        return True
+
+
+def direction(req: Requirement, dist: Dist) -> str:
+    """'too-new' when the installed version is above what ``req`` admits, 'too-old' when below, else 'excluded'."""
+    v = dist.version
+    assert v is not None
+    for s in req.specifier:
+        if s.contains(v, prereleases=True):
+            continue
+        if s.operator in (">", ">="):
+            return "too-old"
+        if s.operator in ("<", "<="):
+            return "too-new"
+        if s.operator in ("==", "~=", "==="):
+            base = s.version.rstrip("*").rstrip(".")
+            try:
+                from packaging.version import Version
+
+                return "too-new" if v > Version(base) else "too-old"
+            except Exception:
+                return "excluded"
+    return "excluded"
+
+
+def req_text(req: Requirement) -> str:
+    """``name<spec>`` without marker, for messages."""
+    return f"{req.name}{req.specifier}"

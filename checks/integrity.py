@@ -1,0 +1,152 @@
+"""Install integrity: duplicate metadata, stray import folders, packages without __init__.py, missing files."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+
+from doctor.checkapi import Check
+from doctor.context import Environment
+from doctor.findings import install_fix, make, remove_path
+from doctor.inventory import Dist
+from doctor.model import Finding, Fix
+from doctor.providers import PROVIDERS
+
+from ._common import provider_of
+
+# Import names whose leftovers matter: every integration plus the packages they all import first.
+_CORE_MODULES = {
+    "langchain_core": "langchain-core",
+    "langchain": "langchain",
+    "langchain_community": "langchain-community",
+    "langchain_text_splitters": "langchain-text-splitters",
+    "langsmith": "langsmith",
+    "pydantic": "pydantic",
+    "pydantic_core": "pydantic-core",
+}
+_WATCHED = {**_CORE_MODULES, **{p.module: p.package for p in PROVIDERS}}
+_MAX_LISTED = 5
+
+
+def _duplicates(env: Environment) -> Iterator[Finding]:
+    per_location: dict[tuple[str, str], list[Dist]] = defaultdict(list)
+    locations: dict[str, list[str]] = defaultdict(list)
+    for d in env.inventory.dists:
+        per_location[(d.location, d.name)].append(d)
+        if d.location not in locations[d.name]:
+            locations[d.name].append(d.location)
+    py = env.target.python
+    for (location, name), dists in per_location.items():
+        if len(dists) < 2:
+            continue
+        winner = env.inventory.get(name)
+        stale = [d for d in dists if d is not winner] or dists[1:]
+        keep = winner if winner is not None and winner.raw_version else dists[0]
+        reinstall = install_fix(py, "", [f"{name}=={keep.raw_version}" if keep.raw_version else name], force=True)
+        yield make(
+            "LCD110",
+            title=f"{name}: {len(dists)} metadata folders in one site-packages "
+            f"({', '.join(d.raw_version or '?' for d in dists)})",
+            subject=name, provider=provider_of(name),
+            evidence=[d.metadata_dir for d in dists],
+            fix=Fix(
+                f"Remove the stale metadata of {name}, then reinstall it",
+                tuple(remove_path(d.metadata_dir) for d in stale) + reinstall.commands,
+                reinstall=reinstall.reinstall, remove_paths=tuple(d.metadata_dir for d in stale),
+            ),
+        )
+    for name, locs in locations.items():
+        if len(locs) < 2:
+            continue
+        first = env.inventory.get(name)
+        shadowed = [d for d in env.inventory.dists if d.name == name and d.location != locs[0]]
+        yield make(
+            "LCD115",
+            title=f"{name} is installed in {len(locs)} folders on sys.path; {locs[0]} wins",
+            subject=name, provider=provider_of(name),
+            evidence=[f"{d.location}: {d.name} {d.raw_version}" for d in [first, *shadowed] if d is not None],
+            fix=Fix(f"Keep one copy of {name}: delete the one you do not use",
+                    tuple(remove_path(d.metadata_dir) for d in shadowed), manual=True),
+        )
+
+
+def _owned_modules(env: Environment, location: str) -> set[str]:
+    owned: set[str] = set()
+    for d in env.inventory.dists:
+        if d.location == location and (d.family or d.name in _WATCHED.values()):
+            owned.update(d.top_level_names())
+    return owned
+
+
+def _stray_folders(env: Environment) -> Iterator[Finding]:
+    py = env.target.python
+    for location in env.inventory.scanned:
+        present = [m for m in _WATCHED if os.path.isdir(os.path.join(location, m))]
+        if not present:
+            continue
+        owned = _owned_modules(env, location)
+        for module in present:
+            if module in owned:
+                continue
+            folder = os.path.join(location, module)
+            try:
+                entries = sorted(os.listdir(folder))
+            except OSError:
+                entries = []
+            package = _WATCHED[module]
+            has_init = "__init__.py" in entries
+            yield make(
+                "LCD111",
+                title=f"{folder} is a leftover: no installed distribution owns it"
+                + ("" if has_init else " (no __init__.py: imports as a namespace package)"),
+                subject=folder, provider=provider_of(package),
+                evidence=[f"{folder}/ holds {', '.join(entries[:_MAX_LISTED]) or 'nothing'}"
+                          + (" ..." if len(entries) > _MAX_LISTED else ""),
+                          f"no .dist-info in {location} lists {module}/ (expected {package})",
+                          f"imports give: cannot import name ... from '{module}' (unknown location)"
+                          if not has_init else f"imports run the leftover {module}/__init__.py"],
+                fix=Fix(
+                    f"Delete the stray folder, then install {package} properly",
+                    (remove_path(folder), *install_fix(py, "", [package]).commands),
+                    install=(package,), remove_paths=(folder,),
+                ),
+            )
+
+
+def _missing_files(env: Environment) -> Iterator[Finding]:
+    py = env.target.python
+    for d in env.inventory.by_name.values():
+        if not d.family and d.name not in _WATCHED.values():
+            continue
+        files = d.recorded_files()
+        if not files:
+            continue
+        missing = []
+        for rel in files:
+            if rel.startswith("..") or "__pycache__" in rel or rel.endswith(".pyc"):
+                continue
+            if not os.path.exists(os.path.join(d.location, rel)):
+                missing.append(rel)
+        if not missing:
+            continue
+        inits = [m for m in missing if m.endswith("/__init__.py") and m.count("/") == 1]
+        code = "LCD112" if inits else "LCD113"
+        title = (f"{d.name} {d.raw_version}: {inits[0]} is missing (the package imports as a namespace)"
+                 if inits else f"{d.name} {d.raw_version}: {len(missing)} installed files are missing")
+        yield make(
+            code, title=title, subject=d.name, provider=provider_of(d.name),
+            evidence=[f"{len(missing)} of {len(files)} files listed in {d.metadata_dir}/RECORD are gone"]
+            + [os.path.join(d.location, m) for m in missing[:_MAX_LISTED]],
+            fix=install_fix(py, f"Reinstall {d.name}", [f"{d.name}=={d.raw_version}"], force=True),
+        )
+
+
+def run(env: Environment) -> Iterator[Finding]:
+    """All integrity findings."""
+    yield from _duplicates(env)
+    yield from _stray_folders(env)
+    yield from _missing_files(env)
+
+
+CHECK = Check("integrity", "packages", "Duplicate metadata, stray folders, missing installed files.", run)

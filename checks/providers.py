@@ -1,0 +1,29 @@
+"""Providers that must work (--provider, notebooks) but whose integration is not installed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from doctor.checkapi import Check
+from doctor.context import Environment
+from doctor.findings import install_fix, make
+from doctor.model import Finding
+from doctor.providers import BY_NAME
+
+
+def run(env: Environment) -> Iterator[Finding]:
+    """LCD103 for each needed provider without its integration package."""
+    for name in sorted(env.needed):
+        prov = BY_NAME.get(name)
+        if prov is None or env.inventory.get(prov.package) is not None:
+            continue
+        yield make(
+            "LCD103",
+            title=f"{name}: {prov.package} is not installed, but this provider must work",
+            subject=prov.package, provider=name,
+            evidence=[f"no {prov.package} distribution on {env.target.python}'s path"],
+            fix=install_fix(env.target.python, f"Install {prov.package}", [prov.package]),
+        )
+
+
+CHECK = Check("providers", "packages", "Needed providers have their integration installed.", run)

@@ -1,0 +1,48 @@
+"""Heuristic: integrations whose own source still speaks pydantic v1 next to a pydantic-v2 langchain-core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from packaging.utils import canonicalize_name
+
+from doctor.checkapi import Check
+from doctor.context import Environment
+from doctor.findings import install_fix, make
+from doctor.knowledge import core_era, installed_core_era
+from doctor.model import Finding
+from doctor.providers import PROVIDERS
+
+from ._source_scan import v1_idioms
+
+
+def run(env: Environment) -> Iterator[Finding]:
+    """LCD203 for an integration with v1 idioms whose declared core range does not already say so (LCD201)."""
+    core = env.inventory.get("langchain-core")
+    if core is None or core.version is None or installed_core_era(core.version) != "v2":
+        return
+    seen: set[str] = set()
+    for prov in PROVIDERS:
+        dist = env.inventory.get(prov.package)
+        if dist is None or dist.name in seen:
+            continue
+        seen.add(dist.name)
+        core_reqs = [r for r in dist.requirements() if canonicalize_name(r.name) == "langchain-core"]
+        if any(core_era(r.specifier) == "v1" for r in core_reqs):
+            continue  # the requirements check reports it, with these idioms as evidence
+        hits = v1_idioms(dist.location, prov.module)
+        if not hits:
+            continue
+        yield make(
+            "LCD203",
+            title=f"{dist.name} {dist.raw_version} still uses pydantic v1 idioms next to langchain-core "
+            f"{core.raw_version} (heuristic)",
+            subject=dist.name, provider=prov.name,
+            evidence=[f"{dist.location}/{h}" for h in hits]
+            + [f"declared: {', '.join(str(r) for r in core_reqs) or 'no langchain-core requirement'}"],
+            fix=install_fix(env.target.python, f"Upgrade {dist.name} together with langchain-core",
+                            [dist.name, "langchain-core"]),
+        )
+
+
+CHECK = Check("pydantic-idioms", "pydantic", "Integration source with pydantic v1 idioms under a v2 core.", run)

@@ -1,0 +1,1 @@
+"""Finding codes, one module per area; ``doctor.registry`` joins them."""

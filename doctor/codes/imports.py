@@ -1,0 +1,88 @@
+"""LCD3xx: what happens when the target imports and constructs the chat classes (probes)."""
+
+from __future__ import annotations
+
+from doctor.model import Kind, Severity
+from doctor.registry import CodeInfo
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CODES = (
+    CodeInfo(
+        "LCD301", Kind.PYDANTIC_SCHEMA, E, "probe-pydantic-schema",
+        what="Importing or constructing the chat class failed with a pydantic v1/v2 mixing error.",
+        why="The notebook cell fails the same way.",
+        fix="Upgrade the integration together with langchain-core in one pip command.",
+    ),
+    CodeInfo(
+        "LCD302", Kind.PYDANTIC_CORE_MISMATCH, E, "probe-pydantic-core-mismatch",
+        what="Importing pydantic failed because pydantic-core does not match it.",
+        why="Every LangChain import fails.",
+        fix="Reinstall pydantic so that pip brings its matching pydantic-core.",
+    ),
+    CodeInfo(
+        "LCD303", Kind.BROKEN_INSTALL, E, "probe-namespace-package",
+        what="The integration's module resolved to a namespace package or a stray folder (`(unknown location)`).",
+        why="`cannot import name 'ChatX' from 'langchain_x' (unknown location)`.",
+        fix="Delete the stray folder and reinstall the package.",
+    ),
+    CodeInfo(
+        "LCD304", Kind.SHADOWED_MODULE, E, "probe-shadowed-module",
+        what="A file or folder outside site-packages (the notebook's folder, the working directory, PYTHONPATH, "
+        "the user site) is imported instead of the installed package.",
+        why="The import finds the wrong code: missing names, or the local file's own errors.",
+        fix="Rename or remove the local file or folder (the finding names it).",
+    ),
+    CodeInfo(
+        "LCD305", Kind.MISSING_PACKAGE, E, "probe-module-not-found",
+        what="An import the code needs raised ModuleNotFoundError.",
+        why="The notebook cell fails the same way.",
+        fix="Install the package that provides the module.",
+    ),
+    CodeInfo(
+        "LCD306", Kind.IMPORT_ERROR, E, "probe-import-failed",
+        what="Importing the integration or its chat class failed for another reason.",
+        why="The notebook cell fails the same way; the evidence shows the exception.",
+        fix="See the evidence; reinstalling the integration together with langchain-core often helps.",
+    ),
+    CodeInfo(
+        "LCD307", Kind.IMPORT_ERROR, E, "probe-construct-failed",
+        what="The chat class imported, but constructing it with harmless dummy arguments failed.",
+        why="The first `ChatX(...)` line of the notebook fails the same way.",
+        fix="See the evidence; usually a version mismatch between the integration, langchain-core and pydantic.",
+    ),
+    CodeInfo(
+        "LCD308", Kind.IMPORT_ERROR, E, "probe-crashed",
+        what="The import killed the interpreter (a signal, os._exit, sys.exit).",
+        why="A notebook kernel dies on the same import.",
+        fix="Reinstall the package; a crash in a compiled extension usually means a wheel built for another "
+        "platform or Python.",
+    ),
+    CodeInfo(
+        "LCD309", Kind.IMPORT_ERROR, E, "probe-timeout",
+        what="The import did not finish within the probe timeout.",
+        why="The notebook cell hangs on the same import.",
+        fix="See what the module does at import time (network calls, locks); raise --timeout if it is only slow.",
+    ),
+    CodeInfo(
+        "LCD310", Kind.MISSING_PACKAGE, E, "langchain-1-import-moved",
+        what="The code imports a module that langchain 1.0 moved out (langchain.chains, langchain.schema, "
+        "langchain.chat_models.ChatOpenAI...).",
+        why="`ModuleNotFoundError: No module named 'langchain.chains'` under langchain >= 1.0.",
+        fix="Install langchain-classic and import from langchain_classic, or import the class from its "
+        "integration package.",
+    ),
+    CodeInfo(
+        "LCD311", Kind.MISSING_PACKAGE, E, "local-folder-instead-of-package",
+        what="A local folder stands in for a package that is not installed.",
+        why="The import resolves to the folder (often a namespace package): `(unknown location)` errors.",
+        fix="Install the package, and rename or remove the local folder.",
+    ),
+    CodeInfo(
+        "LCD320", Kind.IMPORT_ERROR, W, "probe-warnings",
+        what="Importing or constructing the chat class raised warnings that announce a failure "
+        "(pydantic config-key renames, mixing V1 and V2 models, LangChain deprecations).",
+        why="These are the first lines the seed notebook printed before its errors.",
+        fix="Upgrade the integration together with langchain-core.",
+    ),
+)

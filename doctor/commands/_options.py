@@ -1,0 +1,103 @@
+"""Options shared by check, fix and report, and the output plumbing every command uses."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+import click
+
+from doctor.context import Options
+from doctor.render import Format, renderer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = [f.value for f in Format]
+
+
+def target_options(func: F) -> F:
+    """--python, --notebook, --provider, --online, --smoke, --no-probe, --timeout, --fail-on, -v, --no-cache..."""
+    decorators = [
+        click.option("--python", "python", metavar="PATH",
+                     help="Target interpreter: a venv's bin/python, a venv folder, or a conda env."),
+        click.option("--notebook", "notebooks", multiple=True, metavar="FILE",
+                     help="Derive what must work from this notebook (.ipynb or .py); repeatable."),
+        click.option("--provider", "providers", multiple=True, metavar="NAME",
+                     help="This provider must work (missing package or credential is an error); repeatable."),
+        click.option("--online", is_flag=True, help="Allow network checks (credential refresh, one cheap request)."),
+        click.option("--smoke", is_flag=True, help="With --online: one tiny real chat call per provider."),
+        click.option("--no-probe", is_flag=True, help="Static checks only: import nothing in the target."),
+        click.option("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="Bound for each probe (default 10) and network call (default 5)."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+                     help="Exit 1 when findings at or above this severity remain (default: error)."),
+        click.option("-v", "--verbose", is_flag=True, help="More evidence per finding (still redacted)."),
+        click.option("--yes", is_flag=True, help="No confirmation prompt (fix --apply, --smoke)."),
+        click.option("--config", "config", metavar="FILE", type=click.Path(dir_okay=False),
+                     help="Settings file (default: [tool.langchain-doctor] in the nearest pyproject.toml)."),
+        click.option("--no-cache", is_flag=True, help="Ignore and do not write cached results."),
+    ]
+    for deco in reversed(decorators):
+        func = deco(func)
+    return func
+
+
+def output_options(default: Optional[str] = None) -> Callable[[F], F]:
+    """--format and --output."""
+    def wrap(func: F) -> F:
+        func = click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
+                            help="Write the report to FILE (the console summary still goes to the terminal).")(func)
+        func = click.option("--format", "fmt", type=click.Choice(FORMATS), default=default,
+                            help="Output format (console by default).")(func)
+        return func
+    return wrap
+
+
+def build_options(kw: dict[str, Any]) -> Options:
+    """Options from parsed flags (configuration files are merged by doctor.config when present)."""
+    timeout = kw.get("timeout")
+    if kw.get("smoke") and not kw.get("online"):
+        raise click.UsageError("--smoke needs --online")
+    if timeout is not None and timeout <= 0:
+        raise click.UsageError("--timeout must be positive")
+    return Options(
+        python=kw.get("python"),
+        providers=tuple(kw.get("providers") or ()),
+        notebooks=tuple(kw.get("notebooks") or ()),
+        online=bool(kw.get("online")),
+        smoke=bool(kw.get("smoke")),
+        probe=not kw.get("no_probe"),
+        timeout=timeout if timeout is not None else 10.0,
+        net_timeout=min(timeout, 5.0) if timeout is not None else 5.0,
+        fail_on=kw.get("fail_on") or "error",
+        verbose=bool(kw.get("verbose")),
+        use_cache=not kw.get("no_cache"),
+    )
+
+
+def use_color() -> bool:
+    """ANSI colours only on a terminal and when NO_COLOR is unset."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def emit(text_for: Callable[[Format, bool], str], fmt: Optional[str], output: Optional[str]) -> None:
+    """Write the report: to --output (and a console summary to the terminal), else to stdout."""
+    chosen = Format(fmt) if fmt else Format.CONSOLE
+    if output:
+        try:
+            Path(output).write_text(text_for(chosen, False), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        if chosen is not Format.CONSOLE:
+            click.echo(text_for(Format.CONSOLE, use_color()), nl=False)
+        click.echo(f"report written to {output}", err=True)
+        return
+    click.echo(text_for(chosen, chosen is Format.CONSOLE and use_color()), nl=False)
+
+
+def render_report(report: Any, fmt: Format, color: bool, verbose: bool) -> str:
+    """Render with the format's renderer."""
+    return renderer(fmt)(report, verbose=verbose, color=color)

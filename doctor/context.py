@@ -1,0 +1,50 @@
+"""What every check receives: the options of the run and the environment as read (frozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from doctor.inventory import Inventory
+    from doctor.target import Target
+
+
+@dataclass(frozen=True)
+class Options:
+    """The user's request, after command line, config file and defaults are merged."""
+
+    python: Optional[str] = None
+    providers: tuple[str, ...] = ()
+    """Providers that must work (--provider)."""
+    notebooks: tuple[str, ...] = ()
+    online: bool = False
+    smoke: bool = False
+    probe: bool = True
+    timeout: float = 10.0
+    net_timeout: float = 5.0
+    fail_on: str = "error"
+    verbose: bool = False
+    use_cache: bool = True
+    ignore: Mapping[str, str] = field(default_factory=dict)
+    """code -> reason, from configuration."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The target as read: interpreter facts, installed distributions, what must work, probe results."""
+
+    target: Target
+    inventory: Inventory
+    options: Options
+    environ: Mapping[str, str]
+    """The environment variables the user's code will see (names and values; values never leave redacted)."""
+    needed: frozenset[str] = frozenset()
+    """Provider names that must work (--provider, notebooks)."""
+    probes: Mapping[str, Any] = field(default_factory=dict)
+    """Probe results by probe id (filled when probes ran)."""
+    notebook_facts: tuple[Any, ...] = ()
+    """What the --notebook files use (imports, classes, env vars), one entry per notebook."""
+    work_dir: str = ""
+    """Where the user's code runs (the notebook's folder, else the working directory)."""

@@ -1,0 +1,62 @@
+"""Helpers to build findings from the registry and fixes that work when pasted into a shell."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from typing import Optional
+
+from doctor.model import Finding, Fix, Severity
+from doctor.registry import info
+
+
+def make(
+    code: str,
+    *,
+    title: str,
+    subject: str,
+    provider: Optional[str] = None,
+    evidence: Iterable[str] = (),
+    fix: Optional[Fix] = None,
+    severity: Optional[Severity] = None,
+) -> Finding:
+    """A finding whose kind and default severity come from the registry entry of ``code``."""
+    entry = info(code)
+    return Finding(
+        code=code,
+        kind=entry.kind,
+        severity=severity or entry.severity,
+        title=title,
+        subject=subject,
+        provider=provider,
+        evidence=tuple(evidence),
+        fix=fix,
+    )
+
+
+def pip_install(python: str, requirements: Sequence[str], *, upgrade: bool = True, extra: Sequence[str] = ()) -> str:
+    """``/path/to/python -m pip install -U 'req' ...`` for the target's own interpreter."""
+    args = [python, "-m", "pip", "install"]
+    if upgrade:
+        args.append("-U")
+    args.extend(extra)
+    args.extend(requirements)
+    return shlex.join(args)
+
+
+def pip_uninstall(python: str, names: Sequence[str]) -> str:
+    """``/path/to/python -m pip uninstall -y name ...``."""
+    return shlex.join([python, "-m", "pip", "uninstall", "-y", *names])
+
+
+def remove_path(path: str) -> str:
+    """A command that deletes one file or folder, quoted."""
+    return shlex.join(["rm", "-rf", path])
+
+
+def install_fix(python: str, summary: str, requirements: Sequence[str], *, force: bool = False) -> Fix:
+    """A package step as a Fix (commands plus the structured form ``fix`` merges)."""
+    if force:
+        cmd = pip_install(python, requirements, upgrade=False, extra=("--force-reinstall", "--no-deps"))
+        return Fix(summary, (cmd,), reinstall=tuple(requirements))
+    return Fix(summary, (pip_install(python, requirements),), install=tuple(requirements))

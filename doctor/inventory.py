@@ -1,0 +1,226 @@
+"""Inventory: the distributions on the target's path, read from their metadata files (nothing is imported)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import importlib_metadata
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from doctor.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
+
+LANGCHAIN_EXACT = frozenset({"langchain", "langsmith"})
+PYDANTIC = frozenset({"pydantic", "pydantic-core"})
+
+
+def family_of(name: str) -> str:
+    """langchain | pydantic | sdk | "" for a normalised distribution name."""
+    if name == "langchain-doctor":  # ourselves: a tool, not part of what the notebook imports
+        return ""
+    if name in LANGCHAIN_EXACT or name.startswith(("langchain-", "langgraph")):
+        return "langchain"
+    if name in PYDANTIC:
+        return "pydantic"
+    if name in SDK_PACKAGES:
+        return "sdk"
+    if name in INTEGRATION_PACKAGES:
+        return "langchain"
+    return ""
+
+
+@dataclass(frozen=True)
+class Dist:
+    """One installed distribution, as its metadata folder describes it."""
+
+    name: str
+    """PEP 503 normalised name (from METADATA's Name, else from the folder name)."""
+    raw_version: Optional[str]
+    """The Version field as written, or None when missing."""
+    location: str
+    """The sys.path entry holding it."""
+    metadata_dir: str
+    """Path of the .dist-info / .egg-info folder."""
+    requires: tuple[str, ...] = ()
+    """Requires-Dist lines as written."""
+    problems: tuple[str, ...] = ()
+    """Why its metadata could not be read fully (unreadable file, invalid version...)."""
+    family: str = ""
+
+    @property
+    def version(self) -> Optional[Version]:
+        """Parsed version, None when missing or invalid."""
+        if self.raw_version is None:
+            return None
+        try:
+            return Version(self.raw_version)
+        except InvalidVersion:
+            return None
+
+    def requirements(self) -> list[Requirement]:
+        """Parsed Requires-Dist; unparsable lines are skipped (reported as problems at read time)."""
+        out = []
+        for line in self.requires:
+            try:
+                out.append(Requirement(line))
+            except InvalidRequirement:
+                continue
+        return out
+
+    def recorded_files(self) -> Optional[list[str]]:
+        """Paths listed in RECORD (relative to ``location``), or None when there is no RECORD."""
+        record = Path(self.metadata_dir) / "RECORD"
+        try:
+            text = record.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        files = []
+        for line in text.splitlines():
+            path = line.rsplit(",", 2)[0] if line.count(",") >= 2 else line
+            if path:
+                files.append(path.strip('"'))
+        return files
+
+    def top_level_names(self) -> list[str]:
+        """Import names this distribution provides (top_level.txt, else derived from RECORD)."""
+        tl = Path(self.metadata_dir) / "top_level.txt"
+        try:
+            names = [n.strip() for n in tl.read_text(encoding="utf-8").splitlines() if n.strip()]
+            if names:
+                return names
+        except (OSError, UnicodeDecodeError):
+            pass
+        found: list[str] = []
+        for rel in self.recorded_files() or []:
+            head = rel.split("/", 1)[0]
+            if head.endswith((".dist-info", ".egg-info", ".data")) or head in ("..", "__pycache__"):
+                continue
+            name = head[:-3] if head.endswith(".py") else head
+            if "/" in rel or head.endswith(".py"):
+                if name.isidentifier() and name not in found:
+                    found.append(name)
+        return found
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """All distributions on the target's path, in path order (the first of a name is the one imported)."""
+
+    dists: tuple[Dist, ...]
+    scanned: tuple[str, ...]
+    """Path entries that were folders and were scanned."""
+    by_name: dict[str, Dist] = field(default_factory=dict)
+    """First (winning) distribution of each name."""
+
+    def get(self, name: str) -> Optional[Dist]:
+        """The winning distribution of ``name`` (any spelling), or None."""
+        return self.by_name.get(canonicalize_name(name))
+
+    def version_of(self, name: str) -> Optional[Version]:
+        """Installed version of ``name``, or None."""
+        d = self.get(name)
+        return d.version if d else None
+
+    def family(self, family: str) -> list[Dist]:
+        """Winning distributions of one family."""
+        return [d for d in self.by_name.values() if d.family == family]
+
+
+def _name_from_folder(folder: str) -> str:
+    stem = folder.rsplit(".", 1)[0]
+    # "name-version" for dist-info; egg-info may lack the version.
+    return stem.split("-", 1)[0]
+
+
+def read_dist(location: str, folder: str) -> Dist:
+    """Read one metadata folder with importlib-metadata, never raising: problems become data."""
+    meta_dir = os.path.join(location, folder)
+    problems: list[str] = []
+    name = canonicalize_name(_name_from_folder(folder))
+    raw_version: Optional[str] = None
+    requires: tuple[str, ...] = ()
+    if not os.path.isdir(meta_dir):
+        # A single-file .egg-info (old distutils): the file is PKG-INFO itself.
+        problems.append("single-file .egg-info: requirements unknown")
+        parts = folder[: -len(".egg-info")].split("-")
+        raw_version = parts[1] if len(parts) > 1 else None
+        return Dist(name, raw_version, location, meta_dir, (), tuple(problems), family_of(name))
+    dist = importlib_metadata.PathDistribution(Path(meta_dir))
+    try:
+        md = dist.metadata
+    except UnicodeDecodeError:
+        problems.append("METADATA is not valid UTF-8 text")
+        md = None
+    except OSError as exc:
+        problems.append(f"METADATA unreadable: {exc.strerror or exc}")
+        md = None
+    if md is not None:
+        try:
+            # A metadata folder with no METADATA/PKG-INFO file gives an empty message (or None).
+            if md is None or not list(md.keys()):
+                problems.append("no METADATA or PKG-INFO file")
+            else:
+                meta_name = md.get("Name")
+                if meta_name:
+                    name = canonicalize_name(str(meta_name))
+                else:
+                    problems.append("METADATA has no Name")
+                raw_version = md.get("Version")
+                if raw_version is None:
+                    problems.append("METADATA has no Version")
+                else:
+                    raw_version = str(raw_version)
+                    try:
+                        Version(raw_version)
+                    except InvalidVersion:
+                        problems.append(f"invalid version {raw_version!r}")
+                requires = tuple(str(r) for r in (md.get_all("Requires-Dist") or ()))
+        except (UnicodeDecodeError, OSError, AttributeError) as exc:
+            problems.append(f"METADATA unreadable: {exc}")
+    if not requires and folder.endswith(".egg-info"):
+        try:
+            requires = tuple(dist.requires or ())
+        except (OSError, UnicodeDecodeError, ValueError):
+            pass
+    for line in requires:
+        try:
+            Requirement(line)
+        except InvalidRequirement:
+            problems.append(f"unparsable requirement {line!r}")
+    return Dist(name, raw_version, location, meta_dir, requires, tuple(problems), family_of(name))
+
+
+def scan(path_entries: Sequence[str]) -> Inventory:
+    """Scan each folder on the path for .dist-info/.egg-info, in order."""
+    dists: list[Dist] = []
+    scanned: list[str] = []
+    seen_entries: set[str] = set()
+    for entry in path_entries:
+        if not entry or entry in seen_entries:
+            continue
+        seen_entries.add(entry)
+        try:
+            names = sorted(e.name for e in os.scandir(entry) if e.name.endswith((".dist-info", ".egg-info")))
+        except (NotADirectoryError, FileNotFoundError):
+            continue  # zip files and missing entries hold no installed metadata we can read here
+        except PermissionError:
+            continue
+        scanned.append(entry)
+        dists.extend(read_dist(entry, name) for name in names)
+    by_name: dict[str, Dist] = {}
+    for d in dists:
+        by_name.setdefault(d.name, d)
+    return Inventory(tuple(dists), tuple(scanned), by_name)
+
+
+def import_folders(location: str) -> Iterable[str]:
+    """Names of the package folders directly under ``location``."""
+    try:
+        return [e.name for e in os.scandir(location) if e.is_dir() and e.name.isidentifier()]
+    except OSError:
+        return []

@@ -1,0 +1,175 @@
+"""The values a run passes along: severities, kinds, fixes, findings, provider statuses and the report."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is; ordered so that ``--fail-on`` can compare."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for error."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Kind(str, enum.Enum):
+    """The contract's failure types (CONTRACT.md, "Kinds")."""
+
+    PYDANTIC_SCHEMA = "pydantic-schema"
+    PYDANTIC_CORE_MISMATCH = "pydantic-core-mismatch"
+    VERSION_CONFLICT = "version-conflict"
+    MISSING_PACKAGE = "missing-package"
+    BROKEN_INSTALL = "broken-install"
+    SHADOWED_MODULE = "shadowed-module"
+    IMPORT_ERROR = "import-error"
+    MISSING_CREDENTIAL = "missing-credential"
+    INVALID_CREDENTIAL = "invalid-credential"
+    REAUTH_REQUIRED = "reauth-required"
+    MISSING_CONFIG = "missing-config"
+    UNREACHABLE = "unreachable"
+    UNCLASSIFIED = "unclassified"
+    # Not a failure of the target: the doctor itself could not run one of its checks.
+    DOCTOR = "doctor"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """How to repair a finding: a one-line summary and commands that work when pasted."""
+
+    summary: str
+    """One line, plain text."""
+    commands: tuple[str, ...] = ()
+    """Shell commands, in order; already specific to the target (its own interpreter, exact paths)."""
+    # Structured form of a package step, so that ``fix`` can merge the steps of one environment into one.
+    install: tuple[str, ...] = ()
+    """Requirement strings to install/upgrade together in the target (merged across findings)."""
+    reinstall: tuple[str, ...] = ()
+    """Exact requirements whose files are damaged: reinstalled with --force-reinstall --no-deps."""
+    uninstall: tuple[str, ...] = ()
+    """Distribution names to uninstall from the target before installing."""
+    remove_paths: tuple[str, ...] = ()
+    """Leftover files or folders to delete (exact paths)."""
+    manual: bool = False
+    """True when the steps are instructions for a person (logins, keys), never run by ``fix --apply``."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or note) about the target: a value nothing mutates after a check yields it."""
+
+    code: str
+    """Stable code from the registry (``LCD201``); never reused for another meaning."""
+    kind: Kind
+    """The contract's failure type."""
+    severity: Severity
+    """error, warning or info."""
+    title: str
+    """One line, plain text."""
+    subject: str
+    """A package, provider, env var NAME or path: never a secret."""
+    provider: Optional[str] = None
+    """Contract provider name (``openai``) or None."""
+    evidence: tuple[str, ...] = ()
+    """The decisive lines actually seen, already redacted."""
+    fix: Optional[Fix] = None
+    """How to repair it, or None."""
+    check: str = ""
+    """Name of the check that produced it (filled by the runner)."""
+    ignored: Optional[str] = None
+    """The configured reason when this finding's code is ignored by configuration."""
+
+
+class ProviderState(str, enum.Enum):
+    """``providers[].status`` of the contract."""
+
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+    NOT_INSTALLED = "not-installed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    """One provider's line in the report."""
+
+    name: str
+    package: str
+    status: ProviderState
+    version: Optional[str] = None
+    needed: bool = False
+    """True when named with --provider or used by a --notebook."""
+    checks: tuple[tuple[str, str], ...] = ()
+    """Per-stage results for the console picture, e.g. (("import", "ok"), ("construct", "error"))."""
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """A distribution found on the target's path."""
+
+    name: str
+    """PEP 503 normalised name."""
+    version: str
+    location: str
+    family: str = ""
+    """langchain | pydantic | sdk | "" (other)."""
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What the report says about the interpreter examined."""
+
+    python: str
+    python_version: str
+    platform: str
+    selected_by: str
+    """Which rule chose it: --python, VIRTUAL_ENV, CONDA_PREFIX, ./.venv, notebook kernel, doctor."""
+    reason: str
+    """One line: why this interpreter."""
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a renderer needs; built once per run."""
+
+    tool_version: str
+    target: Optional[TargetInfo]
+    packages: tuple[PackageInfo, ...]
+    providers: tuple[ProviderStatus, ...]
+    findings: tuple[Finding, ...]
+    fail_on: str = "error"
+    extras: dict[str, object] = field(default_factory=dict)
+    """Contract extensions (``smoke``, ``notebooks``...), rendered as extra top-level JSON keys."""
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        """Findings not ignored by configuration."""
+        return tuple(f for f in self.findings if f.ignored is None)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts by severity of the findings that are not ignored."""
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.active_findings:
+            counts[f.severity.value] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is at or above ``fail_on``, else 1 (contract, "Exit codes")."""
+        if self.fail_on == "never":
+            return 0
+        threshold = Severity(self.fail_on).rank
+        return 1 if any(f.severity.rank >= threshold for f in self.active_findings) else 0

@@ -1,0 +1,118 @@
+"""Turns the package steps of many findings into one consistent set for the target environment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from doctor.findings import pip_install, pip_uninstall, remove_path
+from doctor.inventory import Inventory
+from doctor.model import Finding, Fix
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One repair plan: cleanups first, then one package step, then what a person must do."""
+
+    remove_paths: tuple[str, ...]
+    uninstall: tuple[str, ...]
+    install: tuple[str, ...]
+    reinstall: tuple[str, ...]
+    manual: tuple[str, ...]
+    """Summaries of fixes only a person can apply (logins, keys)."""
+
+    def commands(self, python: str) -> list[str]:
+        """The shell commands of the plan, in order."""
+        out = [remove_path(p) for p in self.remove_paths]
+        if self.uninstall:
+            out.append(pip_uninstall(python, self.uninstall))
+        if self.reinstall:
+            out.append(pip_install(python, self.reinstall, upgrade=False, extra=("--force-reinstall", "--no-deps")))
+        if self.install:
+            out.append(pip_install(python, self.install))
+        return out
+
+
+def _name(req: str) -> str:
+    try:
+        return canonicalize_name(Requirement(req).name)
+    except InvalidRequirement:
+        return canonicalize_name(req)
+
+
+def _merge_requirements(reqs: Sequence[str]) -> list[str]:
+    # One entry per project: specifiers of the same project are joined so pip sees every constraint at once.
+    merged: dict[str, Requirement] = {}
+    for text in reqs:
+        try:
+            r = Requirement(text)
+        except InvalidRequirement:
+            continue
+        key = canonicalize_name(r.name)
+        if key in merged:
+            prev = merged[key]
+            prev.specifier &= r.specifier
+        else:
+            merged[key] = r
+    return [str(r) for r in merged.values()]
+
+
+def _dependents_of_core(inventory: Inventory) -> list[str]:
+    # Everything installed that pins langchain-core must move with it, or pip leaves a new conflict behind.
+    out = []
+    for d in inventory.by_name.values():
+        if d.family != "langchain" or d.name == "langchain-core":
+            continue
+        for r in d.requirements():
+            if canonicalize_name(r.name) == "langchain-core":
+                out.append(d.name)
+                break
+    return out
+
+
+def build(findings: Sequence[Finding], inventory: Inventory) -> Plan:
+    """Merge the structured fixes of ``findings`` (ignored ones excluded) into one plan."""
+    remove: list[str] = []
+    uninstall: list[str] = []
+    install: list[str] = []
+    manual: list[str] = []
+    reinstall: list[str] = []
+    for f in findings:
+        if f.fix is None or f.ignored is not None:
+            continue
+        if f.fix.manual:
+            manual.append(f.fix.summary)
+            continue
+        remove += [p for p in f.fix.remove_paths if p not in remove]
+        uninstall += [u for u in f.fix.uninstall if u not in uninstall]
+        install += list(f.fix.install)
+        reinstall += [r for r in f.fix.reinstall if r not in reinstall]
+    names = {_name(r) for r in install}
+    if "langchain-core" in names:
+        install += [d for d in _dependents_of_core(inventory) if d not in names]
+    return Plan(tuple(remove), tuple(uninstall), tuple(_merge_requirements(install)),
+                tuple(reinstall), tuple(manual))
+
+
+def unify(findings: Sequence[Finding], inventory: Inventory, python: str) -> list[Finding]:
+    """Rewrite each package-step fix to the environment's single merged install command, so any one works."""
+    plan = build(findings, inventory)
+    if not plan.install:
+        return list(findings)
+    merged = pip_install(python, plan.install)
+    out = []
+    for f in findings:
+        if f.fix is not None and f.fix.install and not f.fix.manual:
+            cleanup = tuple(c for c in f.fix.commands if " -m pip install " not in c)
+            f = replace(f, fix=replace(f.fix, commands=(*cleanup, merged)))
+        out.append(f)
+    return out
+
+
+def fix_for(python: str, plan: Plan) -> Fix:
+    """The plan as one Fix value."""
+    return Fix("Repair the environment in one step", tuple(plan.commands(python)), install=plan.install,
+               reinstall=plan.reinstall, uninstall=plan.uninstall, remove_paths=plan.remove_paths)

@@ -1,0 +1,70 @@
+"""The one registry of finding codes: each code's kind, severity and what/why/fix text.
+
+``list-checks`` and the README's table are generated from it; a test keeps them equal.
+Codes are stable: a retired code stays here with ``retired=True`` and is never reused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from doctor.model import Kind, Severity
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """Documentation of one finding code."""
+
+    code: str
+    """``LCD`` + three digits; the hundreds digit is the area (1 install, 2 pydantic, 3 import, 4 credentials...)."""
+    kind: Kind
+    severity: Severity
+    """Default severity; a check may lower it (e.g. a provider that is installed but not needed)."""
+    name: str
+    """Short kebab-case name, e.g. ``integration-for-pydantic-v1-core``."""
+    what: str
+    """What it detects."""
+    why: str
+    """Why it matters: the error the user would otherwise meet."""
+    fix: str
+    """How it is fixed, in general terms."""
+    retired: bool = False
+
+
+def _all_codes() -> tuple[CodeInfo, ...]:
+    # One explicit list of areas, in code order; no registration by import side effect.
+    from doctor.codes import credentials, explain, imports, install, internal, pydantic
+
+    return (
+        *install.CODES,
+        *pydantic.CODES,
+        *imports.CODES,
+        *credentials.CODES,
+        *explain.CODES,
+        *internal.CODES,
+    )
+
+
+_CODE_RE = re.compile(r"^LCD\d{3}$")
+_REGISTRY: dict[str, CodeInfo] | None = None
+
+
+def registry() -> dict[str, CodeInfo]:
+    """All codes by code, validated once (unique, well-formed)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        table: dict[str, CodeInfo] = {}
+        for info in _all_codes():
+            if not _CODE_RE.match(info.code):
+                raise ValueError(f"malformed code {info.code!r}")
+            if info.code in table:
+                raise ValueError(f"duplicate code {info.code}")
+            table[info.code] = info
+        _REGISTRY = dict(sorted(table.items()))
+    return _REGISTRY
+
+
+def info(code: str) -> CodeInfo:
+    """The registry entry of ``code``; KeyError for an unknown code."""
+    return registry()[code]

@@ -1,0 +1,45 @@
+"""Renderers: one module per output format, one explicit table, one interface (Report -> text)."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from doctor.model import Report
+
+
+class Format(str, enum.Enum):
+    """Output formats of the contract."""
+
+    CONSOLE = "console"
+    JSON = "json"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+
+
+class Renderer(Protocol):
+    """What every format module provides."""
+
+    def __call__(self, report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str: ...
+
+
+def renderer(fmt: Format) -> Renderer:
+    """The renderer of ``fmt``; imported lazily so that rich is loaded only to draw the console."""
+    if fmt is Format.CONSOLE:
+        from doctor.render import console
+
+        return console.render
+    if fmt is Format.JSON:
+        from doctor.render import jsonfmt
+
+        return jsonfmt.render
+    if fmt is Format.JUNIT:
+        from doctor.render import junit
+
+        return junit.render
+    if fmt is Format.MARKDOWN:
+        from doctor.render import markdown
+
+        return markdown.render
+    raise AssertionError(f"unhandled format {fmt!r}")  # pragma: no cover - exhaustiveness is tested

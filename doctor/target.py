@@ -1,0 +1,195 @@
+"""Target discovery: which interpreter to examine, and what it says about itself (one tiny subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from doctor import subproc
+
+MIN_TARGET = (3, 9)
+
+# Runs in the target. Kept compatible with Python 2.7 so that a too-old interpreter is named, not crashed on.
+# Imports nothing but the standard library, so it works when the target's packages are broken.
+_DISCOVER = r"""
+import sys, os, json, platform
+try:
+    import sysconfig
+    purelib = sysconfig.get_paths().get("purelib")
+except Exception:
+    purelib = None
+try:
+    import site
+    user_site = site.getusersitepackages() if hasattr(site, "getusersitepackages") else None
+    enable_user_site = bool(getattr(site, "ENABLE_USER_SITE", False))
+    site_packages = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+except Exception:
+    user_site, enable_user_site, site_packages = None, False, []
+impl = sys.implementation.name if hasattr(sys, "implementation") else "cpython"
+iver = sys.implementation.version if hasattr(sys, "implementation") else sys.version_info
+markers = {
+    "implementation_name": impl,
+    "implementation_version": "%d.%d.%d" % (iver[0], iver[1], iver[2]),
+    "os_name": os.name,
+    "platform_machine": platform.machine(),
+    "platform_release": platform.release(),
+    "platform_system": platform.system(),
+    "platform_version": platform.version(),
+    "python_full_version": platform.python_version(),
+    "platform_python_implementation": platform.python_implementation(),
+    "python_version": ".".join(platform.python_version_tuple()[:2]),
+    "sys_platform": sys.platform,
+}
+print(json.dumps({
+    "executable": sys.executable,
+    "version_info": list(sys.version_info[:3]),
+    "version": platform.python_version(),
+    "prefix": sys.prefix,
+    "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+    "path": sys.path,
+    "platform": sys.platform,
+    "purelib": purelib,
+    "site_packages": site_packages,
+    "user_site": user_site,
+    "enable_user_site": enable_user_site,
+    "markers": markers,
+    "cwd": os.getcwd(),
+}))
+"""
+
+
+class TargetError(Exception):
+    """The target cannot be examined; the CLI turns it into a one-line message and exit code 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The interpreter examined, as it reports itself."""
+
+    python: str
+    """Absolute path of the interpreter as given/found (a venv's bin/python, not its resolved symlink)."""
+    version: str
+    version_info: tuple[int, int, int]
+    platform: str
+    prefix: str
+    base_prefix: str
+    sys_path: tuple[str, ...]
+    """sys.path as a script run from ``cwd`` sees it ('' removed; ``cwd`` is listed separately)."""
+    site_packages: tuple[str, ...]
+    """The environment's own site-packages folders (purelib and site.getsitepackages())."""
+    user_site: Optional[str]
+    markers: Mapping[str, str]
+    """PEP 508 marker environment of the target, for evaluating requirements with ``packaging``."""
+    cwd: str
+    selected_by: str
+    reason: str
+
+    @property
+    def is_venv(self) -> bool:
+        """True for a virtual environment (prefix differs from base prefix)."""
+        return self.prefix != self.base_prefix
+
+
+def _interpreter_in(folder: Path) -> Optional[Path]:
+    for rel in ("bin/python", "bin/python3", "Scripts/python.exe", "python.exe"):
+        candidate = folder / rel
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def resolve_interpreter(
+    python: Optional[str], environ: Mapping[str, str], cwd: Path
+) -> tuple[Path, str, str]:
+    """Pick the interpreter: (path, selected_by, reason). Order: --python, VIRTUAL_ENV, CONDA_PREFIX, ./.venv, own."""
+    if python:
+        p = Path(python).expanduser()
+        if not p.exists():
+            raise TargetError(f"--python {python}: no such file or folder")
+        if p.is_dir():
+            found = _interpreter_in(p)
+            if found is None:
+                raise TargetError(f"--python {python}: folder holds no bin/python (not a venv or conda env)")
+            return found.absolute(), "--python", f"given with --python ({python})"
+        return p.absolute(), "--python", "given with --python"
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = environ.get(var)
+        if value:
+            found = _interpreter_in(Path(value))
+            if found is not None:
+                return found.absolute(), var, f"${var} is set ({value})"
+    local = cwd / ".venv"
+    found = _interpreter_in(local) if local.is_dir() else None
+    if found is not None:
+        return found.absolute(), "./.venv", "a .venv folder in the working directory"
+    return Path(sys.executable), "doctor", "no --python, $VIRTUAL_ENV, $CONDA_PREFIX or ./.venv: the doctor's own"
+
+
+def probe_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for processes in the target: the user's, minus what would make Python misbehave."""
+    env = dict(environ)
+    # The doctor may run under another interpreter's settings (pipx, a venv): those must not leak into the target.
+    for var in ("PYTHONHOME", "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__"):
+        env.pop(var, None)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def discover(
+    python: Optional[str] = None,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    cwd: Optional[Path] = None,
+    timeout: float = 10.0,
+    selected: Optional[tuple[str, str]] = None,
+) -> Target:
+    """Resolve and interrogate the target interpreter; TargetError when it cannot be examined."""
+    environ = os.environ if environ is None else environ
+    cwd = Path.cwd() if cwd is None else cwd
+    path, selected_by, reason = resolve_interpreter(python, environ, cwd)
+    if selected is not None:
+        selected_by, reason = selected
+    if not os.access(path, os.X_OK) or path.is_dir():
+        raise TargetError(f"{path}: not an executable interpreter")
+    done = subproc.run([str(path), "-c", _DISCOVER], timeout=timeout, cwd=str(cwd), env=probe_env(environ))
+    if done.timed_out:
+        raise TargetError(f"{path}: did not answer within {timeout:g}s")
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {last[:200]})")
+    try:
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+        version_info = tuple(int(x) for x in data["version_info"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise TargetError(f"{path}: is not a Python interpreter (unexpected output)") from None
+    if version_info < MIN_TARGET:
+        raise TargetError(
+            f"{path}: Python {data.get('version')} is too old; targets need Python "
+            f"{MIN_TARGET[0]}.{MIN_TARGET[1]} or newer"
+        )
+    site: list[str] = []
+    for entry in [data.get("purelib"), *data.get("site_packages", [])]:
+        if entry and entry not in site:
+            site.append(entry)
+    sys_path = tuple(p for p in data["path"] if p)
+    return Target(
+        python=str(path),
+        version=str(data["version"]),
+        version_info=(version_info[0], version_info[1], version_info[2]),
+        platform=str(data["platform"]),
+        prefix=str(data["prefix"]),
+        base_prefix=str(data["base_prefix"]),
+        sys_path=sys_path,
+        site_packages=tuple(site),
+        user_site=data.get("user_site") if data.get("enable_user_site") else None,
+        markers={k: str(v) for k, v in data["markers"].items()},
+        cwd=str(data.get("cwd") or cwd),
+        selected_by=selected_by,
+        reason=reason,
+    )

@@ -1,0 +1,526 @@
+"""Real virtualenvs, with real packages from PyPI, for integration tests.
+
+Stdlib only; it shells out to ``uv`` (a test dependency: ``pip install uv``).
+
+    from tests.realenv import real_venv, venv_python, uv_available
+
+    venv = real_venv(["langchain-openai==0.1.25"],
+                     then_no_deps=["langchain-core==0.3.0", "pydantic==2.9.2",
+                                   "pydantic-core==2.23.4"])
+    subprocess.run([str(venv_python(venv)), "-c", "import langchain_openai"])
+
+Shared venvs (``dest=None``) are built once and cached under
+``CACHE_ROOT/venvs/<key>``; treat them as read-only.  A test that changes its
+venv passes ``dest=tmp_path / "venv"`` and gets a private copy (its files are
+copied out of uv's cache, never hard-linked, so changing them cannot corrupt
+the cache).
+
+Every build resolves with ``--exclude-newer EXCLUDE_NEWER`` so the same
+requirements give the same versions on every machine and every day; the
+date is part of the cache key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+__all__ = [
+    "CACHE_ROOT",
+    "EXCLUDE_NEWER",
+    "RealVenvError",
+    "real_venv",
+    "venv_python",
+    "site_packages",
+    "uv_available",
+    "uninstall_leaving_folder",
+    "SPECS",
+    "named_venv",
+    "installed_versions",
+]
+
+CACHE_ROOT: Path = Path(
+    os.environ.get("LANGCHAIN_DOCTOR_TEST_CACHE")
+    or (Path.home() / ".cache" / "langchain-doctor-tests")
+).expanduser()
+
+#: Resolution cut-off: packages uploaded after this are invisible to the
+#: resolver.  Bump it (and re-record tests/corpus/VENVS.md) to move on.
+EXCLUDE_NEWER = "2026-11-26T00:00:00Z"
+
+#: Bump when the layout of a built venv changes, to invalidate old caches.
+_FORMAT = "2"
+_MARKER = ".realenv.json"
+_IS_WINDOWS = os.name == "nt"
+
+
+class RealVenvError(RuntimeError):
+    """uv is missing, or a venv could not be created or installed."""
+
+
+# --------------------------------------------------------------------- uv ---
+
+def _uv_command() -> Optional[list]:
+    exe = shutil.which("uv")
+    if exe:
+        return [exe]
+    try:
+        import importlib.util
+
+        if importlib.util.find_spec("uv") is not None:
+            return [sys.executable, "-m", "uv"]
+    except (ImportError, ValueError):
+        pass
+    return None
+
+
+def uv_available() -> bool:
+    """True when ``uv`` can be run (on PATH or as ``python -m uv``)."""
+    cmd = _uv_command()
+    if not cmd:
+        return False
+    try:
+        proc = subprocess.run(cmd + ["--version"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def _uv_env(link_mode: Optional[str]) -> dict:
+    env = dict(os.environ)
+    # Nothing from a surrounding venv or a project's uv settings may leak in.
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONHOME", "PYTHONPATH",
+                "UV_PYTHON", "UV_SYSTEM_PYTHON", "UV_NO_DEPS", "UV_CONSTRAINT",
+                "UV_OVERRIDE", "UV_EXCLUDE_NEWER", "UV_LINK_MODE",
+                "UV_PROJECT_ENVIRONMENT", "UV_VENV_SEED", "UV_VENV_CLEAR"):
+        env.pop(var, None)
+    env["UV_CACHE_DIR"] = str(CACHE_ROOT / "uv-cache")
+    env["UV_PYTHON_DOWNLOADS"] = "never"  # only PyPI is reachable; never fetch a Python
+    env["UV_NO_PROGRESS"] = "1"
+    env["UV_NO_CONFIG"] = "1"
+    env["NO_COLOR"] = "1"
+    if link_mode:
+        env["UV_LINK_MODE"] = link_mode
+    return env
+
+
+def _run_uv(args: Sequence[str], *, link_mode: Optional[str], what: str) -> str:
+    cmd = _uv_command()
+    if not cmd:
+        raise RealVenvError("uv is not installed (pip install uv)")
+    (CACHE_ROOT / "uv-cache").mkdir(parents=True, exist_ok=True)
+    try:
+        proc = subprocess.run(
+            cmd + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=_uv_env(link_mode), cwd=str(CACHE_ROOT), timeout=1800,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RealVenvError("uv timed out while trying to %s: %s" % (what, " ".join(args))) from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace")
+        tail = "\n".join(err.strip().splitlines()[-40:])
+        raise RealVenvError("uv failed to %s (exit %d): uv %s\n%s"
+                            % (what, proc.returncode, " ".join(args), tail))
+    return proc.stderr.decode("utf-8", "replace")
+
+
+# ----------------------------------------------------------------- python ---
+
+def _interpreter_info(exe: str) -> dict:
+    code = (
+        "import json, platform, sys\n"
+        "base = getattr(sys, '_base_executable', None) or sys.executable\n"
+        "print(json.dumps({'version': platform.python_version(),"
+        " 'implementation': platform.python_implementation(),"
+        " 'executable': sys.executable, 'base_executable': base,"
+        " 'prefix': sys.prefix, 'base_prefix': sys.base_prefix}))\n"
+    )
+    try:
+        proc = subprocess.run([exe, "-I", "-c", code], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RealVenvError("cannot run interpreter %s: %s" % (exe, exc)) from exc
+    if proc.returncode != 0:
+        raise RealVenvError("cannot run interpreter %s: %s"
+                            % (exe, proc.stderr.decode("utf-8", "replace")[-2000:]))
+    return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
+
+
+def _to_base(info: dict) -> dict:
+    """If ``info`` describes a venv's python, describe its base interpreter instead."""
+    if info["prefix"] != info["base_prefix"] and info["base_executable"] != info["executable"]:
+        base = info["base_executable"]
+        if os.path.exists(base):
+            return _interpreter_info(base)
+    return info
+
+
+def _default_python() -> str:
+    base = getattr(sys, "_base_executable", None)
+    if base and os.path.exists(base):
+        return base
+    if sys.prefix != sys.base_prefix:  # a venv with no _base_executable (old Pythons)
+        name = "python.exe" if _IS_WINDOWS else "python3"
+        for cand in (Path(sys.base_prefix) / ("" if _IS_WINDOWS else "bin") / name,):
+            if cand.exists():
+                return str(cand)
+    return sys.executable
+
+
+def _find_version(version: str) -> Optional[str]:
+    """An interpreter for a version like '3.11' or '3.11.7'."""
+    candidates = []
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    versions = pyenv_root / "versions"
+    if versions.is_dir():
+        for d in sorted(versions.iterdir(), reverse=True):
+            if d.name == version or d.name.startswith(version + "."):
+                exe = d / "bin" / "python"
+                if exe.exists():
+                    candidates.append(str(exe))
+    major_minor = ".".join(version.split(".")[:2])
+    for name in ("python" + major_minor, "python" + version):
+        exe = shutil.which(name)
+        if exe:
+            candidates.append(exe)
+    for exe in candidates:
+        try:
+            info = _interpreter_info(exe)
+        except RealVenvError:
+            continue
+        if info["version"] == version or info["version"].startswith(version + "."):
+            return exe
+    uv = _uv_command()
+    if uv:
+        proc = subprocess.run(uv + ["python", "find", version], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=_uv_env(None))
+        if proc.returncode == 0 and proc.stdout.strip():
+            return proc.stdout.decode().strip().splitlines()[-1]
+    return None
+
+
+def _resolve_python(python: Optional[str]) -> dict:
+    if python is None:
+        exe = _default_python()
+    elif os.sep in python or (os.altsep and os.altsep in python) or os.path.exists(python):
+        exe = python
+    elif python.replace(".", "").isdigit():
+        found = _find_version(python)
+        if not found:
+            raise RealVenvError("no Python %s interpreter found on this machine" % python)
+        exe = found
+    else:
+        exe = shutil.which(python) or python
+    return _to_base(_interpreter_info(exe))
+
+
+# ------------------------------------------------------------------ venvs ---
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter of a venv folder."""
+    venv = Path(venv)
+    if _IS_WINDOWS:
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+def site_packages(venv: Path) -> Path:
+    """The venv's site-packages folder."""
+    venv = Path(venv)
+    if _IS_WINDOWS:
+        return venv / "Lib" / "site-packages"
+    found = sorted((venv / "lib").glob("python*/site-packages"))
+    if not found:
+        raise RealVenvError("no site-packages under %s" % venv)
+    return found[0]
+
+
+def _cache_key(version: str, implementation: str, requirements: Sequence[str],
+               then_no_deps: Sequence[str], with_pip: bool, exclude_newer: Optional[str]) -> str:
+    payload = json.dumps({
+        "format": _FORMAT,
+        "python": "%s-%s" % (implementation, version),
+        "requirements": sorted(requirements),
+        "then_no_deps": sorted(then_no_deps),
+        "with_pip": bool(with_pip),
+        "exclude_newer": exclude_newer,
+    }, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+
+
+def _same_filesystem(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
+
+
+def _build(target: Path, py: dict, requirements: Sequence[str], then_no_deps: Sequence[str],
+           with_pip: bool, exclude_newer: Optional[str], link_mode: str) -> None:
+    common = ["--exclude-newer", exclude_newer] if exclude_newer else []
+    venv_args = ["venv", "--relocatable", "--python", py["executable"]]
+    if with_pip:
+        venv_args.append("--seed")
+    _run_uv(venv_args + common + [str(target)], link_mode=link_mode, what="create a venv")
+    target_py = str(venv_python(target))
+    steps = []
+    if requirements:
+        steps.append(([], list(requirements)))
+    if then_no_deps:
+        steps.append((["--no-deps"], list(then_no_deps)))
+    for extra, reqs in steps:
+        # --compile-bytecode: imports stay fast even where PYTHONDONTWRITEBYTECODE
+        # is set (healthy7 imports in ~4 s instead of ~15 s).
+        args = (["pip", "install", "--python", target_py, "--compile-bytecode"]
+                + common + extra + ["--"] + reqs)
+        try:
+            _run_uv(args, link_mode=link_mode, what="install " + " ".join(reqs))
+        except RealVenvError as exc:
+            if link_mode != "copy" and "link" in str(exc).lower():
+                _run_uv(args, link_mode="copy", what="install " + " ".join(reqs))
+            else:
+                raise
+
+
+def _record(target: Path, py: dict, requirements, then_no_deps, with_pip, exclude_newer) -> None:
+    proc = subprocess.run(
+        [str(venv_python(target)), "-I", "-c",
+         "import json, importlib.metadata as m\n"
+         "print(json.dumps(sorted({d.metadata['Name'].lower().replace('_', '-'): d.version"
+         " for d in m.distributions()}.items())))"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    installed = json.loads(proc.stdout.decode()) if proc.returncode == 0 else None
+    (target / _MARKER).write_text(json.dumps({
+        "python": py["version"], "base_python": py["executable"],
+        "requirements": list(requirements), "then_no_deps": list(then_no_deps),
+        "with_pip": with_pip, "exclude_newer": exclude_newer,
+        "installed": dict(installed) if installed else None,
+    }, indent=1, sort_keys=True), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """An advisory inter-process lock (POSIX); a no-op elsewhere.
+
+    Correctness never depends on it (the atomic rename does that); it only
+    saves a second process from building the same venv at the same time."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def real_venv(requirements: Sequence[str], *, python: Optional[str] = None,
+              dest: Optional[Path] = None, with_pip: bool = True,
+              then_no_deps: Sequence[str] = (),
+              exclude_newer: Optional[str] = EXCLUDE_NEWER) -> Path:
+    """Return the folder of a virtualenv holding exactly these pinned
+    requirements (real packages from PyPI).
+
+    ``requirements`` are installed in one resolver run; then
+    ``then_no_deps`` are installed over them with ``--no-deps`` (that is how
+    users reach broken states a resolver would refuse, e.g. langchain-core
+    0.3 under an integration that requires <0.3).
+
+    ``dest=None``: built once and cached under ``CACHE_ROOT/venvs/<key>``;
+    the key hashes the interpreter's version, the sorted requirements and
+    no-deps requirements, ``with_pip`` and ``exclude_newer``.  It is built
+    in a temporary sibling folder and moved into place with ``os.replace``,
+    so a crash never leaves half a venv in the cache and two racing
+    processes both get a complete one.  Do not modify it.
+
+    ``dest=Path``: build a fresh, private venv there (it must not exist or
+    be empty), for tests that mutate it; files are copied from uv's cache.
+
+    ``python``: an interpreter path or a version such as ``'3.11'``;
+    default: the base interpreter of the running Python (never a venv's).
+
+    ``with_pip``: seed pip (``uv venv --seed``; on Python < 3.12 uv also
+    seeds setuptools and wheel) so ``venv/bin/python -m pip`` works.
+
+    Raises RealVenvError with the tail of uv's stderr if anything fails.
+    """
+    if isinstance(requirements, str) or isinstance(then_no_deps, str):
+        raise TypeError("requirements must be a sequence of strings, not a string")
+    requirements = [r.strip() for r in requirements if r.strip()]
+    then_no_deps = [r.strip() for r in then_no_deps if r.strip()]
+    py = _resolve_python(python)
+
+    if dest is not None:
+        dest = Path(dest).absolute()
+        if dest.exists() and any(dest.iterdir()):
+            raise RealVenvError("dest %s exists and is not empty" % dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists():
+            dest.rmdir()
+        try:
+            _build(dest, py, requirements, then_no_deps, with_pip, exclude_newer, link_mode="copy")
+            _record(dest, py, requirements, then_no_deps, with_pip, exclude_newer)
+        except BaseException:
+            shutil.rmtree(dest, ignore_errors=True)
+            raise
+        return dest
+
+    key = _cache_key(py["version"], py["implementation"], requirements, then_no_deps,
+                     with_pip, exclude_newer)
+    venvs = CACHE_ROOT / "venvs"
+    final = venvs / key
+    if (final / _MARKER).exists():
+        return final
+    venvs.mkdir(parents=True, exist_ok=True)
+    with _lock(venvs / (key + ".lock")):
+        if (final / _MARKER).exists():
+            return final
+        if final.exists():  # left by something other than us; never trust it
+            shutil.rmtree(final, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=str(venvs)))
+        tmp.rmdir()  # uv wants to create it
+        try:
+            uv_cache = CACHE_ROOT / "uv-cache"
+            uv_cache.mkdir(parents=True, exist_ok=True)
+            link_mode = "hardlink" if _same_filesystem(uv_cache, venvs) else "copy"
+            _build(tmp, py, requirements, then_no_deps, with_pip, exclude_newer, link_mode)
+            _record(tmp, py, requirements, then_no_deps, with_pip, exclude_newer)
+            try:
+                os.replace(str(tmp), str(final))
+            except OSError:
+                if not (final / _MARKER).exists():  # lost a race to a broken writer
+                    raise
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def installed_versions(venv: Path) -> dict:
+    """``{normalized name: version}`` recorded when the venv was built."""
+    data = json.loads((Path(venv) / _MARKER).read_text(encoding="utf-8"))
+    return dict(data.get("installed") or {})
+
+
+# ------------------------------------------------------------ named venvs ---
+
+#: Named venvs used by the integration tests and by tests/corpus_gen.  Each
+#: entry is the keyword arguments of real_venv(); tests/corpus/VENVS.md says
+#: what each one resolves to and how it is broken.  Pins are exact so the
+#: cache keys are stable.
+SPECS = {
+    # The notebook state users reached: integration built for core 0.2 with
+    # core 0.3 / pydantic 2.9 forced over it.
+    "seed-broken": dict(
+        requirements=["langchain-openai==0.1.25", "langchain-aws==0.1.17"],
+        then_no_deps=["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]),
+    "a": dict(
+        requirements=["langchain-openai==0.1.25"],
+        then_no_deps=["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]),
+    # Current releases of seven integrations, all consistent.
+    "healthy7": dict(requirements=[
+        "langchain-openai==1.7.4", "langchain-anthropic==1.7.10",
+        "langchain-google-vertexai==3.2.5", "langchain-aws==1.9.1",
+        "langchain-mistralai==1.1.6", "langchain-groq==1.1.3", "langchain-fireworks==1.7.1"]),
+    # Old but self-consistent: core 0.2 line.
+    "old-consistent-pyd2": dict(requirements=[
+        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==2.14.4"]),
+    "old-consistent-pyd1": dict(requirements=[
+        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==1.10.27"]),
+    # Resolves normally; ChatOpenAI() fails: "`ChatOpenAI` is not fully defined;
+    # you should define `BaseCache`".
+    "basecache": dict(requirements=[
+        "langchain-openai==0.2.5", "langchain-core==0.3.15", "pydantic==2.11.7"]),
+    # langchain 1.x with the last langchain-community 0.3 (resolves normally).
+    "lc1-community-old": dict(requirements=["langchain==1.5.2", "langchain-community==0.3.31"]),
+    "lc1-mistral-02": dict(requirements=["langchain-mistralai==0.2.12", "langchain-core==1.0.7"]),
+    # Small helpers for the corpus.
+    "google-auth": dict(requirements=["google-auth==2.63.0", "requests==2.34.2"]),
+    # pydantic and pydantic-core that do not belong together, both directions.
+    "pydcore-old-core": dict(requirements=["pydantic==2.11.7"],
+                             then_no_deps=["pydantic-core==2.23.4"]),
+    "pydcore-new-core": dict(requirements=["pydantic==2.9.2"],
+                             then_no_deps=["pydantic-core==2.33.2"]),
+}
+
+
+def named_venv(name: str, *, dest: Optional[Path] = None, python: Optional[str] = None) -> Path:
+    """real_venv(**SPECS[name]): shared and cached, or private at ``dest``."""
+    spec = SPECS[name]
+    return real_venv(spec["requirements"], then_no_deps=spec.get("then_no_deps", ()),
+                     dest=dest, python=python)
+
+
+# ------------------------------------------------------ broken-state helpers ---
+
+def uninstall_leaving_folder(venv: Path, dist_name: str, import_name: str) -> Path:
+    """Reproduce a failed/partial ``pip uninstall``: delete the distribution's
+    ``.dist-info`` folder and every file of the import package, but leave an
+    (almost) empty ``import_name/`` folder holding a ``__pycache__/`` folder.
+
+    Importing from it then gives
+    ``ImportError: cannot import name 'X' from 'import_name' (unknown location)``.
+    Returns the leftover folder.  Only use it on a private venv (``dest=``).
+    """
+    sp = site_packages(venv)
+    norm = dist_name.lower().replace("-", "_").replace(".", "_")
+    removed = False
+    for info in sp.glob("*.dist-info"):
+        name = info.name[: -len(".dist-info")].rsplit("-", 1)[0]
+        if name.lower().replace("-", "_").replace(".", "_") == norm:
+            shutil.rmtree(info)
+            removed = True
+    if not removed:
+        raise RealVenvError("no .dist-info for %s in %s" % (dist_name, sp))
+    pkg = sp / import_name
+    if not pkg.is_dir():
+        raise RealVenvError("no package folder %s" % pkg)
+    for child in list(pkg.iterdir()):
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    (pkg / "__pycache__").mkdir()
+    return pkg
+
+
+def _main(argv: Sequence[str]) -> int:
+    """python tests/realenv.py --all | NAME... | REQ... [--no-deps REQ...]
+
+    Builds (warms) venvs and prints their folders; CI runs ``--all`` once
+    before the tests so that no test pays for a build."""
+    import time
+
+    args = list(argv)
+    if args == ["--all"]:
+        args = list(SPECS)
+    if args and all(a in SPECS for a in args):
+        for name in args:
+            t0 = time.monotonic()
+            path = named_venv(name)
+            print("%-22s %6.1fs  %s" % (name, time.monotonic() - t0, path), flush=True)
+        return 0
+    nd: list = []
+    if "--no-deps" in args:
+        i = args.index("--no-deps")
+        args, nd = args[:i], args[i + 1:]
+    print(real_venv(args, then_no_deps=nd))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
