@@ -1,0 +1,85 @@
+"""Fake environments for unit tests: dist-info folders and stub modules under tmp_path, no real installs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from doctor.context import Environment, Options
+from doctor.inventory import scan
+from doctor.target import Target
+
+MARKERS = {
+    "implementation_name": "cpython", "implementation_version": "3.11.7", "os_name": "posix",
+    "platform_machine": "x86_64", "platform_release": "6.1", "platform_system": "Linux",
+    "platform_version": "#1", "python_full_version": "3.11.7", "platform_python_implementation": "CPython",
+    "python_version": "3.11", "sys_platform": "linux",
+}
+
+
+@dataclass
+class FakeSite:
+    """A site-packages folder being filled by a test."""
+
+    root: Path
+    records: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(
+        self,
+        name: str,
+        version: Optional[str],
+        requires: Iterable[str] = (),
+        *,
+        modules: Mapping[str, str] | None = None,
+        metadata: Optional[bytes] = None,
+        top_level: Optional[Iterable[str]] = None,
+    ) -> Path:
+        """Install a fake distribution: METADATA, RECORD and the given module files (path -> source)."""
+        folder_name = f"{name.replace('-', '_')}-{version or '0'}.dist-info"
+        dist_info = self.root / folder_name
+        dist_info.mkdir(parents=True, exist_ok=True)
+        if metadata is None:
+            lines = ["Metadata-Version: 2.1", f"Name: {name}"]
+            if version is not None:
+                lines.append(f"Version: {version}")
+            lines += [f"Requires-Dist: {r}" for r in requires]
+            metadata = ("\n".join(lines) + "\n").encode()
+        (dist_info / "METADATA").write_bytes(metadata)
+        files = []
+        for rel, src in (modules or {}).items():
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(src)
+            files.append(rel)
+        if top_level is not None:
+            (dist_info / "top_level.txt").write_text("\n".join(top_level) + "\n")
+        record = [f"{f},sha256=x,1" for f in files] + [f"{folder_name}/METADATA,,", f"{folder_name}/RECORD,,"]
+        (dist_info / "RECORD").write_text("\n".join(record) + "\n")
+        return dist_info
+
+
+def make_target(site: Path, *, extra_path: Iterable[str] = (), cwd: Optional[Path] = None) -> Target:
+    """A Target that looks like a venv whose site-packages is ``site`` (no subprocess)."""
+    return Target(
+        python=str(site.parent / "bin" / "python"), version="3.11.7", version_info=(3, 11, 7), platform="linux",
+        prefix=str(site.parent), base_prefix="/usr", sys_path=(*extra_path, str(site)),
+        site_packages=(str(site),), user_site=None, markers=MARKERS, cwd=str(cwd or site.parent),
+        selected_by="--python", reason="test",
+    )
+
+
+def make_env(site: FakeSite | Path, *, options: Optional[Options] = None, environ: Optional[Mapping[str, str]] = None,
+             needed: Iterable[str] = (), extra_path: Iterable[str] = ()) -> Environment:
+    """An Environment over a fake site-packages."""
+    root = site.root if isinstance(site, FakeSite) else site
+    target = make_target(root, extra_path=extra_path)
+    return Environment(target, scan(target.sys_path), options or Options(), dict(environ or {}),
+                       needed=frozenset(needed), work_dir=str(root.parent))
+
+
+def doctor_python() -> str:
+    """The interpreter running the tests (has the doctor installed)."""
+    return sys.executable
