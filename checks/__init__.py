@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doctor.checkapi import Check
 
-from . import inventory, known_issues, integrity, providers, pydantic_idioms, requirements
+from . import imports, integrity, inventory, known_issues, providers, pydantic_idioms, requirements
 
 CHECKS: tuple[Check, ...] = (
     inventory.CHECK,
@@ -13,4 +13,5 @@ CHECKS: tuple[Check, ...] = (
     known_issues.CHECK,
     integrity.CHECK,
     providers.CHECK,
+    imports.CHECK,
 )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from packaging.requirements import Requirement
-
-from doctor.inventory import Dist
 from doctor.providers import by_package
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from packaging.requirements import Requirement
+
+    from doctor.inventory import Dist
 
 
 def provider_of(package: str) -> Optional[str]:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import install_fix, make, remove_path
-from doctor.inventory import Dist
 from doctor.model import Finding, Fix
 from doctor.providers import PROVIDERS
 
 from ._common import provider_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from doctor.context import Environment
+    from doctor.inventory import Dist
 
 # Import names whose leftovers matter: every integration plus the packages they all import first.
 _CORE_MODULES = {
@@ -37,7 +41,7 @@ def _duplicates(env: Environment) -> Iterator[Finding]:
         if d.location not in locations[d.name]:
             locations[d.name].append(d.location)
     py = env.target.python
-    for (location, name), dists in per_location.items():
+    for (_location, name), dists in per_location.items():
         if len(dists) < 2:
             continue
         winner = env.inventory.get(name)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import make
-from doctor.model import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from doctor.context import Environment
+    from doctor.model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import install_fix, make
 from doctor.knowledge import KNOWN_ISSUES, spec
-from doctor.model import Finding
 from doctor.providers import PROVIDERS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from doctor.context import Environment
+    from doctor.model import Finding
 
 _CORE_1 = Version("1.0.0")
 

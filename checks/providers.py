@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import install_fix, make
-from doctor.model import Finding
 from doctor.providers import BY_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from doctor.context import Environment
+    from doctor.model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import install_fix, make
 from doctor.knowledge import core_era, installed_core_era
-from doctor.model import Finding
 from doctor.providers import PROVIDERS
 
 from ._source_scan import v1_idioms
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from doctor.context import Environment
+    from doctor.model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

@@ -6,19 +6,23 @@ One unmet requirement gives one finding, of the most specific kind: the pydantic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from packaging.requirements import Requirement
+from typing import TYPE_CHECKING
 
 from doctor.checkapi import Check
-from doctor.context import Environment
 from doctor.findings import install_fix, make
-from doctor.inventory import Dist
 from doctor.knowledge import PYDANTIC_V2_CORE, core_era, installed_core_era
-from doctor.model import Finding
 
 from ._common import applies, direction, provider_of, req_text
 from ._source_scan import v1_idioms
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from packaging.requirements import Requirement
+
+    from doctor.context import Environment
+    from doctor.inventory import Dist
+    from doctor.model import Finding
 
 _CHECKED_FAMILIES = ("langchain", "pydantic", "sdk")
 

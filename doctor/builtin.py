@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from doctor.checkapi import Check
 
 _NAME = "doctor._checks"
 

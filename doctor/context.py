@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.inventory import Inventory
     from doctor.target import Target
 
@@ -42,6 +43,8 @@ class Environment:
     """The environment variables the user's code will see (names and values; values never leave redacted)."""
     needed: frozenset[str] = frozenset()
     """Provider names that must work (--provider, notebooks)."""
+    needed_packages: Mapping[str, str] = field(default_factory=dict)
+    """Provider -> the integration package the code uses for it (Together through langchain-openai)."""
     probes: Mapping[str, Any] = field(default_factory=dict)
     """Probe results by probe id (filled when probes ran)."""
     notebook_facts: tuple[Any, ...] = ()

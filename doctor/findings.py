@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from doctor.model import Finding, Fix, Severity
 from doctor.registry import info
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 def make(

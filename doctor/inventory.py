@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import importlib_metadata
 from packaging.requirements import InvalidRequirement, Requirement
@@ -14,6 +13,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from doctor.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 LANGCHAIN_EXACT = frozenset({"langchain", "langsmith"})
 PYDANTIC = frozenset({"pydantic", "pydantic-core"})

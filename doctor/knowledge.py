@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -86,3 +87,54 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
 def spec(text: str) -> SpecifierSet:
     """A SpecifierSet from table text."""
     return SpecifierSet(text)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A module or name that langchain 1.0 removed, and where it lives now."""
+
+    old: str
+    """Module (``langchain.chains``) or module.Name (``langchain.chat_models.ChatOpenAI``) prefix."""
+    new: str
+    """Where to import it from now."""
+    install: tuple[str, ...]
+
+
+# langchain 1.0 kept only agents (create_agent), chat_models/embeddings (init_*), messages, tools, rate_limiters;
+# the rest moved to langchain-classic or to langchain-core / the integration packages.
+LANGCHAIN_1_MOVES: tuple[Moved, ...] = (
+    Moved("langchain.chat_models.ChatOpenAI", "from langchain_openai import ChatOpenAI", ("langchain-openai",)),
+    Moved("langchain.chat_models.ChatAnthropic", "from langchain_anthropic import ChatAnthropic",
+          ("langchain-anthropic",)),
+    Moved("langchain.chat_models.ChatVertexAI", "from langchain_google_vertexai import ChatVertexAI",
+          ("langchain-google-vertexai",)),
+    Moved("langchain.llms.OpenAI", "from langchain_openai import OpenAI", ("langchain-openai",)),
+    Moved("langchain.embeddings.OpenAIEmbeddings", "from langchain_openai import OpenAIEmbeddings",
+          ("langchain-openai",)),
+    Moved("langchain.schema", "langchain_core.messages / langchain_core.documents (or langchain_classic.schema)",
+          ("langchain-classic",)),
+    Moved("langchain.prompts", "langchain_core.prompts", ()),
+    Moved("langchain.text_splitter", "langchain_text_splitters", ("langchain-text-splitters",)),
+    Moved("langchain.chains", "langchain_classic.chains", ("langchain-classic",)),
+    Moved("langchain.memory", "langchain_classic.memory", ("langchain-classic",)),
+    Moved("langchain.retrievers", "langchain_classic.retrievers", ("langchain-classic",)),
+    Moved("langchain.indexes", "langchain_classic.indexes", ("langchain-classic",)),
+    Moved("langchain.callbacks", "langchain_core.callbacks (or langchain_classic.callbacks)", ("langchain-classic",)),
+    Moved("langchain.llms", "langchain_community.llms or the integration package", ("langchain-community",)),
+    Moved("langchain.document_loaders", "langchain_community.document_loaders", ("langchain-community",)),
+    Moved("langchain.vectorstores", "langchain_community.vectorstores or the integration package",
+          ("langchain-community",)),
+    Moved("langchain.agents.AgentExecutor", "langchain_classic.agents.AgentExecutor (or langchain.agents.create_agent)",
+          ("langchain-classic",)),
+    Moved("langchain.agents.initialize_agent", "langchain_classic.agents.initialize_agent", ("langchain-classic",)),
+)
+
+
+def moved(module: str, names: tuple[str, ...] = ()) -> Optional[Moved]:
+    """The LANGCHAIN_1_MOVES row for ``from module import names`` (most specific first), or None."""
+    candidates = [f"{module}.{n}" for n in names] + [module]
+    for cand in candidates:
+        for row in LANGCHAIN_1_MOVES:
+            if cand == row.old or cand.startswith(row.old + "."):
+                return row
+    return None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from doctor.findings import pip_install, pip_uninstall, remove_path
-from doctor.inventory import Inventory
 from doctor.model import Finding, Fix
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from doctor.inventory import Inventory
 
 
 @dataclass(frozen=True)

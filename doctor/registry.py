@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from doctor.model import Kind, Severity
+if TYPE_CHECKING:
+    from doctor.model import Kind, Severity
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from doctor import __version__, builtin, plan
-from doctor.checkapi import Check
 from doctor.context import Environment, Options
 from doctor.findings import make
 from doctor.inventory import Inventory, scan
 from doctor.model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.providers import PROVIDERS, Provider
+from doctor.providers import BY_NAME, PROVIDERS, Provider
 from doctor.redact import Redactor
-from doctor.target import Target, discover
+from doctor.target import Target, TargetError, discover
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from doctor.checkapi import Check
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
 
@@ -30,13 +33,37 @@ def read_environment(
     target: Optional[Target] = None,
 ) -> Environment:
     """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined."""
+    from doctor import kernels, notebook
+
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
+    facts = tuple(notebook.read(nb) for nb in options.notebooks)
+    work_dir = Path(facts[0].folder) if facts else cwd
     if target is None:
-        target = discover(options.python, environ=environ, cwd=cwd, timeout=options.timeout)
+        selected = None
+        python = options.python
+        if python is None:
+            for f in facts:
+                found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None
+                if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
+                    python, selected = found[0], ("notebook kernel", found[1])
+                    break
+        target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
     inventory = scan(target.sys_path)
-    needed = frozenset(p for p in options.providers)
-    return Environment(target, inventory, options, environ, needed=needed, work_dir=str(cwd))
+    unknown = [p for p in options.providers if p not in BY_NAME]
+    if unknown:
+        raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
+    needed_packages = {p: BY_NAME[p].package for p in options.providers}
+    for f in facts:
+        for prov, pkg in f.provider_packages:
+            needed_packages.setdefault(prov, pkg)
+    env = Environment(target, inventory, options, environ, needed=frozenset(needed_packages),
+                      needed_packages=needed_packages, notebook_facts=facts, work_dir=str(work_dir))
+    if options.probe:
+        from doctor import probeplan
+
+        env = replace(env, probes=probeplan.run(env))
+    return env
 
 
 def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
@@ -89,7 +116,9 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
             state = ProviderState.NOT_INSTALLED
         else:
             state = ProviderState.OK
-        stages = tuple(env.probes.get(f"stages:{p.name}", ()))
+        from doctor.probeplan import stages as probe_stages
+
+        stages = probe_stages(env.probes, p.name)
         out.append(ProviderStatus(p.name, p.package, state, dist.raw_version if dist else None,
                                   p.name in env.needed, stages))
     return tuple(out)
@@ -113,7 +142,7 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
                  extras: Optional[dict[str, object]] = None) -> Report:
     """Sort, unify fixes, apply ignores, redact, and compute provider statuses."""
     ignore = env.options.ignore
-    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in findings]
+    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
     items = plan.unify(items, env.inventory, env.target.python)
     items = [redact_finding(f, redactor) for f in items]
     items.sort(key=lambda f: (-f.severity.rank, f.provider or "~", f.code, f.subject))
@@ -121,6 +150,41 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     target = TargetInfo(t.python, t.version, t.platform, t.selected_by, t.reason, t.prefix)
     return Report(__version__, target, packages(env.inventory), provider_statuses(env, items), tuple(items),
                   env.options.fail_on, dict(extras or {}))
+
+
+# A probe failure that a static finding already explains is one finding with both evidences:
+# probe code -> static codes it confirms (same provider).
+_CONFIRMS: dict[str, tuple[str, ...]] = {
+    "LCD301": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101"),
+    "LCD306": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101", "LCD110", "LCD113"),
+    "LCD307": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101"),
+    "LCD302": ("LCD210", "LCD211"),
+    "LCD303": ("LCD111", "LCD112", "LCD113"),
+}
+# Static findings that a more specific probe finding replaces (the probe names the folder).
+_SUPERSEDED_BY: dict[str, tuple[str, ...]] = {"LCD311": ("LCD103",)}
+
+
+def merge(findings: Sequence[Finding]) -> list[Finding]:
+    """Fold each probe finding into the static finding it confirms (evidence joined, severity raised to error)."""
+    out = list(findings)
+    for probe_f in list(out):
+        for static_code in _CONFIRMS.get(probe_f.code, ()):
+            target = next((f for f in out if f.code == static_code and f.provider == probe_f.provider
+                           and f.provider is not None), None)
+            if target is None:
+                continue
+            severity = max(target.severity, probe_f.severity, key=lambda s: s.rank)
+            joined = replace(target, severity=severity,
+                             evidence=(*target.evidence, f"confirmed by probe ({probe_f.code}): {probe_f.title}",
+                                       *probe_f.evidence))
+            out[out.index(target)] = joined
+            out.remove(probe_f)
+            break
+        for static_code in _SUPERSEDED_BY.get(probe_f.code, ()):
+            for f in [f for f in out if f.code == static_code and f.provider == probe_f.provider]:
+                out.remove(f)
+    return out
 
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,

@@ -10,9 +10,11 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import IO, TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 # Output beyond this is dropped: a probe that prints megabytes must not exhaust the doctor's memory.
 MAX_CAPTURE = 64 * 1024
@@ -35,7 +37,7 @@ class Completed:
     stderr_truncated: bool = False
 
 
-def _read_bounded(fh: "tempfile._TemporaryFileWrapper[bytes]", tail: bool) -> tuple[str, bool]:
+def _read_bounded(fh: IO[bytes], tail: bool) -> tuple[str, bool]:
     fh.flush()
     size = fh.seek(0, os.SEEK_END)
     truncated = size > MAX_CAPTURE
@@ -52,6 +54,29 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
+def _wait_watching(proc: subprocess.Popen[bytes], stdin: Optional[bytes], watch: str, idle: float) -> bool:
+    """Wait while ``watch`` keeps growing; True (timed out) once it stalls for ``idle`` seconds."""
+    if stdin is not None and proc.stdin is not None:
+        try:
+            proc.stdin.write(stdin)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    last_size, last_change = -1, time.monotonic()
+    while proc.poll() is None:
+        try:
+            size = os.path.getsize(watch)
+        except OSError:
+            size = -1
+        now = time.monotonic()
+        if size != last_size:
+            last_size, last_change = size, now
+        elif now - last_change > idle:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def _run(
     argv: Sequence[str],
     *,
@@ -59,6 +84,7 @@ def _run(
     cwd: Optional[str] = None,
     env: Optional[Mapping[str, str]] = None,
     stdin: Optional[bytes] = None,
+    watch: Optional[str] = None,
 ) -> Completed:
     start = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -77,12 +103,16 @@ def _run(
                              time.monotonic() - start)
         timed_out = False
         try:
-            proc.communicate(input=stdin, timeout=timeout)
+            if watch is None:
+                proc.communicate(input=stdin, timeout=timeout)
+            else:
+                timed_out = _wait_watching(proc, stdin, watch, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
-            _kill_group(proc.pid)
-            proc.wait()
         finally:
+            if timed_out:
+                _kill_group(proc.pid)
+                proc.wait()
             _kill_group(proc.pid)
         so, so_trunc = _read_bounded(out, tail=False)
         se, se_trunc = _read_bounded(err, tail=True)
@@ -103,6 +133,11 @@ def run(
     cwd: Optional[str] = None,
     env: Optional[Mapping[str, str]] = None,
     stdin: Optional[bytes] = None,
+    watch: Optional[str] = None,
 ) -> Completed:
-    """Run ``argv`` in its own process group, bounded in time and captured output; never raises for the child."""
-    return RUNNER(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin)
+    """Run ``argv`` in its own process group, bounded in time and captured output; never raises for the child.
+
+    With ``watch`` (a file the child appends progress to), ``timeout`` bounds the time without progress
+    rather than the whole run: a probe working through many items is killed only when one of them hangs.
+    """
+    return RUNNER(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin, watch=watch)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from doctor import subproc
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MIN_TARGET = (3, 9)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from doctor.context import Environment, Options
 from doctor.inventory import scan
 from doctor.target import Target
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
 
 MARKERS = {
     "implementation_name": "cpython", "implementation_version": "3.11.7", "os_name": "posix",

@@ -35,11 +35,11 @@ def renderer(fmt: Format) -> Renderer:
 
         return jsonfmt.render
     if fmt is Format.JUNIT:
-        from doctor.render import junit
+        from doctor.render import junit  # type: ignore[attr-defined,unused-ignore]
 
-        return junit.render
+        return junit.render  # type: ignore[no-any-return,unused-ignore]
     if fmt is Format.MARKDOWN:
-        from doctor.render import markdown
+        from doctor.render import markdown  # type: ignore[attr-defined,unused-ignore]
 
-        return markdown.render
+        return markdown.render  # type: ignore[no-any-return,unused-ignore]
     raise AssertionError(f"unhandled format {fmt!r}")  # pragma: no cover - exhaustiveness is tested

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from doctor.model import Finding, Report
+if TYPE_CHECKING:
+    from doctor.model import Finding, Report
 
 SCHEMA_VERSION = 1
 
 
 def finding_dict(f: Finding, *, verbose: bool = True) -> dict[str, Any]:
     """One finding as the contract's object (plus ``check`` and ``ignored`` extensions)."""
-    fix = None
+    fix: dict[str, Any] | None = None
     if f.fix is not None:
         fix = {"summary": f.fix.summary, "commands": list(f.fix.commands)}
         if f.fix.manual:

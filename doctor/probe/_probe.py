@@ -1,0 +1,215 @@
+"""Runs inside the TARGET interpreter: imports/constructs what it is told and writes one JSON line per item.
+
+Standard library only, Python 3.9+, no imports from the doctor. Each item is isolated as far as one process
+allows: os.environ, sys.path, the working directory and sys.stdout/stderr are restored after it; SystemExit and
+KeyboardInterrupt are results; the network is unreachable (sockets refuse to connect). A crash or hang is
+detected by the parent from the last line written, and the remaining items are re-run in a fresh process.
+"""
+import sys
+
+# Our own stdlib imports must not be shadowed by a user's json.py in the notebook folder: import them with
+# the working directory off sys.path, then put it back exactly as the user's code will see it.
+_saved_path = sys.path[:]
+sys.path[:] = [p for p in sys.path if p not in ("", ".")]
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import warnings  # noqa: E402
+
+sys.path[:] = _saved_path
+
+_MAX_TEXT = 4000
+_MAX_STREAM = 8000
+_MAX_FRAMES = 12
+_MAX_WARNINGS = 20
+
+
+class _Bounded(io.TextIOBase):
+    """A write-only stream that keeps the first N characters and counts the rest."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.parts = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = str(s)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(len(s), room)
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def value(self):
+        text = "".join(self.parts)
+        if self.dropped:
+            text += "\n... (%d more characters)" % self.dropped
+        return text
+
+
+def _refuse(*args, **kwargs):
+    raise OSError(101, "network is unreachable (disabled by langchain-doctor's probe)")
+
+
+def _block_network():
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def connect(self, address):
+        if self.family == getattr(socket, "AF_UNIX", None):
+            return real_connect(self, address)
+        _refuse()
+
+    def connect_ex(self, address):
+        if self.family == getattr(socket, "AF_UNIX", None):
+            return real_connect_ex(self, address)
+        return 101
+
+    socket.socket.connect = connect
+    socket.socket.connect_ex = connect_ex
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+
+
+def _module_origin(name):
+    mod = sys.modules.get(name)
+    info = {"module": name}
+    if mod is not None:
+        info["file"] = getattr(mod, "__file__", None)
+        path = getattr(mod, "__path__", None)
+        info["path"] = [str(p) for p in path] if path is not None else None
+        spec = getattr(mod, "__spec__", None)
+        info["origin"] = getattr(spec, "origin", None) if spec is not None else None
+        return info
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception as exc:  # a broken parent package
+        info["find_spec_error"] = "%s: %s" % (type(exc).__name__, str(exc)[:300])
+        return info
+    if spec is None:
+        info["missing"] = True
+        return info
+    info["file"] = spec.origin if spec.has_location else None
+    info["origin"] = spec.origin
+    locs = spec.submodule_search_locations
+    info["path"] = [str(p) for p in locs] if locs is not None else None
+    return info
+
+
+def _frames(tb):
+    out = []
+    for fs in traceback.extract_tb(tb)[-_MAX_FRAMES:]:
+        out.append("%s:%s in %s" % (fs.filename, fs.lineno, fs.name))
+    return out
+
+
+def _resolve(value):
+    if value == "@probe:google-anonymous-credentials":
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()
+    return value
+
+
+def _run_item(item):
+    op = item["op"]
+    if op == "import":
+        importlib.import_module(item["module"])
+        return None
+    if op == "getattr":
+        # The real statement, so that the error is worded exactly as the user's cell shows it.
+        exec(compile("from %s import %s" % (item["module"], item["attr"]), "<probe>", "exec"), {})
+        return None
+    if op == "construct":
+        mod = importlib.import_module(item["module"])
+        cls = getattr(mod, item["attr"])
+        kwargs = dict((k, _resolve(v)) for k, v in item.get("kwargs", {}).items())
+        cls(**kwargs)
+        return None
+    if op == "exec":
+        code = compile(item["source"], item.get("filename", "<notebook>"), "exec")
+        exec(code, {"__name__": "__main__"})
+        return None
+    raise ValueError("unknown op %r" % op)
+
+
+def _one(item, failed):
+    after = item.get("after")
+    if after and after in failed:
+        return {"id": item["id"], "status": "skipped", "reason": "depends on %s, which failed" % after}
+    saved_env = dict(os.environ)
+    saved_path = sys.path[:]
+    saved_cwd = os.getcwd()
+    out, err = _Bounded(_MAX_STREAM), _Bounded(_MAX_STREAM)
+    real_out, real_err = sys.stdout, sys.stderr
+    for key, value in item.get("env", {}).items():
+        os.environ[key] = value
+    result = {"id": item["id"], "status": "ok"}
+    start = time.time()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sys.stdout, sys.stderr = out, err
+        try:
+            _run_item(item)
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt too: they are results here
+            result["status"] = "error"
+            result["exc_type"] = type(exc).__name__
+            result["exc_module"] = type(exc).__module__
+            if isinstance(exc, SystemExit):
+                result["message"] = "import called sys.exit(%r)" % (exc.code,)
+            else:
+                result["message"] = str(exc)[:_MAX_TEXT]
+            result["frames"] = _frames(exc.__traceback__)
+            result["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-_MAX_TEXT:]
+        finally:
+            sys.stdout, sys.stderr = real_out, real_err
+    result["duration"] = round(time.time() - start, 4)
+    result["warnings"] = [
+        {"category": w.category.__name__, "message": str(w.message)[:500],
+         "where": "%s:%s" % (w.filename, w.lineno)}
+        for w in caught[:_MAX_WARNINGS]
+    ]
+    if "module" in item:
+        result["origin"] = _module_origin(item["module"])
+    result["stdout"] = out.value()
+    result["stderr"] = err.value()
+    # Undo what the import did to the process-wide state, so the next item sees what the user's code would.
+    os.environ.clear()
+    os.environ.update(saved_env)
+    sys.path[:] = saved_path
+    try:
+        os.chdir(saved_cwd)
+    except OSError:
+        pass
+    return result
+
+
+def main():
+    job = json.loads(sys.stdin.read())
+    if job.get("block_network", True):
+        _block_network()
+    failed = set()
+    with open(job["result_file"], "a", encoding="utf-8") as fh:
+        for item in job["items"]:
+            fh.write(json.dumps({"id": item["id"], "status": "started"}) + "\n")
+            fh.flush()
+            res = _one(item, failed)
+            if res["status"] != "ok":
+                failed.add(item["id"])
+            fh.write(json.dumps(res, default=str) + "\n")
+            fh.flush()
+    # os._exit: skip interpreter teardown, where a broken package's atexit hooks or threads could hang us.
+    os._exit(0)
+
+
+main()

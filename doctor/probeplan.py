@@ -1,0 +1,101 @@
+"""Decides what to probe in the target (each present integration; each notebook import line) and runs it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from doctor import probe
+from doctor.probe import Item, Result
+from doctor.providers import PROVIDERS, Provider
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from doctor.context import Environment
+
+# Fake settings for constructors that resolve them eagerly (botocore looks up credentials when the client is
+# created); the user's real values are not needed to know whether the class can be built.
+_CONSTRUCT_ENV: dict[str, dict[str, str]] = {
+    "aws": {"AWS_ACCESS_KEY_ID": "doctor-probe-fake-id", "AWS_SECRET_ACCESS_KEY": "doctor-probe-fake-secret",
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"},
+    "google-vertexai": {"GOOGLE_CLOUD_PROJECT": "doctor-probe"},
+}
+# Constructor arguments that are objects, built inside the probe.
+_CONSTRUCT_OBJECTS: dict[str, dict[str, str]] = {
+    "google-vertexai": {"credentials": "@probe:google-anonymous-credentials"},
+}
+
+STAGES = ("import", "class", "construct")
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {
+    "os", "sys", "json", "re", "time", "typing", "pathlib", "getpass", "asyncio", "dataclasses", "math",
+}
+
+
+def probed_providers(env: Environment) -> list[Provider]:
+    """Providers whose integration is installed, plus needed ones (a local folder may stand in for them)."""
+    out: list[Provider] = []
+    for p in PROVIDERS:
+        installed = env.inventory.get(p.package) is not None
+        secondary = any(q.package == p.package for q in out)
+        if p.name in env.needed or (installed and not secondary):
+            out.append(p)
+    return out
+
+
+def provider_items(p: Provider) -> list[Item]:
+    """import module -> import class -> construct with dummy arguments (when the row allows it)."""
+    items = [
+        Item(f"{p.name}:import", "import", module=p.module),
+        Item(f"{p.name}:class", "getattr", module=p.module, attr=p.chat_classes[0], after=f"{p.name}:import"),
+    ]
+    if p.construct is not None:
+        kwargs: dict[str, Any] = dict(p.construct)
+        kwargs.update(_CONSTRUCT_OBJECTS.get(p.name, {}))
+        items.append(Item(f"{p.name}:construct", "construct", module=p.module, attr=p.chat_classes[0],
+                          kwargs=kwargs, after=f"{p.name}:class", env=_CONSTRUCT_ENV.get(p.name, {})))
+    return items
+
+
+def notebook_items(env: Environment) -> dict[str, list[list[Item]]]:
+    """Per notebook folder: one group per distinct import statement the notebooks run."""
+    by_folder: dict[str, list[list[Item]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for n, facts in enumerate(env.notebook_facts, 1):
+        for imp in facts.imports:
+            if imp.module.split(".")[0] in _STDLIB or (facts.folder, imp.source) in seen:
+                continue
+            seen.add((facts.folder, imp.source))
+            item = Item(f"nb{n}:cell{imp.cell}:line{imp.line}:{imp.module}", "exec", module=imp.module,
+                        source=imp.source)
+            by_folder.setdefault(facts.folder, []).append([item])
+    return by_folder
+
+
+def run(env: Environment) -> Mapping[str, Result]:
+    """Run every probe; results by item id."""
+    workers = max(1, min(os.cpu_count() or 2, 4))
+    results: dict[str, Result] = {}
+    groups = [provider_items(p) for p in probed_providers(env)]
+    plans: dict[str, list[list[Item]]] = {env.work_dir or env.target.cwd: groups}
+    for folder, nb_groups in notebook_items(env).items():
+        plans.setdefault(folder, []).extend(nb_groups)
+    for cwd, gs in plans.items():
+        if not gs:
+            continue
+        batches = probe.split(gs, workers)
+        results.update(probe.run(env.target, batches, cwd=cwd, environ=env.environ,
+                                 timeout=env.options.timeout, workers=workers))
+    return results
+
+
+def stages(probes: Mapping[str, Result], provider: str) -> tuple[tuple[str, str], ...]:
+    """(stage, ok|error|skipped) pairs of one provider's probe, for the console picture and JSON."""
+    out = []
+    for stage in STAGES:
+        r = probes.get(f"{provider}:{stage}")
+        if r is not None:
+            out.append((stage, "ok" if r.ok else ("skipped" if r.status == "skipped" else "error")))
+    return tuple(out)
