@@ -56,25 +56,37 @@ def output_options(default: Optional[str] = None) -> Callable[[F], F]:
     return wrap
 
 
-def build_options(kw: dict[str, Any]) -> Options:
-    """Options from parsed flags (configuration files are merged by doctor.config when present)."""
+def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:
+    """Options from parsed flags merged over the settings file (``--config``, else the nearest pyproject.toml).
+
+    Flags win; a bad settings file is a ClickException (exit 2) naming the file and line.
+    """
+    from doctor.config import ConfigError, load
+
     timeout = kw.get("timeout")
     if kw.get("smoke") and not kw.get("online"):
         raise click.UsageError("--smoke needs --online")
     if timeout is not None and timeout <= 0:
         raise click.UsageError("--timeout must be positive")
+    try:
+        cfg = load(kw.get("config"), cwd=cwd)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    providers = tuple(kw.get("providers") or ())
+    notebooks = tuple(kw.get("notebooks") or ())
     return Options(
-        python=kw.get("python"),
-        providers=tuple(kw.get("providers") or ()),
-        notebooks=tuple(kw.get("notebooks") or ()),
+        python=kw.get("python") or (cfg.python if cfg else None),
+        providers=providers or (cfg.providers if cfg and cfg.providers else ()),
+        notebooks=notebooks or (cfg.notebooks if cfg and cfg.notebooks else ()),
         online=bool(kw.get("online")),
         smoke=bool(kw.get("smoke")),
         probe=not kw.get("no_probe"),
         timeout=timeout if timeout is not None else 10.0,
         net_timeout=min(timeout, 5.0) if timeout is not None else 5.0,
-        fail_on=kw.get("fail_on") or "error",
+        fail_on=kw.get("fail_on") or (cfg.fail_on if cfg and cfg.fail_on else "error"),
         verbose=bool(kw.get("verbose")),
         use_cache=not kw.get("no_cache"),
+        ignore=dict(cfg.ignore) if cfg else {},
     )
 
 

@@ -1,0 +1,332 @@
+"""Settings from a file: ``[tool.langchain-doctor]`` in the nearest ``pyproject.toml``, or ``--config FILE``.
+
+Keys: ``fail-on``, ``providers``, ``notebooks``, ``python``, ``ignore`` (codes, each with a reason). An unknown key,
+an unknown code or a value of the wrong type is a ConfigError naming the file and the line; the command line turns
+it into exit code 2. Command-line flags win over the file (merged in ``doctor.commands._options.build_options``).
+
+Also here: the default target when the doctor runs from an isolated environment of its own (the pre-commit hook
+and the GitHub Action), and the pre-commit hook's entry point, which turns the file names pre-commit passes into
+``--notebook`` options.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+TABLE = "langchain-doctor"
+"""The table name under ``[tool]``."""
+KEYS = ("fail-on", "providers", "notebooks", "python", "ignore")
+"""Every key the table may hold; anything else is an error."""
+FAIL_ON = ("error", "warning", "never")
+_GLOB_CHARS = frozenset("*?[")
+_HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\]\s*(#.*)?$")
+_ANY_HEADER = re.compile(r"^\s*\[")
+
+
+class ConfigError(Exception):
+    """A settings file that cannot be used; the message is one line: ``FILE:LINE: what is wrong``."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings one file gives; None (or empty) where the file says nothing."""
+
+    path: Path
+    """The file they came from."""
+    fail_on: Optional[str] = None
+    providers: Optional[tuple[str, ...]] = None
+    notebooks: Optional[tuple[str, ...]] = None
+    """Paths (globs expanded), relative ones resolved against the file's folder."""
+    python: Optional[str] = None
+    """The target interpreter, a relative path resolved against the file's folder."""
+    ignore: Mapping[str, str] = field(default_factory=dict)
+    """Finding code -> the reason it is ignored."""
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    text: str
+    in_pyproject: bool
+    """True when the settings sit under [tool.langchain-doctor]; False for keys at the top of a --config file."""
+
+    def header_line(self) -> int:
+        """1-based line of the ``[tool.langchain-doctor]`` header; 0 when there is none."""
+        if self.in_pyproject:
+            for i, line in enumerate(self.text.splitlines()):
+                if _HEADER.match(line):
+                    return i + 1
+        return 0
+
+    def line_of(self, key: str, *, after_header: bool = True) -> int:
+        """1-based line where ``key = ...`` is set inside the table (or the table's header line, else 1)."""
+        lines = self.text.splitlines()
+        header = self.header_line() if after_header else 0
+        start = header
+        pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+        for i in range(start, len(lines)):
+            if header and _ANY_HEADER.match(lines[i]) and not _is_own_subtable(lines[i]):
+                break
+            if pattern.match(lines[i]):
+                return i + 1
+        sub = re.compile(r"^\s*\[+\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\.\s*" + re.escape(key) + r"\s*\]")
+        for i, line in enumerate(lines):
+            if sub.match(line):
+                return i + 1
+        return header or 1
+
+    def line_of_text(self, needle: str) -> int:
+        """1-based line of the first occurrence of ``needle`` after the table header (else the header line)."""
+        header = self.header_line()
+        lines = self.text.splitlines()
+        for i in range(max(header - 1, 0), len(lines)):
+            if needle in lines[i]:
+                return i + 1
+        return header or 1
+
+    def error(self, line: int, message: str) -> ConfigError:
+        """A ConfigError pointing at ``line`` of this file."""
+        return ConfigError(f"{self.path}:{line}: {message}")
+
+
+def _is_own_subtable(line: str) -> bool:
+    return bool(re.match(r"^\s*\[+\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\.", line))
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line", 1)[0]
+        if line is None:
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else 1
+        raise ConfigError(f"{path}:{line}: invalid TOML: {message}") from None
+    return text, data
+
+
+def _table(data: Mapping[str, Any]) -> Optional[Any]:
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        return tool.get(TABLE)
+    return None
+
+
+def find(start: Path) -> Optional[Path]:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has a ``[tool.langchain-doctor]`` table."""
+    folder = start.absolute()
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "langchain-doctor" not in text:
+            continue
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return path  # it mentions us but does not parse: load() reports the line
+        if _table(data) is not None:
+            return path
+    return None
+
+
+def load(path: Optional[str | os.PathLike[str]] = None, *, cwd: Optional[Path] = None) -> Optional[Config]:
+    """The settings of ``path`` (``--config``), else of the nearest pyproject.toml; None when there are none."""
+    explicit = path is not None
+    if path is None:
+        found = find(cwd or Path.cwd())
+        if found is None:
+            return None
+        path = found
+    file = Path(path)
+    text, data = _read(file)
+    table = _table(data)
+    in_pyproject = table is not None or file.name == "pyproject.toml"
+    if table is None:
+        if in_pyproject:
+            return Config(file)  # a pyproject.toml given with --config that has no settings for us
+        table = data
+    src = _Source(file, text, in_pyproject)
+    if not isinstance(table, dict):
+        raise src.error(src.line_of(TABLE, after_header=False), f"[tool.{TABLE}] must be a table")
+    return _parse(src, table, explicit=explicit)
+
+
+def _strings(src: _Source, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise src.error(src.line_of(key), f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _expand(base: Path, items: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for item in items:
+        pattern = Path(item).expanduser()
+        full = pattern if pattern.is_absolute() else base / pattern
+        if _GLOB_CHARS & set(item):
+            anchor = Path(full.anchor)
+            matches = sorted(str(p) for p in anchor.glob(str(full.relative_to(anchor))) if p.is_file())
+            out.extend(m for m in matches if m not in out)
+        elif str(full) not in out:
+            out.append(str(full))
+    return tuple(out)
+
+
+def _ignore(src: _Source, value: Any) -> dict[str, str]:
+    from doctor.registry import registry
+
+    pairs: list[tuple[str, Any, int]] = []
+    if isinstance(value, dict):
+        pairs = [(code, reason, src.line_of_text(code)) for code, reason in value.items()]
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, dict) or set(item) - {"code", "reason"} or "code" not in item:
+                raise src.error(src.line_of("ignore"),
+                                "each ignore entry must be {code = \"LCD...\", reason = \"why\"}")
+            code = item["code"]
+            pairs.append((code, item.get("reason"), src.line_of_text(str(code))))
+    else:
+        raise src.error(src.line_of("ignore"),
+                        "ignore must be a table of code = \"reason\" (or a list of {code, reason})")
+    known = registry()
+    out: dict[str, str] = {}
+    for code, reason, line in pairs:
+        if not isinstance(code, str) or code not in known:
+            raise src.error(line, f"ignore: unknown finding code {code!r} (see `langchain-doctor list-checks`)")
+        if not isinstance(reason, str) or not reason.strip():
+            raise src.error(line, f"ignore: {code} needs a reason (a non-empty string)")
+        out[code] = reason.strip()
+    return out
+
+
+def _parse(src: _Source, table: Mapping[str, Any], *, explicit: bool) -> Config:
+    from doctor.providers import BY_NAME
+
+    base = src.path.absolute().parent
+    for key in table:
+        if key not in KEYS:
+            where = f"[tool.{TABLE}]" if src.in_pyproject else "the settings file"
+            raise src.error(src.line_of(key), f"unknown key {key!r} in {where} (known: {', '.join(KEYS)})")
+    fail_on = table.get("fail-on")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise src.error(src.line_of("fail-on"), f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    providers = None
+    if "providers" in table:
+        providers = _strings(src, "providers", table["providers"])
+        for name in providers:
+            if name not in BY_NAME:
+                raise src.error(src.line_of("providers"),
+                                f"unknown provider {name!r} (known: {', '.join(sorted(BY_NAME))})")
+    notebooks = None
+    if "notebooks" in table:
+        notebooks = _expand(base, _strings(src, "notebooks", table["notebooks"]))
+    python = table.get("python")
+    if python is not None:
+        if not isinstance(python, str) or not python.strip():
+            raise src.error(src.line_of("python"), "python must be a path (string)")
+        p = Path(python).expanduser()
+        python = str(p if p.is_absolute() else base / p)
+    ignore = _ignore(src, table["ignore"]) if "ignore" in table else {}
+    return Config(src.path, fail_on, providers, notebooks, python, ignore)
+
+
+# --- the doctor run from an isolated environment of its own (pre-commit hook, GitHub Action) ---
+
+def _own_prefixes() -> set[str]:
+    return {os.path.realpath(p) for p in (sys.prefix, os.path.dirname(os.path.dirname(sys.executable)))}
+
+
+def isolated_target(environ: Mapping[str, str], cwd: Path) -> tuple[dict[str, str], Optional[str]]:
+    """(environ, python) for a doctor that runs from its own venv: never examine that venv itself.
+
+    ``$VIRTUAL_ENV`` pointing at the doctor's own environment (pre-commit sets it) is dropped; when nothing else
+    names a target ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv), the ``python3``/``python`` found on PATH outside the
+    doctor's environment is the target. Returns the cleaned environment and that interpreter (or None).
+    """
+    env = dict(environ)
+    own = _own_prefixes()
+    venv = env.get("VIRTUAL_ENV")
+    if venv and os.path.realpath(venv) in own:
+        env.pop("VIRTUAL_ENV")
+    if env.get("VIRTUAL_ENV") or env.get("CONDA_PREFIX") or (cwd / ".venv").is_dir():
+        return env, None
+    own_bins = {os.path.join(p, "bin") for p in own} | {os.path.join(p, "Scripts") for p in own}
+    path = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
+                           if d and os.path.realpath(d) not in own_bins)
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=path)
+        if found:
+            return env, found
+    return env, None
+
+
+# Options of `check` that take a value: a file name right after one of them is that value, not a notebook.
+_VALUE_OPTIONS = frozenset({"--python", "--notebook", "--provider", "--timeout", "--fail-on", "--config",
+                            "--format", "--output"})
+_HOOK_SUFFIXES = (".ipynb", ".py")
+
+
+def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path) -> tuple[list[str], dict[str, str]]:
+    """The ``check`` command line and environment for a pre-commit run: ``args`` then file names.
+
+    File names (``.ipynb``/``.py`` that exist and are not an option's value) become ``--notebook`` options.
+    """
+    args: list[str] = []
+    notebooks: list[str] = []
+    previous = ""
+    for arg in argv:
+        if previous not in _VALUE_OPTIONS and not arg.startswith("-") and arg.endswith(_HOOK_SUFFIXES) \
+                and (cwd / arg).is_file():
+            notebooks += ["--notebook", arg]
+        else:
+            args.append(arg)
+        previous = arg
+    env, python = isolated_target(environ, cwd)
+    has_python = "--python" in args or any(a.startswith("--python=") for a in args)
+    if not has_python and python is not None:
+        config_arg = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--config"), None)
+        try:
+            cfg = load(config_arg, cwd=cwd)
+        except ConfigError:
+            cfg = None  # the check itself reports it (exit 2)
+        if cfg is None or cfg.python is None:
+            args = ["--python", python, *args]
+    return ["check", *args, *notebooks], env
+
+
+def hook_main(argv: Optional[Sequence[str]] = None) -> None:
+    """Entry point of the pre-commit hook (``.pre-commit-hooks.yaml``): check the environment for the notebooks."""
+    from doctor.cli import main
+
+    cwd = Path.cwd()
+    args, env = hook_argv(sys.argv[1:] if argv is None else argv, os.environ, cwd)
+    if env.get("VIRTUAL_ENV") != os.environ.get("VIRTUAL_ENV"):
+        os.environ.pop("VIRTUAL_ENV", None)
+    main(args)
