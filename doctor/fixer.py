@@ -1,0 +1,467 @@
+"""Applying a repair plan: the plan's steps as exact commands for the target, run one by one, then verified.
+
+``doctor.plan.build`` merges the findings' fixes into one Plan; this module turns it into Steps (cleanups, then one
+package step: pip, or uv where the environment is uv-managed), runs them through ``doctor.subproc.run`` with the
+target's own interpreter, stops at the first failing step, and reports what changed as observed on disk.
+Credential steps are instructions for a person: they are listed, never run.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import re
+import shlex
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+from doctor import builtin, plan, subproc
+from doctor.inventory import scan
+from doctor.providers import PROVIDERS
+from doctor.redact import Redactor
+from doctor.runner import build_report, read_environment, run_checks
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from doctor.context import Environment, Options
+    from doctor.inventory import Inventory
+    from doctor.model import Finding, Report
+    from doctor.target import Target
+
+INSTALL_TIMEOUT = 900.0
+"""Bound for one package step (seconds): pip on a slow index takes minutes, never hours."""
+REMOVE_TIMEOUT = 60.0
+DRY_RUN_TIMEOUT = 300.0
+_TAIL_LINES = 15
+
+# Runs in the target: deletes each path given (file, link or folder); prints one JSON line per path.
+_REMOVE = r"""
+import json, os, shutil, sys
+for p in sys.argv[1:]:
+    try:
+        if os.path.islink(p) or os.path.isfile(p):
+            os.remove(p)
+        elif os.path.isdir(p):
+            shutil.rmtree(p)
+        print(json.dumps({"path": p, "ok": not os.path.lexists(p)}))
+    except OSError as exc:
+        print(json.dumps({"path": p, "ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}))
+        sys.exit(1)
+"""
+
+
+class Action(str, enum.Enum):
+    """What a step does, in the order steps run."""
+
+    REMOVE = "remove"
+    UNINSTALL = "uninstall"
+    REINSTALL = "reinstall"
+    INSTALL = "install"
+
+
+class Installer(str, enum.Enum):
+    """Which tool changes the target's packages."""
+
+    PIP = "pip"
+    UV = "uv"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of the plan, exactly as it will run."""
+
+    action: Action
+    title: str
+    """One line for people: what it changes."""
+    argv: tuple[str, ...]
+    display: str
+    """The command as shown (pastes into a shell with the same effect)."""
+    timeout: float
+    paths: tuple[str, ...] = ()
+    """Files or folders it deletes."""
+    packages: tuple[str, ...] = ()
+    """Requirements or names it installs, reinstalls or uninstalls."""
+    outside: bool = False
+    """True when it touches something outside the target environment's prefix."""
+
+
+@dataclass(frozen=True)
+class ManualStep:
+    """A fix only a person can apply (a login, a key): shown, never run."""
+
+    summary: str
+    commands: tuple[str, ...] = ()
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    """The steps for one target, plus the instructions for a person."""
+
+    python: str
+    installer: Installer
+    steps: tuple[Step, ...]
+    manual: tuple[ManualStep, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Lines to show before the steps (which installer and why)."""
+    source: Optional[plan.Plan] = None
+
+    @property
+    def package_reqs(self) -> tuple[str, ...]:
+        """Requirements of the install step (empty when there is none)."""
+        return next((s.packages for s in self.steps if s.action is Action.INSTALL), ())
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """How one step ended."""
+
+    step: Step
+    ok: bool
+    returncode: Optional[int]
+    timed_out: bool
+    duration: float
+    output: tuple[str, ...] = ()
+    """The last lines of its output (redacted)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying did: step results, steps never run, and the changes observed on disk."""
+
+    results: tuple[StepResult, ...]
+    not_run: tuple[Step, ...]
+    changed: tuple[str, ...]
+    """Observed: packages installed/upgraded/removed, paths deleted."""
+    unchanged: tuple[str, ...] = ()
+    """What the plan meant to change but did not (paths still there, requirements not installed)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when every step ran and succeeded."""
+        return not self.not_run and all(r.ok for r in self.results)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """pip's (or uv's) dry-run answer for the package step; nothing is changed."""
+
+    ok: bool
+    would_install: tuple[tuple[str, str, Optional[str]], ...] = ()
+    """(name, new version, installed version or None)."""
+    lines: tuple[str, ...] = ()
+    """Tool output when no structured report is available, or the error."""
+    command: str = ""
+
+
+@dataclass(frozen=True)
+class Examined:
+    """One run of the checks, keeping what the fixer needs besides the Report."""
+
+    env: Environment
+    report: Report
+
+
+# --- examination ---
+
+def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None,
+            cwd: Optional[Path] = None) -> Examined:
+    """Run the checks (as ``check`` does) and keep the environment read; TargetError when it cannot."""
+    env = read_environment(options, environ=environ, cwd=cwd)
+    findings = run_checks(env, builtin.checks())
+    report = build_report(env, findings, redactor_for(env.environ))
+    return Examined(env, report)
+
+
+def redactor_for(environ: Mapping[str, str]) -> Redactor:
+    """The redaction layer for this environment's secrets."""
+    return Redactor.from_environ(environ, [v for p in PROVIDERS for v in p.key_vars])
+
+
+# --- building the steps ---
+
+def uv_managed(target: Target) -> bool:
+    """True when the target's pyvenv.cfg says uv created it (a ``uv = ...`` line)."""
+    cfg = Path(target.prefix) / "pyvenv.cfg"
+    try:
+        text = cfg.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(re.match(r"^\s*uv\s*=", line) for line in text.splitlines())
+
+
+def find_uv(environ: Mapping[str, str]) -> Optional[list[str]]:
+    """The uv command: on PATH, else the ``uv`` package installed next to the doctor; None when absent."""
+    found = shutil.which("uv", path=environ.get("PATH"))
+    if found:
+        return [found]
+    try:
+        from uv import find_uv_bin  # type: ignore[import-not-found,unused-ignore]
+
+        return [str(find_uv_bin())]
+    except (ImportError, FileNotFoundError, OSError):
+        return None
+
+
+def has_pip(python: str, environ: Mapping[str, str]) -> bool:
+    """True when ``python -m pip`` runs in the target."""
+    done = subproc.run([python, "-m", "pip", "--version"], timeout=60.0, env=step_env(environ))
+    return done.returncode == 0
+
+
+def step_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the steps: the user's (index settings, proxies), never asking questions."""
+    env = dict(environ)
+    for var in ("PYTHONHOME", "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(var, None)
+    env.update({"PIP_NO_INPUT": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONIOENCODING": "utf-8",
+                "NO_COLOR": "1", "UV_NO_PROGRESS": "1"})
+    return env
+
+
+def _inside(path: str, target: Target) -> bool:
+    real = os.path.realpath(path)
+    roots = {os.path.realpath(target.prefix), *(os.path.realpath(s) for s in target.site_packages)}
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _names(reqs: Sequence[str]) -> list[str]:
+    return [plan._name(r) for r in reqs]
+
+
+def steps_for(p: plan.Plan, target: Target, installer: Installer, uv: Optional[Sequence[str]] = None) -> list[Step]:
+    """The plan's steps for ``target``: deletions, uninstall, reinstall, then the one install step."""
+    py = target.python
+    steps: list[Step] = []
+    for path in p.remove_paths:
+        outside = not _inside(path, target)
+        steps.append(Step(
+            Action.REMOVE, f"delete {path}" + (" (outside the environment)" if outside else ""),
+            (py, "-c", _REMOVE, path), shlex.join(["rm", "-rf", path]), REMOVE_TIMEOUT, paths=(path,),
+            outside=outside))
+    if installer is Installer.UV:
+        assert uv is not None
+        base = [*uv, "pip"]
+        if p.uninstall:
+            argv = [*base, "uninstall", "--python", py, *p.uninstall]
+            steps.append(Step(Action.UNINSTALL, f"uninstall {' '.join(p.uninstall)}", tuple(argv), shlex.join(argv),
+                              INSTALL_TIMEOUT, packages=p.uninstall))
+        if p.reinstall:
+            again = [a for n in _names(p.reinstall) for a in ("--reinstall-package", n)]
+            argv = [*base, "install", "--python", py, "--no-deps", *again, *p.reinstall]
+            steps.append(Step(Action.REINSTALL, f"reinstall damaged {' '.join(p.reinstall)}", tuple(argv),
+                              shlex.join(argv), INSTALL_TIMEOUT, packages=p.reinstall))
+        if p.install:
+            upgrade = [a for n in _names(p.install) for a in ("--upgrade-package", n)]
+            argv = [*base, "install", "--python", py, *upgrade, *p.install]
+            steps.append(Step(Action.INSTALL, f"install together: {' '.join(p.install)}", tuple(argv),
+                              shlex.join(argv), INSTALL_TIMEOUT, packages=p.install))
+        return steps
+    pip = [py, "-m", "pip"]
+    if p.uninstall:
+        argv = [*pip, "uninstall", "-y", *p.uninstall]
+        steps.append(Step(Action.UNINSTALL, f"uninstall {' '.join(p.uninstall)}", tuple(argv), shlex.join(argv),
+                          INSTALL_TIMEOUT, packages=p.uninstall))
+    if p.reinstall:
+        argv = [*pip, "install", "--force-reinstall", "--no-deps", *p.reinstall]
+        steps.append(Step(Action.REINSTALL, f"reinstall damaged {' '.join(p.reinstall)}", tuple(argv),
+                          shlex.join(argv), INSTALL_TIMEOUT, packages=p.reinstall))
+    if p.install:
+        argv = [*pip, "install", "-U", *p.install]
+        steps.append(Step(Action.INSTALL, f"install together: {' '.join(p.install)}", tuple(argv), shlex.join(argv),
+                          INSTALL_TIMEOUT, packages=p.install))
+    return steps
+
+
+def manual_steps(findings: Sequence[Finding]) -> tuple[ManualStep, ...]:
+    """The fixes only a person can apply (not ignored), each once."""
+    out: list[ManualStep] = []
+    for f in findings:
+        if f.fix is None or not f.fix.manual or f.ignored is not None:
+            continue
+        step = ManualStep(f.fix.summary, f.fix.commands, f.code)
+        if all((m.summary, m.commands) != (step.summary, step.commands) for m in out):
+            out.append(step)
+    return tuple(out)
+
+
+def make_plan(findings: Sequence[Finding], inventory: Inventory, target: Target,
+              environ: Mapping[str, str]) -> FixPlan:
+    """The repair plan for ``target``: uv where the environment is uv-managed and uv is at hand, else pip."""
+    p = plan.build(findings, inventory)
+    notes: list[str] = []
+    installer, uv = Installer.PIP, None
+    has_package_step = bool(p.install or p.reinstall or p.uninstall)
+    if uv_managed(target):
+        uv = find_uv(environ)
+        if uv is not None:
+            installer = Installer.UV
+            notes.append("the environment is uv-managed (pyvenv.cfg has a uv line): package steps use uv pip")
+        elif has_package_step:
+            notes.append("the environment is uv-managed but uv is not installed here: package steps use pip"
+                         + ("" if has_pip(target.python, environ) else ", which this environment lacks "
+                            "(install uv, or run the commands below with uv pip)"))
+    return FixPlan(target.python, installer, tuple(steps_for(p, target, installer, uv)),
+                   manual_steps(findings), tuple(notes), p)
+
+
+# --- running ---
+
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+(:[^/\s@]*)?@")
+
+
+def _tail(text: str, redactor: Redactor, limit: int = _TAIL_LINES) -> tuple[str, ...]:
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    return tuple(_URL_CREDENTIALS.sub(r"\1***@", redactor.text(ln)) for ln in lines[-limit:])
+
+
+def _versions(inv: Inventory) -> dict[str, str]:
+    return {d.name: d.raw_version or "?" for d in inv.by_name.values()}
+
+
+def observed_changes(before: Inventory, after: Inventory, fp: FixPlan) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(changed, unchanged): package versions compared on disk, deleted paths checked; never what was hoped."""
+    old, new = _versions(before), _versions(after)
+    changed: list[str] = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            changed.append(f"removed {name} {old[name]}")
+        elif name not in old:
+            changed.append(f"installed {name} {new[name]}")
+        elif old[name] != new[name]:
+            changed.append(f"{name} {old[name]} -> {new[name]}")
+    unchanged: list[str] = []
+    for step in fp.steps:
+        for path in step.paths:
+            if os.path.lexists(path):
+                unchanged.append(f"{path} is still there")
+            else:
+                changed.append(f"deleted {path}")
+        if step.action is Action.INSTALL:
+            for req in step.packages:
+                name = plan._name(req)
+                if name not in new:
+                    unchanged.append(f"{req}: not installed")
+                elif not _satisfied(req, new[name]):
+                    unchanged.append(f"{req}: {name} {new[name]} is installed")
+                elif old.get(name) == new[name]:
+                    unchanged.append(f"{name} stays {new[name]}")
+        if step.action is Action.UNINSTALL:
+            unchanged += [f"{n} is still installed ({new[plan._name(n)]})" for n in step.packages
+                          if plan._name(n) in new]
+    return tuple(changed), tuple(unchanged)
+
+
+def _satisfied(req: str, version: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(req).specifier.contains(version, prereleases=True)
+    except (InvalidRequirement, ValueError):
+        return False
+
+
+def apply(
+    fp: FixPlan,
+    *,
+    confirm: Callable[[FixPlan], bool],
+    environ: Mapping[str, str],
+    before: Inventory,
+    sys_path: Sequence[str],
+    on_step: Optional[Callable[[int, Step], None]] = None,
+    on_result: Optional[Callable[[int, StepResult], None]] = None,
+) -> Optional[Outcome]:
+    """Ask ``confirm``; then run the steps in order, stopping at the first failure. None when not confirmed."""
+    if not fp.steps or not confirm(fp):
+        return None
+    env = step_env(environ)
+    redactor = redactor_for(environ)
+    results: list[StepResult] = []
+    not_run: list[Step] = []
+    for i, step in enumerate(fp.steps):
+        if results and not results[-1].ok:
+            not_run.append(step)
+            continue
+        if on_step is not None:
+            on_step(i, step)
+        done = subproc.run(list(step.argv), timeout=step.timeout, env=env)
+        ok = done.returncode == 0 and not done.timed_out
+        text = done.stderr if not ok else (done.stdout + "\n" + done.stderr)
+        result = StepResult(step, ok, done.returncode, done.timed_out, done.duration,
+                            _tail(text, redactor, _TAIL_LINES if not ok else 4))
+        results.append(result)
+        if on_result is not None:
+            on_result(i, result)
+    after = scan(sys_path)
+    changed, unchanged = observed_changes(before, after, fp)
+    return Outcome(tuple(results), tuple(not_run), changed, unchanged)
+
+
+def dry_run(fp: FixPlan, environ: Mapping[str, str], before: Inventory) -> Optional[Resolution]:
+    """Let pip (``install --dry-run --report -``) resolve the install step; nothing changes. None without one."""
+    reqs = fp.package_reqs
+    if not reqs:
+        return None
+    env = step_env(environ)
+    redactor = redactor_for(environ)
+    if has_pip(fp.python, environ):
+        # The report goes to a file: with every package's description it is far larger than captured stdout.
+        with tempfile.TemporaryDirectory(prefix="langchain-doctor-") as tmp:
+            report_file = os.path.join(tmp, "report.json")
+            argv = [fp.python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", report_file, "-U", *reqs]
+            shown = shlex.join([*argv[:7], "-", *argv[8:]])
+            done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
+            if done.returncode != 0 or done.timed_out:
+                return Resolution(False, lines=_tail(done.stderr or done.stdout, redactor), command=shown)
+            try:
+                with open(report_file, encoding="utf-8") as fh:
+                    data = json.load(fh)
+            except (OSError, ValueError) as exc:
+                return Resolution(False, lines=(f"pip wrote no readable report: {exc}",), command=shown)
+        old = _versions(before)
+        items = []
+        for entry in data.get("install", []):
+            meta = entry.get("metadata", {})
+            name = plan._name(str(meta.get("name", "?")))
+            items.append((name, str(meta.get("version", "?")), old.get(name)))
+        return Resolution(True, tuple(sorted(items)), command=shown)
+    uv = find_uv(environ)
+    if uv is None:
+        return Resolution(False, lines=("neither pip in the target nor uv here: cannot resolve",))
+    step = next(s for s in fp.steps if s.action is Action.INSTALL)
+    argv = list(step.argv)
+    if fp.installer is not Installer.UV:  # pip step planned, but the target has no pip: ask uv instead
+        argv = [*uv, "pip", "install", "--python", fp.python, *reqs]
+    argv.insert(argv.index("install") + 1, "--dry-run")
+    done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
+    ok = done.returncode == 0 and not done.timed_out
+    return Resolution(ok, lines=_tail(done.stderr + "\n" + done.stdout, redactor, 40), command=shlex.join(argv))
+
+
+def recheck_options(options: Options, target: Target) -> Options:
+    """Options for the check after applying: the same interpreter, fresh results (no cache)."""
+    return replace(options, python=target.python, use_cache=False)
+
+
+def compare(before: Report, after: Report) -> dict[str, list[str]]:
+    """Findings resolved, remaining and new between two reports (by code and subject; ignored ones left out)."""
+    def key(f: Finding) -> str:
+        return f"{f.code} {f.subject}"
+
+    old = {key(f) for f in before.active_findings}
+    new = {key(f) for f in after.active_findings}
+    return {"resolved": sorted(old - new), "remaining": sorted(old & new), "new": sorted(new - old)}
+
+
+def interactive() -> bool:
+    """True when a person can answer a prompt (stdin is a terminal)."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
