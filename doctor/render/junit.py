@@ -1,0 +1,137 @@
+"""JUnit XML for CI test reporters (GitLab, Jenkins, GitHub): a testsuite per check family, a testcase per check
+and provider (plus ``environment`` for findings about no provider).
+
+A check/provider pair with no finding is one passing testcase (skipped when the provider is not installed or was
+not examined). Each finding is its own testcase: a ``failure`` for an error (and for a warning under
+``--fail-on warning``), an ``error`` when the doctor itself could not run a check, ``skipped`` when configuration
+ignores it, and a passing testcase with the details in ``system-out`` otherwise. So the failures match the report.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from doctor.model import Kind, ProviderState, Severity
+
+if TYPE_CHECKING:
+    from doctor.model import Finding, Report
+
+SUITES_NAME = "langchain-doctor"
+ENVIRONMENT = "environment"
+"""Pseudo-provider of findings about no particular provider."""
+OTHER_FAMILY = "doctor"
+"""Family of findings from a check the table does not list."""
+_SKIP_STATES = {ProviderState.NOT_INSTALLED: "not installed", ProviderState.SKIPPED: "not examined"}
+# XML 1.0 forbids most control characters even escaped; evidence copied from a terminal may hold them.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _families() -> dict[str, list[str]]:
+    from doctor import builtin
+
+    out: dict[str, list[str]] = {}
+    for c in builtin.checks():
+        out.setdefault(c.family, []).append(c.name)
+    return out
+
+
+def fails(f: Finding, fail_on: str) -> bool:
+    """True when the finding is a failure: an error, or at/above ``fail_on``; never when ignored."""
+    if f.ignored is not None:
+        return False
+    if f.severity is Severity.ERROR:
+        return True
+    return fail_on != "never" and f.severity.rank >= Severity(fail_on).rank
+
+
+def _details(f: Finding) -> str:
+    lines = [f"{f.code} [{f.kind.value}, {f.severity.value}] {f.title}", f"subject: {f.subject}"]
+    if f.provider:
+        lines.append(f"provider: {f.provider}")
+    lines += [f"| {e}" for ev in f.evidence for e in (ev.splitlines() or [""])]
+    if f.fix is not None:
+        lines.append(f"fix: {f.fix.summary}")
+        lines += [f"  $ {c}" for c in f.fix.commands]
+    if f.ignored is not None:
+        lines.append(f"ignored: {f.ignored}")
+    return _clean("\n".join(lines))
+
+
+def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", {"classname": _clean(classname), "name": _clean(name), "time": "0"})
+
+
+def _finding_case(suite: ET.Element, classname: str, label: str, f: Finding, fail_on: str) -> str:
+    case = _case(suite, classname, f"{label}: {f.code} {f.subject}")
+    message = _clean(f"{f.code} {f.title}")
+    if f.ignored is not None:
+        ET.SubElement(case, "skipped", {"message": _clean(f"ignored: {f.ignored}")})
+        ET.SubElement(case, "system-out").text = _details(f)
+        return "skipped"
+    if fails(f, fail_on):
+        tag = "error" if f.kind is Kind.DOCTOR else "failure"
+        ET.SubElement(case, tag, {"message": message, "type": f.code}).text = _details(f)
+        return "errors" if tag == "error" else "failures"
+    ET.SubElement(case, "system-out").text = _details(f)
+    return "passed"
+
+
+def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
+    """The report as a JUnit XML document (UTF-8 declaration, indented)."""
+    families = _families()
+    family_of = {check: fam for fam, checks in families.items() for check in checks}
+    for f in report.findings:
+        if f.check not in family_of:
+            family_of[f.check or OTHER_FAMILY] = OTHER_FAMILY
+            families.setdefault(OTHER_FAMILY, [])
+            if (f.check or OTHER_FAMILY) not in families[OTHER_FAMILY]:
+                families[OTHER_FAMILY].append(f.check or OTHER_FAMILY)
+    state = {p.name: p.status for p in report.providers}
+    labels = [p.name for p in report.providers]
+    labels += sorted({f.provider for f in report.findings if f.provider and f.provider not in state})
+    labels.append(ENVIRONMENT)
+
+    root = ET.Element("testsuites", {"name": SUITES_NAME})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for family, checks in families.items():
+        suite = ET.SubElement(root, "testsuite", {"name": family})
+        props = ET.SubElement(suite, "properties")
+        t = report.target
+        for prop, text in (("tool.version", report.tool_version), ("fail_on", report.fail_on),
+                           ("target.python", t.python if t else ""),
+                           ("target.python_version", t.python_version if t else "")):
+            ET.SubElement(props, "property", {"name": prop, "value": _clean(text)})
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for check in checks:
+            classname = f"{SUITES_NAME}.{family}.{check}"
+            for label in labels:
+                found = [f for f in report.findings
+                         if (f.check or OTHER_FAMILY) == check and (f.provider or ENVIRONMENT) == label]
+                if not found:
+                    case = _case(suite, classname, label)
+                    counts["tests"] += 1
+                    reason = _SKIP_STATES.get(state[label]) if label in state else None
+                    if reason is not None:
+                        ET.SubElement(case, "skipped", {"message": f"{label}: {reason}"})
+                        counts["skipped"] += 1
+                    continue
+                for f in found:
+                    outcome = _finding_case(suite, classname, label, f, report.fail_on)
+                    counts["tests"] += 1
+                    if outcome in counts:
+                        counts[outcome] += 1
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
