@@ -33,8 +33,8 @@ _CODE_BY_KIND = {
 }
 _CREDENTIAL_KINDS = {Kind.MISSING_CREDENTIAL, Kind.INVALID_CREDENTIAL, Kind.REAUTH_REQUIRED, Kind.MISSING_CONFIG,
                      Kind.UNREACHABLE}
-_NOTABLE_WARNINGS = ("has been renamed", "Mixing V1 models and V2 models", "LangChainDeprecationWarning",
-                     "pydantic_v1", "Valid config keys have changed")
+_FAILURE_WARNINGS = ("has been renamed", "Mixing V1 models and V2 models", "pydantic_v1",
+                     "Valid config keys have changed")
 
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:
@@ -193,15 +193,24 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
 
 def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optional[str],
                       package: Optional[str]) -> Optional[Finding]:
-    notable = [w for w in r.warnings
-               if any(n in str(w.get("message", "")) or n in str(w.get("category", "")) for n in _NOTABLE_WARNINGS)]
-    if not notable:
-        return None
-    return make("LCD320", title=f"importing {subject} warns: {str(notable[0].get('message', ''))[:120]}",
-                subject=subject, provider=provider,
-                evidence=[f"{w.get('category')}: {w.get('message')} ({w.get('where')})" for w in notable[:4]],
-                fix=install_fix(env.target.python, f"Upgrade {package} together with langchain-core",
-                                [package, "langchain-core"]) if package else None)
+    def text(w: Mapping[str, str]) -> str:
+        return f"{w.get('category')}: {w.get('message')}"
+
+    failing = [w for w in r.warnings if any(n in text(w) for n in _FAILURE_WARNINGS)]
+    if failing:
+        return make("LCD320", title=f"importing {subject} warns: {str(failing[0].get('message', ''))[:120]}",
+                    subject=subject, provider=provider,
+                    evidence=[f"{text(w)} ({w.get('where')})" for w in failing[:4]],
+                    fix=install_fix(env.target.python, f"Upgrade {package} together with langchain-core",
+                                    [package, "langchain-core"]) if package else None)
+    deprecated = [w for w in r.warnings if "Deprecat" in str(w.get("category", ""))
+                  and "langchain" in str(w.get("where", "")) + str(w.get("message", ""))]
+    if deprecated:
+        message = str(deprecated[0].get("message", ""))
+        return make("LCD321", title=f"{subject}: {message.splitlines()[0][:140]}", subject=subject,
+                    provider=provider, evidence=[f"{text(w)} ({w.get('where')})" for w in deprecated[:2]],
+                    fix=Fix("Follow the deprecation notice: " + message[:200], manual=True))
+    return None
 
 
 def _provider_findings(env: Environment, p: Provider) -> Iterator[Finding]:

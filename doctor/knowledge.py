@@ -37,10 +37,10 @@ def installed_core_era(version: Version) -> str:
 
 
 # pydantic v1 idioms that betray an integration written for the old line (file scan, heuristic).
+# Not `pydantic.v1` alone: current integrations import it on purpose, to accept users' v1 schemas
+# (langchain-openai 1.7.4 chat_models/base.py: `from pydantic.v1 import BaseModel as BaseModelV1`).
 V1_IDIOMS: tuple[tuple[str, str], ...] = (
     ("langchain_core.pydantic_v1", "imports langchain_core.pydantic_v1"),
-    ("from pydantic.v1", "imports pydantic.v1"),
-    ("import pydantic.v1", "imports pydantic.v1"),
     ("Extra.forbid", "uses Extra.forbid (pydantic v1 config)"),
     ("Extra.ignore", "uses Extra.ignore (pydantic v1 config)"),
     ("allow_population_by_field_name", "uses v1 Config key allow_population_by_field_name"),

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from doctor import builtin
+from doctor.checkapi import Check
 from doctor.context import Environment, Options
 from doctor.inventory import scan
 from doctor.target import Target
@@ -85,3 +87,8 @@ def make_env(site: FakeSite | Path, *, options: Optional[Options] = None, enviro
 def doctor_python() -> str:
     """The interpreter running the tests (has the doctor installed)."""
     return sys.executable
+
+
+def static_checks() -> tuple[Check, ...]:
+    """Every static built-in check, loaded the way the doctor loads them (probes excluded)."""
+    return tuple(c for c in builtin.checks() if not c.needs_probe)

@@ -81,8 +81,14 @@ CODES = (
     CodeInfo(
         "LCD320", Kind.IMPORT_ERROR, W, "probe-warnings",
         what="Importing or constructing the chat class raised warnings that announce a failure "
-        "(pydantic config-key renames, mixing V1 and V2 models, LangChain deprecations).",
+        "(pydantic config-key renames such as `allow_population_by_field_name`, mixing V1 and V2 models).",
         why="These are the first lines the seed notebook printed before its errors.",
         fix="Upgrade the integration together with langchain-core.",
+    ),
+    CodeInfo(
+        "LCD321", Kind.IMPORT_ERROR, I, "probe-deprecation",
+        what="Importing or constructing the chat class raised a LangChain deprecation warning.",
+        why="The class still works, but a later release removes it; the warning names the replacement.",
+        fix="Follow the warning's advice when convenient.",
     ),
 )

@@ -1,0 +1,64 @@
+"""Running the doctor as a user does (a subprocess), and normalising its JSON for snapshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+SNAPSHOTS = Path(__file__).with_name("snapshots")
+
+
+def run_doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+               timeout: float = 300) -> tuple[int, dict[str, Any] | str, str]:
+    """(exit code, parsed JSON when --format json else stdout, stderr)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    done = subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**base, **(env or {})}, timeout=timeout)
+    out: dict[str, Any] | str = done.stdout
+    if "json" in args:
+        out = json.loads(done.stdout)
+    return done.returncode, out, done.stderr
+
+
+def normalise(data: dict[str, Any], venv: Path) -> dict[str, Any]:
+    """Paths, durations and addresses replaced; only the stable parts of a report kept."""
+    text = json.dumps(data)
+    text = text.replace(str(venv), "<venv>").replace(os.path.realpath(venv), "<venv>")
+    text = re.sub(r"0x[0-9a-f]{6,16}", "0x<addr>", text)
+    text = re.sub(r"python3\.\d+", "python3.X", text)
+    out = json.loads(text)
+    out["tool"]["version"] = "<version>"
+    out["target"] = {k: out["target"][k] for k in ("python", "selected_by")}
+    out["packages"] = sorted(f"{p['name']}=={p['version']}" for p in out["packages"] if p.get("family"))
+    for f in out["findings"]:
+        # Probe evidence holds tracebacks whose line numbers are the libraries'; keep the decisive first lines.
+        f["evidence"] = f["evidence"].splitlines()[:2]
+    return out
+
+
+def check_snapshot(name: str, data: dict[str, Any]) -> None:
+    """Compare with tests/integration/snapshots/<name>.json (UPDATE_SNAPSHOTS=1 writes it)."""
+    path = SNAPSHOTS / f"{name}.json"
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not os.environ.get("UPDATE_SNAPSHOTS") and os.environ.get("CI"):
+            raise AssertionError(f"snapshot {path.name} was missing (written now); commit it")
+        return
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(text), f"snapshot {name} differs"
+
+
+def codes(data: dict[str, Any]) -> list[str]:
+    """Finding codes of a report."""
+    return [f["code"] for f in data["findings"]]
+
+
+def errors(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Error-severity findings."""
+    return [f for f in data["findings"] if f["severity"] == "error"]

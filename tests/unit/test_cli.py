@@ -1,0 +1,139 @@
+"""The command line as a user runs it: exit codes, one-line errors, target selection, a user's own `checks`."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from doctor import registry
+from doctor.model import Kind
+from doctor.render import Format, renderer
+
+
+def doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    return subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**base, **(env or {})}, timeout=120)
+
+
+def script(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda d: d / "missing" / "python", "no such file"),
+        (lambda d: script(d / "notpython", 'echo "hello"'), "not a Python interpreter"),
+        (lambda d: script(d / "old", 'echo \'{"version_info": [3, 8, 18], "version": "3.8.18"}\''), "too old"),
+        (lambda d: script(d / "crash", "kill -SEGV $$"), "does not run as Python"),
+        (lambda d: d, "holds no bin/python"),
+    ],
+)
+def test_bad_targets_exit_2_with_one_line(tmp_path: Path, make, needle: str) -> None:
+    target = make(tmp_path)
+    done = doctor("--python", str(target), "--no-probe")
+    assert done.returncode == 2, done
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_bad_option_is_exit_2_one_line() -> None:
+    done = doctor("--fail-on", "sometimes")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_provider_is_exit_2() -> None:
+    done = doctor("--provider", "nope", "--no-probe")
+    assert done.returncode == 2 and "unknown provider 'nope'" in done.stderr
+
+
+def test_json_contract_shape_and_exit_code(tmp_path: Path) -> None:
+    done = doctor("--no-probe", "--format", "json", "--python", sys.executable)
+    data = json.loads(done.stdout)
+    assert data["schema_version"] == 1
+    assert set(data) >= {"tool", "target", "packages", "providers", "findings", "summary", "exit_code"}
+    assert data["target"]["python"] == sys.executable
+    assert data["exit_code"] == done.returncode
+    for f in data["findings"]:
+        assert set(f) >= {"code", "kind", "severity", "title", "subject", "provider", "evidence", "fix"}
+
+
+def test_default_target_order(tmp_path: Path) -> None:
+    venv = tmp_path / "v"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    done = doctor("--no-probe", "--format", "json", env={"VIRTUAL_ENV": str(venv)})
+    data = json.loads(done.stdout)
+    assert data["target"]["selected_by"] == "VIRTUAL_ENV"
+    assert data["target"]["python"].startswith(str(venv))
+    local = tmp_path / "proj"
+    local.mkdir()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(local / ".venv")], check=True)
+    data = json.loads(doctor("--no-probe", "--format", "json", cwd=local).stdout)
+    assert data["target"]["selected_by"] == "./.venv"
+    data = json.loads(doctor("--no-probe", "--format", "json", cwd=tmp_path).stdout)
+    assert data["target"]["selected_by"] == "doctor"
+
+
+def test_a_users_checks_package_never_stands_in_for_ours(tmp_path: Path) -> None:
+    # Jupyter puts the notebook's folder first on sys.path; a project's own `checks/` must not be imported.
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "__init__.py").write_text("raise RuntimeError('user checks imported')\n")
+    (tmp_path / "checks.py").write_text("raise RuntimeError('user checks.py imported')\n")
+    done = doctor("--no-probe", "--format", "json", "--python", sys.executable, cwd=tmp_path,
+                  env={"PYTHONPATH": str(tmp_path)})
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(done.stdout)
+    assert not [f for f in data["findings"] if f["code"] == "LCD901"]
+    assert "user checks" not in done.stdout + done.stderr
+
+
+def test_version_is_fast_path() -> None:
+    done = doctor("--version")
+    assert done.returncode == 0 and done.stdout.startswith("langchain-doctor ")
+
+
+def test_every_kind_of_the_contract_exists() -> None:
+    contract = {"pydantic-schema", "pydantic-core-mismatch", "version-conflict", "missing-package",
+                "broken-install", "shadowed-module", "import-error", "missing-credential", "invalid-credential",
+                "reauth-required", "missing-config", "unreachable", "unclassified"}
+    assert contract <= {k.value for k in Kind}
+
+
+def test_registry_codes_are_unique_and_documented() -> None:
+    for code, info in registry.registry().items():
+        assert code == info.code
+        assert info.what and info.why and info.fix and info.name
+
+
+def test_every_format_has_a_renderer() -> None:
+    for fmt in Format:
+        try:
+            assert callable(renderer(fmt))
+        except ImportError:
+            pytest.skip(f"{fmt.value} renderer not built yet")
+
+
+def test_list_checks_json_lists_the_registry() -> None:
+    data = json.loads(doctor("list-checks", "--format", "json").stdout)
+    assert [c["code"] for c in data["codes"]] == list(registry.registry())
+
+
+def test_readme_table_is_generated_from_the_registry() -> None:
+    from doctor.commands.list_checks import table_markdown
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- codes:start -->\n", "<!-- codes:end -->"
+    assert start in readme and end in readme, "README.md lacks the generated code table"
+    section = readme.split(start, 1)[1].split(end, 1)[0]
+    assert section == table_markdown(), "README code table is stale: run `langchain-doctor list-checks --format markdown`"
