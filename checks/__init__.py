@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from doctor.checkapi import Check
 
-from . import imports, integrity, inventory, known_issues, providers, pydantic_idioms, requirements
+from . import (
+    api_keys,
+    aws,
+    cred_api_online,
+    gcloud_adc,
+    imports,
+    integrity,
+    inventory,
+    known_issues,
+    providers,
+    pydantic_idioms,
+    requirements,
+)
 
 CHECKS: tuple[Check, ...] = (
     inventory.CHECK,
@@ -14,4 +26,8 @@ CHECKS: tuple[Check, ...] = (
     integrity.CHECK,
     providers.CHECK,
     imports.CHECK,
+    api_keys.CHECK,
+    gcloud_adc.CHECK,
+    aws.CHECK,
+    cred_api_online.CHECK,
 )

@@ -52,6 +52,13 @@ class Provider:
     construct: Optional[tuple[tuple[str, JSONScalar], ...]] = None
     """Harmless dummy keyword arguments for constructing the chat class in a probe (no network);
     None when the class cannot be built without real objects (then only the import is probed)."""
+    api_base: str = ""
+    """Default API base URL, in the form the first ``base_url_vars`` variable takes (``--online`` checks)."""
+    verify_path: str = ""
+    """Path of a cheap authenticated GET under ``api_base`` (list models); empty: no online key check.
+    ``{NAME}`` is replaced by the value of env var NAME."""
+    auth: str = "bearer"
+    """How the key is sent: ``bearer``, ``x-api-key`` (+ anthropic-version), ``x-goog-api-key``, ``api-key``."""
 
 
 _FAKE = "doctor-probe-not-a-key"
@@ -66,15 +73,17 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/openai/", core1_line="1.0.0",
         construct=(("model", "gpt-4o-mini"), ("api_key", "sk-" + _FAKE), ("base_url", _DEAD_URL),
                    ("max_retries", 0)),
+        api_base="https://api.openai.com/v1", verify_path="/models",
     ),
     Provider(
         "azure-openai", "langchain-openai", "langchain_openai", ("AzureChatOpenAI",), ("openai",),
         key_vars=("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"),
-        required_vars=("AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"),
+        required_vars=("AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"), base_url_vars=("AZURE_OPENAI_ENDPOINT",),
         hosts=("openai.azure.com",),
         docs="https://python.langchain.com/docs/integrations/chat/azure_chat_openai/", core1_line="1.0.0",
         construct=(("azure_deployment", "doctor-probe"), ("api_version", "2024-06-01"),
                    ("azure_endpoint", "http://127.0.0.1:9"), ("api_key", _FAKE), ("max_retries", 0)),
+        api_base="", verify_path="/openai/models?api-version={OPENAI_API_VERSION}", auth="api-key",
     ),
     Provider(
         "anthropic", "langchain-anthropic", "langchain_anthropic", ("ChatAnthropic",), ("anthropic",),
@@ -83,6 +92,7 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/anthropic/", core1_line="1.0.0",
         construct=(("model", "claude-3-5-haiku-latest"), ("api_key", "sk-ant-" + _FAKE),
                    ("base_url", "http://127.0.0.1:9"), ("max_retries", 0)),
+        api_base="https://api.anthropic.com", verify_path="/v1/models", auth="x-api-key",
     ),
     Provider(
         "google-vertexai", "langchain-google-vertexai", "langchain_google_vertexai", ("ChatVertexAI",),
@@ -99,6 +109,8 @@ PROVIDERS: tuple[Provider, ...] = (
         key_prefixes=("AIza",), hosts=("generativelanguage.googleapis.com",),
         docs="https://python.langchain.com/docs/integrations/chat/google_generative_ai/", core1_line="3.0.0",
         construct=(("model", "gemini-2.0-flash"), ("google_api_key", "AIza" + _FAKE)),
+        api_base="https://generativelanguage.googleapis.com", verify_path="/v1beta/models",
+        auth="x-goog-api-key",
     ),
     Provider(
         "aws", "langchain-aws", "langchain_aws", ("ChatBedrock", "ChatBedrockConverse"), ("boto3", "botocore"),
@@ -113,6 +125,7 @@ PROVIDERS: tuple[Provider, ...] = (
         key_vars=("MISTRAL_API_KEY",), base_url_vars=("MISTRAL_BASE_URL",), hosts=("api.mistral.ai",),
         docs="https://python.langchain.com/docs/integrations/chat/mistralai/", core1_line="1.0.0",
         construct=(("model", "mistral-small-latest"), ("api_key", _FAKE), ("max_retries", 0)),
+        api_base="https://api.mistral.ai/v1", verify_path="/models",
     ),
     Provider(
         "groq", "langchain-groq", "langchain_groq", ("ChatGroq",), ("groq",),
@@ -120,6 +133,7 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("api.groq.com",),
         docs="https://python.langchain.com/docs/integrations/chat/groq/", core1_line="1.0.0",
         construct=(("model", "llama-3.1-8b-instant"), ("api_key", "gsk_" + _FAKE), ("max_retries", 0)),
+        api_base="https://api.groq.com", verify_path="/openai/v1/models",
     ),
     Provider(
         "together", "langchain-together", "langchain_together", ("ChatTogether",), ("openai",),
@@ -127,6 +141,7 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("api.together.xyz", "api.together.ai"),
         docs="https://python.langchain.com/docs/integrations/chat/together/", core1_line=None,
         construct=(("model", "meta-llama/Llama-3-8b-chat-hf"), ("api_key", _FAKE), ("max_retries", 0)),
+        api_base="https://api.together.xyz/v1", verify_path="/models",
     ),
     Provider(
         "fireworks", "langchain-fireworks", "langchain_fireworks", ("ChatFireworks",), ("fireworks-ai",),
@@ -135,6 +150,7 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/fireworks/", core1_line="1.0.0",
         construct=(("model", "accounts/fireworks/models/llama-v3p1-8b-instruct"), ("api_key", "fw_" + _FAKE),
                    ("max_retries", 0)),
+        api_base="https://api.fireworks.ai/inference/v1", verify_path="/models",
     ),
     Provider(
         "ollama", "langchain-ollama", "langchain_ollama", ("ChatOllama",), ("ollama",),
@@ -144,22 +160,27 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "cohere", "langchain-cohere", "langchain_cohere", ("ChatCohere",), ("cohere",),
-        key_vars=("COHERE_API_KEY", "CO_API_KEY"), hosts=("api.cohere.com", "api.cohere.ai"),
+        key_vars=("COHERE_API_KEY", "CO_API_KEY"), base_url_vars=("CO_API_URL",),
+        hosts=("api.cohere.com", "api.cohere.ai"),
         docs="https://python.langchain.com/docs/integrations/chat/cohere/", core1_line=None,
         construct=(("model", "command-r"), ("cohere_api_key", _FAKE)),
+        api_base="https://api.cohere.com", verify_path="/v1/models",
     ),
     Provider(
         "huggingface", "langchain-huggingface", "langchain_huggingface", ("ChatHuggingFace",),
         ("huggingface-hub",), key_vars=("HUGGINGFACEHUB_API_TOKEN", "HF_TOKEN"), key_prefixes=("hf_",),
+        base_url_vars=("HF_ENDPOINT",),
         hosts=("huggingface.co", "api-inference.huggingface.co"),
         docs="https://python.langchain.com/docs/integrations/chat/huggingface/", core1_line="1.0.0",
         construct=None,  # needs a real LLM object; only the import is probed
+        api_base="https://huggingface.co", verify_path="/api/whoami-v2",
     ),
     Provider(
         "xai", "langchain-xai", "langchain_xai", ("ChatXAI",), ("openai",),
-        key_vars=("XAI_API_KEY",), key_prefixes=("xai-",), hosts=("api.x.ai",),
+        key_vars=("XAI_API_KEY",), key_prefixes=("xai-",), base_url_vars=("XAI_API_BASE",), hosts=("api.x.ai",),
         docs="https://python.langchain.com/docs/integrations/chat/xai/", core1_line="1.0.0",
         construct=(("model", "grok-3-mini"), ("xai_api_key", "xai-" + _FAKE), ("max_retries", 0)),
+        api_base="https://api.x.ai/v1", verify_path="/models",
     ),
     Provider(
         "deepseek", "langchain-deepseek", "langchain_deepseek", ("ChatDeepSeek",), ("openai",),
@@ -167,6 +188,7 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("api.deepseek.com",),
         docs="https://python.langchain.com/docs/integrations/chat/deepseek/", core1_line="1.0.0",
         construct=(("model", "deepseek-chat"), ("api_key", "sk-" + _FAKE), ("max_retries", 0)),
+        api_base="https://api.deepseek.com", verify_path="/models",
     ),
 )
 

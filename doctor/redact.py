@@ -36,7 +36,7 @@ _MIN_SECRET = 4  # shorter values (e.g. "1") would mask innocent text everywhere
 
 def fingerprint(value: str) -> str:
     """A masked form that never reveals the value: its prefix class, last 4 characters only if long, and length."""
-    v = value.strip()
+    v = value.strip().strip("'\"").strip()  # a quoted key still shows its prefix class
     if len(v) < 12:
         return f"<{len(value)} chars>"
     prefix = ""

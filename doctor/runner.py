@@ -108,19 +108,24 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
             if f.provider not in worst or f.severity.rank > worst[f.provider].rank:
                 worst[f.provider] = f.severity
     out = []
+    primary = {q.package: q.name for q in reversed(PROVIDERS)}
     for p in _present_providers(env):
-        dist = env.inventory.get(p.package)
-        if p.name in worst:
-            state = _STATE_BY_SEVERITY[worst[p.name]]
+        package = env.needed_packages.get(p.name, p.package)
+        # Through another provider's class (Together via ChatOpenAI): that class's probe and findings apply.
+        proxy = primary.get(package, p.name) if package != p.package else p.name
+        dist = env.inventory.get(package)
+        severities = [worst[n] for n in {p.name, proxy} if n in worst]
+        if severities:
+            state = _STATE_BY_SEVERITY[max(severities, key=lambda s: s.rank)]
         elif dist is None:
             state = ProviderState.NOT_INSTALLED
         else:
             state = ProviderState.OK
         from doctor.probeplan import stages as probe_stages
 
-        stages = probe_stages(env.probes, p.name)
-        out.append(ProviderStatus(p.name, p.package, state, dist.raw_version if dist else None,
-                                  p.name in env.needed, stages))
+        stages = probe_stages(env.probes, proxy)
+        out.append(ProviderStatus(p.name, package, state, dist.raw_version if dist else None,
+                                  p.name in env.needed, stages, via=proxy if proxy != p.name else None))
     return tuple(out)
 
 
@@ -192,5 +197,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this)."""
     env = read_environment(options, environ=environ, cwd=cwd)
     findings = run_checks(env, builtin.checks())
-    redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars])
+    from doctor.creds import secrets
+
+    redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
+        *secrets.collect(env))
     return build_report(env, findings, redactor)

@@ -1,0 +1,135 @@
+"""What must work and where the code runs: needed providers, the notebooks' env vars, .env files, folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from doctor.creds import dotenv
+from doctor.providers import BY_NAME, PROVIDERS, Provider
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from doctor.context import Environment
+    from doctor.model import Severity
+
+_SCAN_LIMIT = 200
+"""At most this many scripts/notebooks of the working folder are scanned for load_dotenv."""
+_SCAN_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Needs:
+    """The credential layer's view of what the run requires."""
+
+    needed: frozenset[str]
+    """Provider names that must work: --provider, notebook providers, providers whose key a notebook reads."""
+    present: tuple[Provider, ...]
+    """Providers to examine: installed (as the runner shows them) or needed."""
+    notebook_vars: Mapping[str, tuple[str, ...]]
+    """Env var name -> notebooks (paths) that read it."""
+    folders: tuple[str, ...]
+    """Where the code runs: the notebooks' folders, then the working directory."""
+    dotenv_files: tuple[dotenv.DotenvFile, ...]
+    loads_dotenv: bool
+    """True when the code (the notebooks, else the working folder's scripts) loads .env files."""
+
+    def severity(self, provider: str, *, when_needed: Severity, otherwise: Severity) -> Severity:
+        """``when_needed`` for a needed provider, else ``otherwise``."""
+        return when_needed if provider in self.needed else otherwise
+
+
+def _facts(env: Environment) -> tuple[Any, ...]:
+    return tuple(env.notebook_facts or ())
+
+
+def _fact_path(fact: Any) -> str:
+    return str(getattr(fact, "path", "") or "")
+
+
+def _fact_folder(fact: Any) -> str:
+    folder = getattr(fact, "folder", "") or ""
+    if not folder and _fact_path(fact):
+        folder = os.path.dirname(os.path.abspath(_fact_path(fact)))
+    return str(folder)
+
+
+def _read_head(path: Path) -> str:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            return fh.read(_SCAN_BYTES)
+    except OSError:
+        return ""
+
+
+def _code_loads_dotenv(facts: tuple[Any, ...], work_dir: str) -> bool:
+    known = [getattr(f, "loads_dotenv", None) for f in facts]
+    if any(k is True for k in known):
+        return True
+    paths = [Path(_fact_path(f)) for f, k in zip(facts, known) if k is None and _fact_path(f)]
+    if not facts and work_dir:
+        folder = Path(work_dir)
+        try:
+            paths = sorted(p for p in folder.iterdir() if p.suffix in (".py", ".ipynb") and p.is_file())
+        except OSError:
+            paths = []
+        paths = paths[:_SCAN_LIMIT]
+    return any(dotenv.code_loads_dotenv(_read_head(p)) for p in paths)
+
+
+def present_providers(env: Environment, needed: Iterable[str]) -> tuple[Provider, ...]:
+    """Installed providers (the secondary row of a shared package only when its variables are set) or needed."""
+    need = set(needed)
+    out = []
+    primary_seen: set[str] = set()
+    for p in PROVIDERS:
+        installed = env.inventory.get(p.package) is not None
+        primary = p.package not in primary_seen
+        primary_seen.add(p.package)
+        uses_vars = any(v in env.environ for v in (*p.key_vars, *p.required_vars))
+        if p.name in need or (installed and (primary or uses_vars)):
+            out.append(p)
+    return tuple(out)
+
+
+def provider_of_var(name: str) -> Optional[Provider]:
+    """The provider whose key variable is ``name``."""
+    for p in PROVIDERS:
+        if name in p.key_vars:
+            return p
+    return None
+
+
+def compute(env: Environment) -> Needs:
+    """Needs of ``env`` (reads .env files and, when there are no notebooks, the working folder's scripts)."""
+    facts = _facts(env)
+    needed = set(env.needed)
+    vars_by_nb: dict[str, list[str]] = {}
+    for fact in facts:
+        for prov in getattr(fact, "providers", ()) or ():
+            if prov in BY_NAME:
+                needed.add(prov)
+        for var in getattr(fact, "env_vars", ()) or ():
+            vars_by_nb.setdefault(str(var), []).append(_fact_path(fact))
+            owner = provider_of_var(str(var))
+            if owner is not None:
+                needed.add(owner.name)
+    folders: list[str] = []
+    for fact in facts:
+        folder = _fact_folder(fact)
+        if folder and folder not in folders:
+            folders.append(folder)
+    if env.work_dir and env.work_dir not in folders:
+        folders.append(env.work_dir)
+    files = tuple(dotenv.find(folders))
+    return Needs(
+        needed=frozenset(needed),
+        present=present_providers(env, needed),
+        notebook_vars={k: tuple(v) for k, v in vars_by_nb.items()},
+        folders=tuple(folders),
+        dotenv_files=files,
+        loads_dotenv=_code_loads_dotenv(facts, env.work_dir),
+    )

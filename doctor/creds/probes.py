@@ -1,0 +1,207 @@
+"""Credential resolution inside the target, with the target's own google-auth / botocore, exactly as the app.
+
+Each snippet is stdlib-only at top level, imports the library inside try/except, prints one JSON line, and
+never prints a secret value. Offline snippets never touch the network; ``refresh``/``sts`` (only with
+--online) make one call with the library's own code, so the verdict is the library's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Optional
+
+from doctor import subproc
+from doctor.target import probe_env
+
+if TYPE_CHECKING:
+    from doctor.context import Environment
+
+GOOGLE_AUTH = r'''
+import json, os, sys
+args = json.loads(sys.argv[1])
+out = {"ok": False}
+def done():
+    sys.stdout.write("\n" + json.dumps(out) + "\n")
+    sys.exit(0)
+try:
+    import warnings
+    import google.auth
+    import google.auth.credentials
+    from google.auth import _cloud_sdk
+    out["version"] = getattr(google.auth, "__version__", "")
+except Exception as exc:
+    out["error_class"] = type(exc).__name__
+    out["message"] = str(exc)[:300]
+    done()
+explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+try:
+    path = explicit or _cloud_sdk.get_application_default_credentials_path()
+    out["source"] = "GOOGLE_APPLICATION_CREDENTIALS" if explicit else "gcloud"
+    out["path"] = path
+    if not explicit and not os.path.isfile(path):
+        out["source"] = "none"
+        out["ok"] = True
+        done()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        creds, project = google.auth.load_credentials_from_file(path)
+    out["warnings"] = [str(w.message)[:300] for w in caught]
+    out["class"] = type(creds).__module__ + "." + type(creds).__name__
+    out["project"] = project
+    out["quota_project"] = getattr(creds, "quota_project_id", None)
+    out["ok"] = True
+except Exception as exc:
+    out["error_class"] = type(exc).__name__
+    out["message"] = str(exc)[:500]
+    done()
+if args.get("refresh"):
+    import time
+    result = {"ok": False}
+    out["refresh"] = result
+    try:
+        creds = google.auth.credentials.with_scopes_if_required(
+            creds, ["https://www.googleapis.com/auth/cloud-platform"])
+        uri = args.get("token_uri")
+        if uri:
+            for attr in ("_token_uri", "_token_url"):
+                if hasattr(creds, attr):
+                    setattr(creds, attr, uri)
+            source = getattr(creds, "_source_credentials", None)
+            if source is not None and hasattr(source, "_token_uri"):
+                source._token_uri = uri
+        timeout = float(args.get("timeout", 5))
+        try:
+            from google.auth.transport.requests import Request as _Base
+        except Exception:
+            import urllib3
+            from google.auth.transport.urllib3 import Request as _U3
+            class _Base(_U3):
+                def __init__(self):
+                    _U3.__init__(self, urllib3.PoolManager())
+        class Request(_Base):
+            def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kw):
+                return _Base.__call__(self, url, method=method, body=body, headers=headers, timeout=TIMEOUT, **kw)
+        TIMEOUT = timeout
+        start = time.monotonic()
+        try:
+            creds.refresh(Request())
+            result["ok"] = True
+        finally:
+            result["elapsed"] = time.monotonic() - start
+    except Exception as exc:
+        result["error_class"] = type(exc).__name__
+        result["message"] = (exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc))[:500]
+done()
+'''
+
+BOTOCORE = r'''
+import json, os, sys
+args = json.loads(sys.argv[1])
+out = {"ok": False}
+def done():
+    sys.stdout.write("\n" + json.dumps(out) + "\n")
+    sys.exit(0)
+try:
+    import botocore
+    import botocore.session
+    out["version"] = botocore.__version__
+except Exception as exc:
+    out["error_class"] = type(exc).__name__
+    out["message"] = str(exc)[:300]
+    done()
+session = botocore.session.Session()
+try:
+    out["profile"] = session.get_config_variable("profile")
+    out["region"] = session.get_config_variable("region")
+except Exception as exc:
+    out["region_error"] = type(exc).__name__ + ": " + str(exc)[:300]
+skip = set(args.get("skip", []))
+out["skipped"] = []
+try:
+    resolver = session.get_component("credential_provider")
+    for provider in resolver.providers:
+        method = getattr(provider, "METHOD", type(provider).__name__)
+        if method in skip:
+            out["skipped"].append(method)
+            continue
+        creds = provider.load()
+        if creds is not None:
+            out["method"] = getattr(creds, "method", None) or method
+            break
+    out["ok"] = True
+except Exception as exc:
+    out["error_class"] = type(exc).__name__
+    out["message"] = str(exc)[:500]
+    done()
+if args.get("sts") and out.get("method"):
+    result = {"ok": False}
+    out["sts"] = result
+    try:
+        from botocore.config import Config
+        from botocore.exceptions import ClientError
+        t = float(args.get("timeout", 5))
+        cfg = Config(connect_timeout=t, read_timeout=t, retries={"max_attempts": 1, "mode": "standard"})
+        client = session.create_client("sts", region_name=out.get("region") or "us-east-1", config=cfg)
+        try:
+            client.get_caller_identity()
+            result["ok"] = True
+        except ClientError as exc:
+            err = exc.response.get("Error", {})
+            result["code"] = err.get("Code")
+            result["message"] = str(err.get("Message", ""))[:300]
+            result["status"] = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    except Exception as exc:
+        result["error_class"] = type(exc).__name__
+        result["message"] = str(exc)[:300]
+done()
+'''
+
+# Offline, botocore must not run the user's programs nor ask the network: these providers are skipped.
+OFFLINE_SKIP = ("custom-process", "container-role", "iam-role")
+
+
+def _has(env: Environment, dist: str) -> bool:
+    return env.inventory.get(dist) is not None
+
+
+def run(env: Environment, snippet: str, args: dict[str, Any], timeout: float,
+        extra_env: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """Run ``snippet`` in the target; its JSON, or {"probe_failed": reason}."""
+    penv = probe_env(env.environ)
+    penv.update(extra_env or {})
+    done = subproc.run([env.target.python, "-c", snippet, json.dumps(args)], timeout=timeout,
+                       cwd=env.work_dir or None, env=penv)
+    if done.timed_out:
+        return {"probe_failed": f"no answer within {timeout:g} s"}
+    for line in reversed(done.stdout.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                return data
+    tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"probe_failed": f"exit {done.returncode}: {tail[:300]}"}
+
+
+def google_auth(env: Environment, *, refresh: bool = False, token_uri: str = "") -> Optional[dict[str, Any]]:
+    """google-auth's own view of the ADC file (and, with ``refresh``, one refresh); None when it cannot run."""
+    if not env.options.probe or not _has(env, "google-auth"):
+        return None
+    net = env.options.net_timeout
+    args = {"refresh": refresh, "token_uri": token_uri, "timeout": net}
+    return run(env, GOOGLE_AUTH, args, env.options.timeout + (net if refresh else 0))
+
+
+def botocore(env: Environment, *, sts: bool = False) -> Optional[dict[str, Any]]:
+    """botocore's own credential method and region (and, with ``sts``, GetCallerIdentity); None if not run."""
+    if not env.options.probe or not _has(env, "botocore"):
+        return None
+    net = env.options.net_timeout
+    args = {"skip": list(OFFLINE_SKIP) if not sts else ["container-role", "iam-role"], "sts": sts,
+            "timeout": net}
+    # Belt and braces: the instance metadata service is never asked.
+    return run(env, BOTOCORE, args, env.options.timeout + (net if sts else 0),
+               extra_env={"AWS_EC2_METADATA_DISABLED": "true"})
