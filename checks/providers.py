@@ -19,14 +19,16 @@ def run(env: Environment) -> Iterator[Finding]:
     """LCD103 for each needed provider without its integration package."""
     for name in sorted(env.needed):
         prov = BY_NAME.get(name)
-        if prov is None or env.inventory.get(prov.package) is not None:
+        package = env.needed_packages.get(name, prov.package if prov else "")
+        if prov is None or env.inventory.get(package) is not None:
             continue
+        via = "" if package == prov.package else f" (the code uses it through {package})"
         yield make(
             "LCD103",
-            title=f"{name}: {prov.package} is not installed, but this provider must work",
-            subject=prov.package, provider=name,
-            evidence=[f"no {prov.package} distribution on {env.target.python}'s path"],
-            fix=install_fix(env.target.python, f"Install {prov.package}", [prov.package]),
+            title=f"{name}: {package} is not installed, but this provider must work{via}",
+            subject=package, provider=name,
+            evidence=[f"no {package} distribution on {env.target.python}'s path"],
+            fix=install_fix(env.target.python, f"Install {package}", [package]),
         )
 
 

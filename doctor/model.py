@@ -112,6 +112,8 @@ class ProviderStatus:
     """True when named with --provider or used by a --notebook."""
     checks: tuple[tuple[str, str], ...] = ()
     """Per-stage results for the console picture, e.g. (("import", "ok"), ("construct", "error"))."""
+    via: Optional[str] = None
+    """The provider whose class this one is used through (together via openai's ChatOpenAI), if any."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ def probed_providers(env: Environment) -> list[Provider]:
     """Providers whose integration is installed, plus needed ones (a local folder may stand in for them)."""
     out: list[Provider] = []
     for p in PROVIDERS:
+        if env.needed_packages.get(p.name, p.package) != p.package:
+            continue  # used through another provider's class (Together via ChatOpenAI): that probe covers it
         installed = env.inventory.get(p.package) is not None
         secondary = any(q.package == p.package for q in out)
         if p.name in env.needed or (installed and not secondary):

@@ -166,6 +166,8 @@ _CONFIRMS: dict[str, tuple[str, ...]] = {
     "LCD302": ("LCD210", "LCD211"),
     "LCD303": ("LCD111", "LCD112", "LCD113"),
 }
+# Static findings about the whole environment (no provider) that any provider's probe failure can confirm.
+_ENVIRONMENT_WIDE = frozenset({"LCD210", "LCD211", "LCD220"})
 # Static findings that a more specific probe finding replaces (the probe names the folder).
 _SUPERSEDED_BY: dict[str, tuple[str, ...]] = {"LCD311": ("LCD103",)}
 
@@ -175,8 +177,9 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
     out = list(findings)
     for probe_f in list(out):
         for static_code in _CONFIRMS.get(probe_f.code, ()):
-            target = next((f for f in out if f.code == static_code and f.provider == probe_f.provider
-                           and f.provider is not None), None)
+            target = next((f for f in out if f.code == static_code and (
+                (f.provider is not None and f.provider == probe_f.provider)
+                or (f.provider is None and static_code in _ENVIRONMENT_WIDE))), None)
             if target is None:
                 continue
             severity = max(target.severity, probe_f.severity, key=lambda s: s.rank)

@@ -62,6 +62,8 @@ def _markup(report: Report, verbose: bool) -> list[str]:
     for p in report.providers:
         version = f" {p.version}" if p.version else ""
         needed = " [dim](needed)[/]" if p.needed else ""
+        if p.via:
+            needed += f" [dim]via {p.via}'s class[/]"
         stages = "  ".join(f"{k} {_STAGE_MARK.get(v, v)}" for k, v in p.checks)
         stages = f"  [dim]{escape(stages)}[/]" if stages else ""
         status = "not installed" if p.status is ProviderState.NOT_INSTALLED else ""

@@ -48,7 +48,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "packages": [{"name": p.name, "version": p.version, "location": p.location, "family": p.family or None}
                      for p in report.packages],
         "providers": [{"name": p.name, "package": p.package, "status": p.status.value, "version": p.version,
-                       "needed": p.needed, **({"stages": dict(p.checks)} if p.checks else {})}
+                       "needed": p.needed, **({"stages": dict(p.checks)} if p.checks else {}),
+                       **({"via": p.via} if p.via else {})}
                       for p in report.providers],
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary,
