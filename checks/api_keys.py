@@ -53,6 +53,8 @@ def _key_findings(p: Provider, env: Environment, nd: needs.Needs) -> Iterator[Fi
                     ("from dotenv import load_dotenv; load_dotenv()", _export(only_dotenv.var)), manual=True),
         )
         return
+    if src is None and any(v in nd.set_by_code for v in p.key_vars):
+        return  # the notebook asks for it itself (getpass) and sets it
     if src is None:
         yield make(
             "LCD401",
@@ -121,7 +123,7 @@ def _notebook_vars(env: Environment, nd: needs.Needs) -> Iterator[Finding]:
 
     optional = {v for p in PROVIDERS for v in (*p.base_url_vars, *p.key_vars, *p.required_vars)}
     for var, notebooks in sorted(nd.notebook_vars.items()):
-        if var in env.environ or var in optional or var in _HANDLED_ELSEWHERE:
+        if var in env.environ or var in optional or var in _HANDLED_ELSEWHERE or var in nd.set_by_code:
             continue
         where = ", ".join(n for n in notebooks if n)
         hit = lookup(nd.dotenv_files, var)

@@ -100,7 +100,7 @@ def owners(core: str) -> tuple[tuple[str, ...], str]:
                 if len(prefix) > len(best):
                     names, best = [], prefix
                 names.append(p.name)
-                label = f"{_a(p.name)} key (`{prefix}`)"
+                label = f"{_a('/'.join(names))} key (`{prefix}`)"
     for prefix, desc in _OTHER_FORMATS:
         if core.startswith(prefix) and len(prefix) > len(best):
             best, names, label = prefix, [f"other:{desc}"], f"{desc} (`{prefix}`)"

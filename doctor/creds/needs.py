@@ -36,6 +36,8 @@ class Needs:
     dotenv_files: tuple[dotenv.DotenvFile, ...]
     loads_dotenv: bool
     """True when the code (the notebooks, else the working folder's scripts) loads .env files."""
+    set_by_code: frozenset[str] = frozenset()
+    """Env var names the notebooks set themselves (``os.environ["X"] = getpass()``)."""
 
     def severity(self, provider: str, *, when_needed: Severity, otherwise: Severity) -> Severity:
         """``when_needed`` for a needed provider, else ``otherwise``."""
@@ -108,6 +110,7 @@ def compute(env: Environment) -> Needs:
     facts = _facts(env)
     needed = set(env.needed)
     vars_by_nb: dict[str, list[str]] = {}
+    set_by_code = {str(v) for fact in facts for v in (getattr(fact, "env_vars_set", ()) or ())}
     for fact in facts:
         for prov in getattr(fact, "providers", ()) or ():
             if prov in BY_NAME:
@@ -132,4 +135,5 @@ def compute(env: Environment) -> Needs:
         folders=tuple(folders),
         dotenv_files=files,
         loads_dotenv=_code_loads_dotenv(facts, env.work_dir),
+        set_by_code=frozenset(set_by_code),
     )

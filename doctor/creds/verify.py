@@ -77,13 +77,17 @@ def provider_message(data: Any, body: str) -> str:
     return " ".join(body.split())[:200]
 
 
-def _google_invalid_key(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("error"), dict):
-        return False
-    err = data["error"]
-    details = err.get("details") or []
-    reasons = {d.get("reason") for d in details if isinstance(d, dict)}
-    return "API_KEY_INVALID" in reasons or "API key not valid" in str(err.get("message", ""))
+_BAD_KEY_TEXT = re.compile(r"(?:invalid|incorrect|not valid)[^.]{0,40}api[ _-]?key|api[ _-]?key[^.]{0,40}"
+                          r"(?:invalid|incorrect|not valid)", re.IGNORECASE)
+
+
+def _invalid_key_400(data: Any, body: str) -> bool:
+    # Google AI answers a bad key with 400 API_KEY_INVALID; xAI with 400 "Incorrect API key provided".
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        details = data["error"].get("details") or []
+        if "API_KEY_INVALID" in {d.get("reason") for d in details if isinstance(d, dict)}:
+            return True
+    return _BAD_KEY_TEXT.search(provider_message(data, body)) is not None
 
 
 def classify(status: Optional[int], data: Any, body: str, error: str) -> tuple[str, str]:
@@ -94,7 +98,7 @@ def classify(status: Optional[int], data: Any, body: str, error: str) -> tuple[s
     line = f"HTTP {status}" + (f": {msg}" if msg else "")
     if 200 <= status < 300:
         return "", f"HTTP {status}: key accepted"
-    if status in (401, 403) or (status == 400 and _google_invalid_key(data)):
+    if status in (401, 403) or (status == 400 and _invalid_key_400(data, body)):
         return "LCD460", line
     if status == 429:
         return "LCD461", line
