@@ -10,8 +10,7 @@ from doctor import notebook
 from doctor.context import Environment
 from doctor.model import Finding, Kind, Severity
 from tests.fakeenv import FakeSite, make_env
-
-from . import creds_helpers as h
+from tests.servers import harness as h
 
 GOOD = "sk-proj-" + "Q7w8E9r0T1y2U3i4O5p6" * 2
 

@@ -1,4 +1,4 @@
-"""Shared helpers of the credential unit tests: installing fake integrations, running one check by name."""
+"""Helpers for tests of the credential checks: fake integrations, running one built-in check by name."""
 
 from __future__ import annotations
 
