@@ -1,0 +1,371 @@
+"""Events -> findings: classify with the signature table, collapse retry storms, merge repeats, redact."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Optional
+
+from doctor import __version__
+from doctor.codes.explain import KIND_CODES
+from doctor.explain.attribution import (
+    CodeFacts,
+    choose_package,
+    choose_provider,
+    code_facts,
+    interpreter_seen,
+    versions_seen,
+)
+from doctor.explain.segment import Event, Exc, segment
+from doctor.findings import make
+from doctor.model import Finding, Kind, Report
+from doctor.providers import BY_NAME, PROVIDERS, by_module
+from doctor.redact import Redactor, fingerprint, is_secret_name
+from doctor.signatures import SIGNATURES, SignatureMatch, bare_name, classify
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from doctor.explain.readers import Block, Input
+
+MAX_FINDINGS = 100
+MAX_EVIDENCE_CHARS = 400
+MAX_LOCATIONS = 8
+_RANK = {s.id: i for i, s in enumerate(SIGNATURES)}
+_PACKAGE_KINDS = frozenset({Kind.PYDANTIC_SCHEMA, Kind.VERSION_CONFLICT, Kind.MISSING_PACKAGE, Kind.BROKEN_INSTALL,
+                            Kind.IMPORT_ERROR, Kind.PYDANTIC_CORE_MISMATCH})
+
+# A secret assigned in the input (``export OPENAI_API_KEY=...``, ``api_key="..."``, ``'api_key': '...'``).
+_ASSIGNED = re.compile(r"(?i)((?:api[_-]?key|token|secret|password|passwd)[\w\-]{0,40}[\"']?\s{0,3}[=:]\s{0,3}"
+                       r"[\"']?)([^\s\"',;}{)(]{6,300})")
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class _Group:
+    """Occurrences of one problem, merged into one finding."""
+
+    key: tuple[str, ...]
+    order: int
+    match: Optional[SignatureMatch]
+    exc: Exc
+    final: Exc
+    """The outermost exception (what the user saw last)."""
+    provider: Optional[str]
+    package: Optional[str]
+    locations: list[str] = field(default_factory=list)
+    count: int = 0
+    retries: int = 0
+    retry_waits: list[float] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    python: Optional[str] = None
+    warnings: list[str] = field(default_factory=list)
+    retry_only: bool = False
+    truncated: bool = False
+    subject: str = "input"
+
+
+class _Explainer:
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, ...], _Group] = {}
+        self.cache: dict[tuple[str, str, str], Optional[SignatureMatch]] = {}
+        self.errors_seen = 0
+        self.overflow = 0
+
+    # ------------------------------------------------------------------ classification
+    def classify(self, exc: Exc) -> Optional[SignatureMatch]:
+        key = (exc.type, exc.message[:4000], exc.traceback[-4000:])
+        if key not in self.cache:
+            if len(self.cache) > 50_000:
+                self.cache.clear()
+            self.cache[key] = classify(exc.type, exc.message, exc.traceback) if exc.type or exc.message else None
+        return self.cache[key]
+
+    def best(self, ev: Event) -> tuple[Optional[SignatureMatch], Exc]:
+        best: tuple[Optional[SignatureMatch], Exc] = (None, ev.exc)
+        for exc in (ev.exc, *reversed(ev.causes)):
+            m = self.classify(exc)
+            if m is not None and (best[0] is None or _RANK[m.signature_id] < _RANK[best[0].signature_id]):
+                best = (m, exc)
+        return best
+
+    # ------------------------------------------------------------------ blocks
+    def block(self, block: Block) -> None:
+        events = segment(block.lines)
+        if not events:
+            return
+        facts = code_facts(block.code) if block.code else CodeFacts()
+        retries: list[Event] = []
+        warnings: list[tuple[Event, SignatureMatch]] = []
+        for ev in events:
+            if ev.kind == "retry":
+                retries.append(ev)
+            elif ev.kind == "warning":
+                m = self.classify(ev.exc)
+                if m is not None:
+                    warnings.append((ev, m))
+            elif ev.kind == "line":
+                m = self.classify(ev.exc)
+                if m is not None:
+                    self.add(block, facts, ev, m, ev.exc, [], [])
+            else:
+                self.errors_seen += 1
+                m, exc = self.best(ev)
+                mine, rest = _split_retries(retries, ev, m, self)
+                self.flush_retries(block, facts, rest)
+                retries = []
+                attached = [w for w in warnings if m is not None and w[1].kind is m.kind]
+                warnings = [w for w in warnings if w not in attached]
+                self.add(block, facts, ev, m, exc, mine, attached)
+        self.flush_retries(block, facts, retries)
+        for ev, m in warnings:
+            self.add(block, facts, ev, m, ev.exc, [], [])
+
+    def flush_retries(self, block: Block, facts: CodeFacts, retries: list[Event]) -> None:
+        by_cause: dict[tuple[str, str], list[Event]] = {}
+        for r in retries:
+            by_cause.setdefault((bare_name(r.exc.type), _norm(r.exc.message)), []).append(r)
+        for storm in by_cause.values():
+            first = storm[0]
+            m = self.classify(first.exc) if first.exc.type or first.exc.message else None
+            self.add(block, facts, first, m, first.exc, storm, [], retry_only=True)
+
+    # ------------------------------------------------------------------ grouping
+    def add(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
+            retries: list[Event], warnings: list[tuple[Event, SignatureMatch]], retry_only: bool = False) -> None:
+        context = "\n".join((ev.exc.traceback, *(c.traceback for c in ev.causes), exc.message))
+        provider = choose_provider(facts, m.provider if m else None, context)
+        module_pkg = None
+        if m is not None:
+            module = dict(m.groups).get("module")
+            if module:
+                providers = by_module(module)
+                module_pkg = providers[0].package if providers else None
+        package = choose_package(facts, module_pkg, context, provider)
+        if m is not None and m.kind in _PACKAGE_KINDS and package:
+            m = m.with_integration(package)
+        if m is not None:
+            subject = m.subject or (package if m.kind in _PACKAGE_KINDS else None) or provider or "input"
+            key: tuple[str, ...] = (m.signature_id, provider or "", subject)
+        elif retry_only:
+            subject = ev.target or "retries"
+            key = ("retry", bare_name(exc.type), _norm(exc.message), provider or "")
+        else:
+            subject = exc.type or "traceback"
+            key = ("unclassified", exc.type, _norm(exc.final_line))
+        group = self.groups.get(key)
+        if group is None:
+            if len(self.groups) >= MAX_FINDINGS:
+                self.overflow += 1
+                return
+            group = _Group(key, len(self.groups), m, exc, ev.exc, provider, package, retry_only=retry_only,
+                           truncated=ev.truncated, subject=subject)
+            self.groups[key] = group
+        group.count += 1
+        where = _where(block, exc.line if exc.line else ev.exc.line)
+        if where not in group.locations and len(group.locations) < 1000:
+            group.locations.append(where)
+        group.retries += len(retries)
+        group.retry_waits.extend(r.seconds for r in retries[:10_000])
+        if group.python is None:
+            group.python = interpreter_seen(context)
+        for k, v in versions_seen(context + "\n" + ev.exc.message).items():
+            group.versions.setdefault(k, v)
+        for w_ev, _wm in warnings:
+            line = w_ev.exc.message.split("\n")
+            text = next((x for x in line if x.startswith("* '")), line[0])
+            if text not in group.warnings and len(group.warnings) < 5:
+                group.warnings.append(text)
+
+    # ------------------------------------------------------------------ findings
+    def findings(self, verbose: bool) -> list[Finding]:
+        out = []
+        for g in sorted(self.groups.values(), key=lambda g: g.order):
+            out.append(_finding(g, verbose))
+        return out
+
+
+def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
+                   ex: _Explainer) -> tuple[list[Event], list[Event]]:
+    """The retries that announced this error (same exception, or anonymous request retries), and the others."""
+    if not retries:
+        return [], []
+    mine, rest = [], []
+    targets = {(bare_name(e.type), _norm(e.message)) for e in (ev.exc, *ev.causes)}
+    for r in retries:
+        if not r.exc.type and not r.exc.message:
+            mine.append(r)
+        elif (bare_name(r.exc.type), _norm(r.exc.message)) in targets:
+            mine.append(r)
+        else:
+            rm = ex.classify(r.exc)
+            if m is not None and rm is not None and rm.signature_id == m.signature_id:
+                mine.append(r)
+            else:
+                rest.append(r)
+    return mine, rest
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text[:600]).strip().rstrip(".")[:500]
+
+
+def _where(block: Block, line: int) -> str:
+    if block.notebook:
+        return block.where
+    if block.where:
+        return f"{block.where}, line {line}"
+    return f"line {line}"
+
+
+def _clip(text: str, limit: int = MAX_EVIDENCE_CHARS) -> str:
+    text = text.replace("\r", "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _seconds(values: list[float]) -> str:
+    total = sum(values)
+    return f"{total:.1f}".rstrip("0").rstrip(".")
+
+
+def _label(provider: Optional[str], package: Optional[str]) -> str:
+    if provider and package and provider in BY_NAME and BY_NAME[provider].package != package:
+        return f"{provider} (via {package}): "
+    if provider:
+        return f"{provider}: "
+    if package:
+        return f"{package}: "
+    return ""
+
+
+def _finding(g: _Group, verbose: bool) -> Finding:
+    m = g.match
+    exc = g.exc
+    subject = g.subject
+    locs = g.locations
+    first = locs[0] if locs else "input"
+    evidence: list[str] = []
+    decisive = exc.final_line
+    evidence.append(_clip(f"{first}: {decisive}"))
+    detail = _decisive_detail(exc, m)
+    if detail:
+        evidence.append(_clip(f"    {detail}"))
+    if exc is not g.final and g.final.type:
+        evidence.append(_clip(f"    raised as: {g.final.final_line}"))
+    if g.retries:
+        waits = "+".join(f"{w:g}" for w in g.retry_waits[:12]) + ("+…" if len(g.retry_waits) > 12 else "")
+        after = "with no final error in the input" if g.retry_only else "before the error"
+        evidence.append(_clip(f"retried {g.retries} times, waiting {waits} = {_seconds(g.retry_waits)} s, {after}"))
+    if len(locs) > 1:
+        more = f" (+{len(locs) - MAX_LOCATIONS} more)" if len(locs) > MAX_LOCATIONS else ""
+        evidence.append(_clip(f"also at: {', '.join(locs[1:MAX_LOCATIONS])}{more}"))
+    for w in g.warnings:
+        evidence.append(_clip(f"warning before it: {w}"))
+    if g.versions:
+        evidence.append(_clip("versions seen: " + ", ".join(f"{k} {v}" for k, v in sorted(g.versions.items()))))
+    if g.truncated:
+        evidence.append("the traceback stops before its exception line (input cut?)")
+    if verbose:
+        if m is not None:
+            evidence.append(_clip(f"why: {m.explanation}", 600))
+            evidence.append(f"signature: {m.signature_id}")
+        frames = [f.strip() for f in exc.traceback.splitlines() if f.strip()]
+        if frames:
+            evidence.append(_clip("last frame: " + frames[-1]))
+    label = _label(g.provider, g.package)
+    retry_note = f" ({g.retries} retries, {_seconds(g.retry_waits)} s lost)" if g.retries else ""
+    python = g.python or "python"
+    if m is not None:
+        code = KIND_CODES[m.kind]
+        fix = m.fix(python)
+        if python != "python" and any("{python}" in c for c in m.fix_commands):
+            fix = replace(fix, summary=f"{fix.summary} (interpreter from the traceback's paths)")
+        return make(code, title=_clip(f"{label}{m.title}{retry_note}", 300), subject=subject,
+                    provider=g.provider, evidence=evidence, fix=fix, severity=m.severity)
+    if g.retry_only:
+        what = exc.final_line or f"requests to {subject}"
+        return make("LCD520", title=_clip(f"{label}{g.retries} retries of {what}{retry_note}", 300),
+                    subject=_clip(subject, 120), provider=g.provider, evidence=evidence)
+    name = exc.type or "a traceback"
+    return make(KIND_CODES[Kind.UNCLASSIFIED], title=_clip(f"{label}unrecognised error: {name}", 300),
+                subject=_clip(subject, 120), provider=g.provider, evidence=evidence)
+
+
+def _decisive_detail(exc: Exc, m: Optional[SignatureMatch]) -> str:
+    """The message line the signature matched, when it is not the first line (pydantic's multi-line errors)."""
+    if m is None or "\n" not in exc.message:
+        return ""
+    row = next((s for s in SIGNATURES if s.id == m.signature_id), None)
+    if row is None or row.pattern is None:
+        return ""
+    lines = exc.message.split("\n")
+    for line in lines[1:40]:
+        if row.pattern.search(line):
+            return line.strip()
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------- redaction
+
+def _assigned_secrets(text: str) -> list[str]:
+    """Values the input itself assigns to key-like names (they are masked everywhere in the output)."""
+    out: list[str] = []
+    for m in _ASSIGNED.finditer(text):
+        value = m.group(2)
+        if len(out) >= 1000:
+            break
+        if value.lower() not in ("none", "null", "true", "false") and not value.startswith("$"):
+            out.append(value)
+    return out
+
+
+def _mask_assignments(text: str) -> str:
+    return _ASSIGNED.sub(lambda m: m.group(1) + fingerprint(m.group(2)), text)
+
+
+def redactor_for(text: str, environ: Optional[Mapping[str, str]]) -> Redactor:
+    """The redaction layer for one input: the environment's secrets, token shapes, and values the input assigns."""
+    env = os.environ if environ is None else environ
+    key_vars = [v for p in PROVIDERS for v in p.key_vars]
+    found = _assigned_secrets(text) if ("=" in text or ":" in text) else []
+    secret_env = {k: v for k, v in env.items() if k in key_vars or is_secret_name(k)}
+    return Redactor([*secret_env.values(), *found])
+
+
+def _redact(f: Finding, r: Redactor) -> Finding:
+    def clean(s: str) -> str:
+        return r.text(_mask_assignments(s))
+
+    fix = f.fix
+    if fix is not None:
+        fix = replace(fix, summary=clean(fix.summary), commands=tuple(clean(c) for c in fix.commands))
+    return replace(f, title=clean(f.title), subject=clean(f.subject), evidence=tuple(clean(e) for e in f.evidence),
+                   fix=fix)
+
+
+# ---------------------------------------------------------------------------------------------- entry point
+
+def explain_input(inp: Input, *, source: str, text: str, fail_on: str = "error", verbose: bool = False,
+                  environ: Optional[Mapping[str, str]] = None, notes: tuple[str, ...] = ()) -> Report:
+    """The Report of one read input (``target`` is None: explain looks at text, not at an environment)."""
+    ex = _Explainer()
+    for block in inp.blocks:
+        ex.block(block)
+    findings = ex.findings(verbose)
+    all_notes = [*notes, *inp.notes]
+    if ex.overflow:
+        all_notes.append(f"{ex.overflow} more occurrences of other errors were not listed (limit {MAX_FINDINGS})")
+    if all_notes:
+        findings.append(make("LCD591", title="Part of the input could not be read as given", subject=source,
+                             evidence=all_notes[:10]))
+    redactor = redactor_for(text, environ)
+    findings = [_redact(f, redactor) for f in findings]
+    findings.sort(key=lambda f: -f.severity.rank)
+    extras: dict[str, object] = {
+        "source": redactor.text(source),
+        "input_format": inp.format,
+        "lines_read": inp.line_count,
+        "errors_seen": ex.errors_seen,
+    }
+    return Report(__version__, None, (), (), tuple(findings), fail_on, extras)

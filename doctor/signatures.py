@@ -1,0 +1,934 @@
+"""THE signature table: exception type + message pattern + context -> kind, severity, explanation and fix.
+
+One source of truth for classifying a failure, shared by ``explain`` (pasted tracebacks, logs, notebooks) and by
+the probes (exceptions raised in the target). Every row quotes where its wording comes from.
+
+Rules that keep this table safe on hostile input (a 10 MB log, random bytes):
+- patterns are searched in a bounded slice of the message (``_MAX_MESSAGE``) and the traceback;
+- no nested quantifiers; every open-ended repetition is bounded (``.{0,N}``, ``[^']{1,N}``);
+- the first matching row wins, so rows go from the most specific to the most general.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Optional
+
+from doctor.model import Fix, Kind, Severity
+from doctor.providers import BY_NAME, PROVIDERS, by_module
+
+_MAX_MESSAGE = 20_000
+_MAX_TRACEBACK = 60_000
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class SignatureMatch:
+    """The verdict of the table on one exception: what it means and how to repair it."""
+
+    signature_id: str
+    """Stable id of the table row, e.g. ``pydantic-modify-schema``."""
+    kind: Kind
+    severity: Severity
+    title: str
+    """One line."""
+    explanation: str
+    fix_summary: str
+    fix_commands: tuple[str, ...]
+    """Shell commands; ``{python}`` stands for the target interpreter."""
+    provider: Optional[str]
+    """Contract provider name when the wording itself names one (an SDK's own message, a key variable)."""
+    integration: Optional[str] = None
+    """Integration distribution the message or traceback points at (``langchain-openai``), if any."""
+    install: tuple[str, ...] = ()
+    """Requirements the fix installs or upgrades together (the structured form of the pip command)."""
+    manual: bool = False
+    """True when the fix is a step for a person (a login, a key), never run automatically."""
+    reinstall: bool = False
+    """True when the command reinstalls (``--force-reinstall``) rather than upgrades: damaged files."""
+    groups: tuple[tuple[str, str], ...] = ()
+    """Named parts taken from the message (``module``, ``var``...)."""
+    subject: Optional[str] = None
+    """What the finding is about (package, env var name, path) when the message says."""
+
+    def fix(self, python: str) -> Fix:
+        """The fix as a :class:`doctor.model.Fix` for the interpreter ``python``."""
+        cmds = tuple(c.replace("{python}", shlex.quote(python)) for c in self.fix_commands)
+        return Fix(self.fix_summary, cmds, install=self.install, manual=self.manual)
+
+    def with_integration(self, package: Optional[str]) -> SignatureMatch:
+        """The same verdict with its fix tailored to the integration ``package`` (the probe knows which)."""
+        if not package or package == self.integration:
+            return self
+        row = BY_ID[self.signature_id]
+        values = dict(self.groups)
+        values["integration"] = package
+        return _render(row, values, self.provider, package)
+
+
+Deriver = Callable[[dict[str, str]], Optional[dict[str, str]]]
+"""Computes extra template values from the named groups; returns None to reject the match."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One row of the table."""
+
+    id: str
+    kind: Kind
+    severity: Severity
+    pattern: Optional[re.Pattern[str]]
+    """Searched in the (bounded) message; named groups feed the templates; None: any message."""
+    title: str
+    """One line; ``{name}`` placeholders take named groups and derived values."""
+    explanation: str
+    fix_summary: str
+    exc: tuple[str, ...] = ()
+    """Bare exception class names that qualify; empty: any type (wrapped errors keep the SDK's words)."""
+    context: Optional[re.Pattern[str]] = None
+    """Must also be found in the traceback text (module paths) when given."""
+    install: tuple[str, ...] = ()
+    """Requirements to install together; ``{integration}`` is dropped when unknown."""
+    reinstall: bool = False
+    """Install with --force-reinstall (damaged files) instead of -U."""
+    commands: tuple[str, ...] = ()
+    """Other commands (logins); ``{python}`` is the interpreter."""
+    manual: bool = False
+    provider: Optional[str] = None
+    derive: Optional[Deriver] = None
+    subject: str = ""
+    """Template of the finding's subject (``{var}``, ``{dist}``...); empty: the integration or provider."""
+    source: str = ""
+    """Where the wording comes from (library file, issue)."""
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+# Import names whose distribution is not the name with ``_`` -> ``-`` (the ones LangChain users meet).
+MODULE_DISTRIBUTIONS: Mapping[str, str] = {
+    "fireworks": "fireworks-ai",
+    "google.auth": "google-auth",
+    "google.oauth2": "google-auth",
+    "google.cloud.aiplatform": "google-cloud-aiplatform",
+    "vertexai": "google-cloud-aiplatform",
+    "google.genai": "google-genai",
+    "google.generativeai": "google-generativeai",
+    "google.api_core": "google-api-core",
+    "google.protobuf": "protobuf",
+    "huggingface_hub": "huggingface-hub",
+    "sentence_transformers": "sentence-transformers",
+    "dotenv": "python-dotenv",
+    "yaml": "pyyaml",
+    "bs4": "beautifulsoup4",
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "faiss": "faiss-cpu",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "fitz": "pymupdf",
+    "cv2": "opencv-python",
+    "jwt": "pyjwt",
+    "pydantic_core": "pydantic-core",
+    "typing_extensions": "typing-extensions",
+}
+
+
+def distribution_for(module: str) -> str:
+    """The distribution that provides the import name ``module`` (best knowledge; PEP 503 form)."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        known = MODULE_DISTRIBUTIONS.get(".".join(parts[:n]))
+        if known:
+            return known
+    providers = by_module(parts[0])
+    if providers:
+        return providers[0].package
+    return parts[0].replace("_", "-").lower()
+
+
+_KEY_VARS: dict[str, str] = {}
+for _p in PROVIDERS:
+    for _v in _p.key_vars:
+        _KEY_VARS.setdefault(_v, _p.name)
+_KEY_VARS.setdefault("OPENAI_ADMIN_KEY", "openai")
+_KEY_VARS.setdefault("AZURE_OPENAI_ENDPOINT", "azure-openai")
+_KEY_VARS.setdefault("GOOGLE_APPLICATION_CREDENTIALS", "google-vertexai")
+
+_VAR_IN_TEXT = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
+
+
+def provider_for_var(name: str) -> Optional[str]:
+    """The provider whose credential variable is ``name`` (``GROQ_API_KEY`` -> ``groq``)."""
+    return _KEY_VARS.get(name)
+
+
+def _providers_named(text: str) -> Optional[str]:
+    for m in _VAR_IN_TEXT.finditer(text[:4000]):
+        p = _KEY_VARS.get(m.group(0))
+        if p:
+            return p
+    return None
+
+
+# Exception modules that name their provider (``groq.AuthenticationError``, a langchain_x wrapper).
+_EXC_MODULE_PROVIDER = (
+    ("langchain_openai.", "openai"), ("langchain_anthropic.", "anthropic"), ("langchain_groq.", "groq"),
+    ("langchain_mistralai.", "mistralai"), ("langchain_fireworks.", "fireworks"), ("langchain_aws.", "aws"),
+    ("langchain_google_vertexai.", "google-vertexai"), ("langchain_google_genai.", "google-genai"),
+    ("langchain_together.", "together"), ("langchain_cohere.", "cohere"), ("langchain_ollama.", "ollama"),
+    ("anthropic.", "anthropic"), ("groq.", "groq"), ("mistralai.", "mistralai"), ("fireworks.", "fireworks"),
+    ("botocore.", "aws"), ("boto3.", "aws"), ("google.auth.", "google-vertexai"),
+    ("google.genai.", "google-genai"), ("cohere.", "cohere"), ("openai.", "openai"),
+)
+
+_INTEGRATION_IN_TB = re.compile(r"[/\\\"'. ](langchain_[a-z][a-z0-9_]{1,40})[/\\.]")
+
+
+def integration_in(text: str) -> Optional[str]:
+    """The last provider-integration package whose module appears in ``text`` (traceback paths, dotted names)."""
+    found: Optional[str] = None
+    for m in _INTEGRATION_IN_TB.finditer(text[-_MAX_TRACEBACK:]):
+        providers = by_module(m.group(1))
+        if providers:
+            found = providers[0].package
+    return found
+
+
+def provider_of_exception(exc_type: str) -> Optional[str]:
+    """The provider an exception's dotted module names, if any."""
+    for prefix, prov in _EXC_MODULE_PROVIDER:
+        if exc_type.startswith(prefix):
+            return prov
+    return None
+
+
+_SITE = re.compile(r"(?:site|dist)-packages")
+
+
+def _local_path(values: dict[str, str]) -> Optional[dict[str, str]]:
+    path = values.get("path", "")
+    if not path or _SITE.search(path) or "/lib/python" in path or "\\Lib\\" in path:
+        return None
+    return {}
+
+
+def _installed_path(values: dict[str, str]) -> Optional[dict[str, str]]:
+    return {} if _SITE.search(values.get("path", "")) else None
+
+
+def _dist(values: dict[str, str]) -> Optional[dict[str, str]]:
+    module = values.get("module", "")
+    if not module:
+        return None
+    return {"dist": distribution_for(module), "top": module.split(".")[0]}
+
+
+def _langchain_moved(values: dict[str, str]) -> Optional[dict[str, str]]:
+    from doctor.knowledge import moved
+
+    module = values.get("module", "")
+    name = values.get("name", "")
+    row = moved(module, (name,) if name else ())
+    if row is None:
+        return None
+    return {"new": row.new, "move_install": " ".join(row.install)}
+
+
+def _secret_var(values: dict[str, str]) -> Optional[dict[str, str]]:
+    var = values.get("var", "")
+    from doctor.redact import is_secret_name
+
+    if var in _KEY_VARS or is_secret_name(var):
+        return {}
+    return None
+
+
+def _core_versions(values: dict[str, str]) -> Optional[dict[str, str]]:
+    want = values.get("want", "").rstrip(".")
+    have = values.get("have", "").rstrip(".")
+    return {"want": want, "have": have, "pin": f"pydantic-core=={want}" if want else "pydantic pydantic-core"}
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+_PYD_FIX = "Upgrade {integration_or} together with langchain-core in one pip command"
+_PYD_WHY = ("An integration written for langchain-core < 0.3 (pydantic v1 models) runs under langchain-core >= 0.3 "
+            "(pydantic v2 models), or the reverse: pydantic cannot mix the two.")
+_INSTALL_PYD = ("{integration}", "langchain-core")
+_ADC_LOGIN = "gcloud auth application-default login"
+
+# ----------------------------------------------------------------------------------------------- the table
+
+SIGNATURES: tuple[Signature, ...] = (
+    # ---- pydantic v1/v2 mixing (contract kind pydantic-schema) -------------------------------------------
+    Signature(
+        "pydantic-modify-schema", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"`?__modify_schema__`? method is not supported in Pydantic v2(?:.{0,200}?in class `(?P<cls>\w{1,80})`)?"),
+        "pydantic v1 model inside pydantic v2 (`__modify_schema__` of {cls_or}): integration built for "
+        "langchain-core < 0.3",
+        _PYD_WHY, _PYD_FIX, exc=("PydanticUserError",), install=_INSTALL_PYD,
+        source="pydantic/_internal/_generate_schema.py (pydantic 2.x); the seed notebook's OpenAI and Together cells",
+    ),
+    Signature(
+        "pydantic-extra-forbid", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"extra_fields_behavior"),
+        "pydantic v1 config (`Extra.forbid`) under pydantic v2: integration built for langchain-core < 0.3",
+        _PYD_WHY, _PYD_FIX, exc=("SchemaError",), install=_INSTALL_PYD,
+        source="pydantic-core schema validation; the seed notebook's Bedrock cell",
+    ),
+    Signature(
+        "pydantic-v1-typealias-inheritance", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"error checking inheritance of .{0,300}\(type: TypeAliasType\)"),
+        "pydantic v1 models meet a typing `TypeAliasType`: a pydantic-v1 langchain stack with a newer SDK",
+        "pydantic v1 (pydantic 1.x, or pydantic.v1 used by langchain-core < 0.3) cannot check `TypeAliasType` "
+        "annotations that newer SDKs and typing-extensions use.",
+        "Move the whole stack to pydantic 2: upgrade {integration_or}, langchain-core and pydantic together",
+        exc=("RuntimeError",), install=("{integration}", "langchain-core", "pydantic"),
+        source="pydantic/v1/validators.py find_validators "
+        "(RuntimeError 'error checking inheritance of ... (type: ...)')",
+    ),
+    Signature(
+        "pydantic-fieldinfo-input", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"input_(?:value|type)=FieldInfo\b"),
+        "A pydantic v1 `Field(...)` default reached a pydantic v2 model (validation error on a `FieldInfo` "
+        "value)",
+        _PYD_WHY, _PYD_FIX, install=_INSTALL_PYD,
+        source="pydantic-core ValidationError text (input_value=FieldInfo(...)) when v1 and v2 fields mix",
+    ),
+    Signature(
+        "pydantic-fieldinfo-attribute", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"'FieldInfo' object has no attribute '?(?P<attr>\w{1,80})"),
+        "pydantic v1 and v2 models mixed: `'FieldInfo' object has no attribute '{attr}'`",
+        _PYD_WHY, _PYD_FIX, exc=("AttributeError",), install=_INSTALL_PYD,
+        source="AttributeError raised when pydantic v1 code reads a pydantic v2 FieldInfo (or the reverse)",
+    ),
+    Signature(
+        "pydantic-basecache-not-defined", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"`?(?P<cls>\w{1,80})`? is not fully defined; you should define `?BaseCache"),
+        "`{cls}` is not fully defined (`BaseCache`): langchain-core older than 0.3.39 with pydantic >= 2.11",
+        "pydantic 2.11 no longer resolves the forward reference to BaseCache that langchain-core < 0.3.39 leaves "
+        "in chat models; every chat model construction fails.",
+        "Upgrade langchain-core to 0.3.39 or later (or pin pydantic < 2.11)",
+        install=("langchain-core>=0.3.39",),
+        source="pydantic/_internal/_mock_val_ser.py; langchain-ai/langchain issue #29951, fixed in langchain-core "
+        "0.3.39",
+    ),
+    Signature(
+        "pydantic-not-fully-defined", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"`?(?P<cls>\w{1,80})`? is not fully defined; you should define `?(?P<missing>\w{1,80})"),
+        "`{cls}` is not fully defined (`{missing}`): langchain-core and pydantic versions that do not match",
+        "A model references a type pydantic could not resolve: usually a langchain-core older than the installed "
+        "pydantic supports.",
+        "Upgrade langchain-core and {integration_or} together",
+        exc=("PydanticUserError",), install=_INSTALL_PYD,
+        source="pydantic/_internal/_mock_val_ser.py (PydanticUserError '... is not fully defined; you should define')",
+    ),
+    Signature(
+        "pydantic-v1-root-validator", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"`?@root_validator`? with `?pre=False`? .{0,80}skip_on_failure=True"),
+        "pydantic v1 `@root_validator` run by pydantic v2: integration built for langchain-core < 0.3",
+        _PYD_WHY, _PYD_FIX, exc=("PydanticUserError",), install=_INSTALL_PYD,
+        source="pydantic/deprecated/class_validators.py (root_validator without skip_on_failure)",
+    ),
+    Signature(
+        "pydantic-mixing-v1-v2", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"Mixing V1 (?:models )?and V2 models"),
+        "pydantic v1 and v2 models mixed: integration and langchain-core from different lines",
+        _PYD_WHY, _PYD_FIX, install=_INSTALL_PYD,
+        source="pydantic/_internal/_generate_schema.py and pydantic/v1/validators.py (UserWarning 'Mixing V1 ...')",
+    ),
+    Signature(
+        "pydantic-v1-config-keys", Kind.PYDANTIC_SCHEMA, W,
+        _rx(r"Valid config keys have changed in V2|'(?:allow_population_by_field_name|orm_mode|anystr_strip_whitespace"
+            r"|underscore_attrs_are_private|schema_extra|validate_all|smart_union)' has been (?:renamed|removed)"),
+        "pydantic v2 reads a pydantic v1 `Config` (config keys renamed): a v1-era model is loaded",
+        "pydantic 2 warns when a model still uses v1 config keys; in LangChain this precedes the v1/v2 mixing "
+        "errors of an integration built for langchain-core < 0.3.",
+        _PYD_FIX, install=_INSTALL_PYD,
+        source="pydantic/_internal/_config.py (UserWarning 'Valid config keys have changed in V2'); seed notebook",
+    ),
+    Signature(
+        "langchain-core-pydantic-v1-removed", Kind.VERSION_CONFLICT, E,
+        _rx(r"No module named '(?P<module>langchain_core\.pydantic_v1)"),
+        "`langchain_core.pydantic_v1` is gone (langchain-core 1.0): {integration_or} predates langchain-core 1.x",
+        "langchain-core 1.0 removed the langchain_core.pydantic_v1 shim that integrations of the 0.2 line import.",
+        "Upgrade {integration_or} together with langchain-core",
+        exc=("ModuleNotFoundError", "ImportError"), install=_INSTALL_PYD,
+        source="langchain-core 1.0 package contents (no pydantic_v1 module)",
+    ),
+    # ---- pydantic and pydantic-core that do not belong together ---------------------------------------------
+    Signature(
+        "pydantic-core-incompatible", Kind.PYDANTIC_CORE_MISMATCH, E,
+        _rx(r"pydantic-core version \((?P<have>[\w.+\-]{1,40})\) is incompatible with the current pydantic "
+            r"version(?:, which requires (?P<want>[\w.+\-]{1,40}))?"),
+        "pydantic-core {have} does not match the installed pydantic",
+        "pydantic checks at import that its compiled core is the exact version it was released with.",
+        "Install the pydantic-core that pydantic pins",
+        exc=("SystemError",), install=("{pin}",), derive=_core_versions, subject="pydantic-core",
+        source="pydantic/version.py _ensure_pydantic_core_version (pydantic >= 2.11)",
+    ),
+    Signature(
+        "pydantic-core-missing", Kind.PYDANTIC_CORE_MISMATCH, E,
+        _rx(r"No module named '(?P<module>pydantic_core(?:\._pydantic_core)?)'"),
+        "pydantic-core is missing or its compiled module is gone",
+        "pydantic 2 cannot work without its compiled core (pydantic_core._pydantic_core).",
+        "Install pydantic and pydantic-core together so that pip picks a matching pair",
+        exc=("ModuleNotFoundError", "ImportError"), install=("pydantic", "pydantic-core"),
+        subject="pydantic-core", source="Python import system; pydantic/__init__.py imports pydantic_core",
+    ),
+    Signature(
+        "pydantic-core-import-name", Kind.PYDANTIC_CORE_MISMATCH, E,
+        _rx(r"cannot import name '(?P<name>\w{1,80})' from 'pydantic_core(?:\.\w{1,40})?'"),
+        "pydantic cannot import `{name}` from pydantic-core: the two do not belong together",
+        "pydantic imports names that exist only in the pydantic-core version it pins.",
+        "Install pydantic and pydantic-core together so that pip picks a matching pair",
+        exc=("ImportError",), install=("pydantic", "pydantic-core"), subject="pydantic-core",
+        source="Python import system (ImportError 'cannot import name ... from ...')",
+    ),
+    Signature(
+        "pydantic-core-unexpected-keyword", Kind.PYDANTIC_CORE_MISMATCH, E,
+        _rx(r"unexpected keyword argument '?(?P<arg>\w{1,80})"),
+        "pydantic passes `{arg}` that the installed pydantic-core does not know: versions do not match",
+        "pydantic and pydantic-core are released in lockstep; an older or newer core rejects new arguments.",
+        "Install pydantic and pydantic-core together so that pip picks a matching pair",
+        exc=("TypeError",), context=_rx(r"pydantic[/\\]_internal|pydantic_core|pydantic[/\\]main\.py"),
+        install=("pydantic", "pydantic-core"), subject="pydantic-core",
+        source="TypeError raised inside pydantic/_internal when pydantic-core is another release",
+    ),
+    # ---- damaged installs, shadowing and moved modules -----------------------------------------------------
+    Signature(
+        "unknown-location", Kind.BROKEN_INSTALL, E,
+        _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>[\w.]{1,200})' \(unknown location\)"),
+        "`{module}` is a folder without its package files (namespace package): `{name}` cannot be imported",
+        "Python found a folder named like the package but no __init__.py (a failed uninstall, a stray or local "
+        "folder), and imported it as an empty namespace package.",
+        "Delete the leftover `{top}` folder (site-packages or next to the notebook) and reinstall {dist}",
+        exc=("ImportError",), install=("{dist}",), reinstall=True, derive=_dist, subject="{dist}",
+        source="Python import system (namespace packages report '(unknown location)'); seed notebook's Fireworks cell",
+    ),
+    Signature(
+        "shadowed-by-local-file", Kind.SHADOWED_MODULE, E,
+        _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>[\w.]{1,200})' \((?P<path>[^()\n]{1,500})\)"),
+        "A local file `{path}` hides the installed `{module}`",
+        "The import found a file or folder of your own (often next to the notebook) before the real package.",
+        "Rename or remove `{path}` (and its __pycache__), then restart the kernel",
+        exc=("ImportError",), derive=_local_path, manual=True, subject="{path}",
+        source="Python import system: 'cannot import name X from M (path)' names the file actually imported",
+    ),
+    Signature(
+        "shadowed-consider-renaming", Kind.SHADOWED_MODULE, E,
+        _rx(r"consider renaming '(?P<path>[^'\n]{1,500})' (?:since it has|if it has) the same name as"),
+        "A local file `{path}` hides a module of the same name",
+        "Python 3.13 detects that a file of yours shadows a library or standard-library module.",
+        "Rename or remove `{path}` (and its __pycache__), then restart the kernel",
+        manual=True, subject="{path}",
+        source="CPython 3.13 Objects/moduleobject.c (AttributeError hint 'consider renaming')",
+    ),
+    Signature(
+        "partially-initialized", Kind.SHADOWED_MODULE, E,
+        _rx(r"partially initialized module '(?P<module>[\w.]{1,200})'.{0,300}circular import"),
+        "`{module}` imported itself while loading: a local `{top}.py` likely shadows the package",
+        "A file named like the package (e.g. openai.py next to the notebook) is imported instead of it and "
+        "imports the package name again, or a genuine circular import.",
+        "Rename any local `{top}.py` or `{top}/` next to your code, then restart the kernel",
+        exc=("AttributeError", "ImportError"), derive=_dist, manual=True, subject="{top}",
+        source="CPython import system ('partially initialized module ... (most likely due to a circular import)')",
+    ),
+    Signature(
+        "shared-library", Kind.BROKEN_INSTALL, E,
+        _rx(r"(?:cannot open shared object file|undefined symbol|DLL load failed|mach-o file, but is an "
+            r"incompatible architecture|(?:wrong|incompatible) ELF class)"),
+        "A compiled extension cannot be loaded: a wheel for another platform or Python, or a damaged install",
+        "The binary part of a package does not match this interpreter or machine.",
+        "Reinstall the package named in the traceback for this interpreter",
+        exc=("ImportError", "OSError"), install=("{integration}",), reinstall=True,
+        source="dynamic loader messages (glibc dlopen, Windows LoadLibrary, macOS dyld)",
+    ),
+    Signature(
+        "package-metadata-missing", Kind.BROKEN_INSTALL, E,
+        _rx(r"No package metadata was found for (?P<dist>[\w.\-]{1,120})"),
+        "{dist} is imported but has no installed metadata (copied files or an interrupted install)",
+        "importlib.metadata cannot find the .dist-info of a package whose code is on the path.",
+        "Reinstall {dist}",
+        exc=("PackageNotFoundError",), install=("{dist}",), reinstall=True, subject="{dist}",
+        source="importlib.metadata.PackageNotFoundError",
+    ),
+    Signature(
+        "langchain-1-moved-module", Kind.MISSING_PACKAGE, E,
+        _rx(r"No module named '(?P<module>langchain\.[\w.]{1,200})'"),
+        "`{module}` was moved out of langchain 1.0",
+        "langchain 1.0 kept only agents, chat_models/embeddings (init_*), messages and tools; chains, memory, "
+        "retrievers and the old schema moved to langchain-classic, integrations to their own packages.",
+        "Import it from its new home ({new}); install {move_install_or}",
+        exc=("ModuleNotFoundError", "ImportError"), install=("{move_install}",), derive=_langchain_moved,
+        subject="{module}",
+        source="LangChain v1 migration guide; doctor/knowledge.py LANGCHAIN_1_MOVES",
+    ),
+    Signature(
+        "langchain-1-moved-name", Kind.MISSING_PACKAGE, E,
+        _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>langchain(?:\.[\w.]{1,200})?)'"),
+        "`{name}` is no longer importable from `{module}` (langchain 1.0 moved it)",
+        "langchain 1.0 removed the re-exports of integration classes and the old chains/schema modules.",
+        "Import it from its new home ({new}); install {move_install_or}",
+        exc=("ImportError",), install=("{move_install}",), derive=_langchain_moved, subject="{module}",
+        source="LangChain v1 migration guide; doctor/knowledge.py LANGCHAIN_1_MOVES",
+    ),
+    Signature(
+        "module-not-found", Kind.MISSING_PACKAGE, E,
+        _rx(r"No module named '(?P<module>[\w.]{1,200})'"),
+        "`{module}` is not installed in this environment ({dist})",
+        "The code imports a module that no installed distribution provides in the interpreter that ran it.",
+        "Install {dist} in the interpreter that runs the code",
+        exc=("ModuleNotFoundError", "ImportError"), install=("{dist}",), derive=_dist, subject="{dist}",
+        source="Python import system (ModuleNotFoundError 'No module named ...')",
+    ),
+    Signature(
+        "core-name-missing", Kind.VERSION_CONFLICT, E,
+        _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>langchain_core(?:\.[\w.]{1,200})?)' "
+            r"\((?P<path>[^()\n]{1,500})\)"),
+        "`{name}` is missing from the installed langchain-core: {integration_or} expects another langchain-core",
+        "Integrations import names that exist only in the langchain-core versions they were released with.",
+        "Upgrade {integration_or} together with langchain-core",
+        exc=("ImportError",), derive=_installed_path, install=_INSTALL_PYD,
+        source="Python import system ('cannot import name X from M (path)') for a path in site-packages",
+    ),
+    Signature(
+        "import-name-missing", Kind.IMPORT_ERROR, E,
+        _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>[\w.]{1,200})'"),
+        "`{name}` cannot be imported from `{module}`: installed versions do not fit together",
+        "A package imports a name another installed package does not have (a version mismatch).",
+        "Upgrade {dist} together with the packages that import it",
+        exc=("ImportError",), install=("{dist}",), derive=_dist, subject="{dist}",
+        source="Python import system ('cannot import name X from M')",
+    ),
+    # ---- credentials: missing ------------------------------------------------------------------------------
+    Signature(
+        "api-key-option-missing", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"The api_key client option must be set.{0,200}?(?P<var>[A-Z][A-Z0-9_]{1,60}_API_KEY)"),
+        "{var} is not set (the SDK found no API key)",
+        "The provider SDK needs an API key from the constructor or the environment variable.",
+        "Set {var} in the environment the code runs in (or pass api_key=...), then restart the kernel",
+        manual=True, subject="{var}",
+        source="openai/_client.py, groq/_client.py, fireworks/_client.py (Stainless SDKs): 'The api_key client "
+        "option must be set ...'",
+    ),
+    Signature(
+        "openai-missing-credentials", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"Missing credentials\. Please pass .{0,300}?`(?P<var>(?:AZURE_)?OPENAI_API_KEY)`"),
+        "{var} is not set (the OpenAI SDK found no credentials)",
+        "The OpenAI SDK needs an API key (or Azure AD token) from the constructor or the environment.",
+        "Set {var} in the environment the code runs in (or pass api_key=...), then restart the kernel",
+        manual=True, subject="{var}",
+        source="openai/lib/_client_auth.py and openai/lib/azure.py: 'Missing credentials. Please pass ...'",
+    ),
+    Signature(
+        "anthropic-no-auth", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"Could not resolve authentication method"),
+        "ANTHROPIC_API_KEY is not set (the Anthropic SDK found no credentials)",
+        "The Anthropic SDK needs api_key (ANTHROPIC_API_KEY) or an auth token before it sends a request.",
+        "Set ANTHROPIC_API_KEY in the environment the code runs in, then restart the kernel",
+        manual=True, provider="anthropic", subject="ANTHROPIC_API_KEY",
+        source="anthropic/_client.py _validate_headers ('Could not resolve authentication method ...')",
+    ),
+    Signature(
+        "must-specify-api-key", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"You must specify an api key.{0,200}?`(?P<var>[A-Z][A-Z0-9_]{1,60})`"),
+        "{var} is not set",
+        "The integration checks for its API key when the chat model is constructed.",
+        "Set {var} in the environment the code runs in (or pass api_key=...), then restart the kernel",
+        manual=True, subject="{var}",
+        source="langchain_fireworks/chat_models.py validate_environment ('You must specify an api key ...')",
+    ),
+    Signature(
+        "did-not-find-setting", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"Did not find (?P<field>\w{1,80}), please add an environment variable `(?P<var>[A-Z][A-Z0-9_]{1,60})`"),
+        "{var} is not set (`{field}` not found)",
+        "LangChain's get_from_env found neither the argument nor the environment variable.",
+        "Set {var} in the environment the code runs in (or pass {field}=...), then restart the kernel",
+        manual=True, derive=_secret_var, subject="{var}",
+        source="langchain_core/utils/env.py get_from_env ('Did not find ..., please add an environment variable')",
+    ),
+    Signature(
+        "did-not-find-config", Kind.MISSING_CONFIG, E,
+        _rx(r"Did not find (?P<field>\w{1,80}), please add an environment variable `(?P<var>[A-Z][A-Z0-9_]{1,60})`"),
+        "{var} is not set (`{field}` not found)",
+        "LangChain's get_from_env found neither the argument nor the environment variable.",
+        "Set {var} in the environment the code runs in (or pass {field}=...), then restart the kernel",
+        manual=True, subject="{var}",
+        source="langchain_core/utils/env.py get_from_env",
+    ),
+    Signature(
+        "key-env-var-missing", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"^\s{0,4}['\"](?P<var>[A-Z][A-Z0-9_]{1,60})['\"]\s{0,4}$"),
+        "{var} is not set (the code reads it with os.environ[...])",
+        "The code indexes os.environ with a key variable that the kernel's environment does not have.",
+        "Set {var} before starting Jupyter (or load it from a .env file in the notebook), then restart the kernel",
+        exc=("KeyError",), manual=True, derive=_secret_var, subject="{var}",
+        source="KeyError raised by os.environ['NAME'] (the seed notebook's Together cell reads TOGETHER_API_KEY)",
+    ),
+    # ---- credentials: Google ADC ---------------------------------------------------------------------------
+    Signature(
+        "google-reauth", Kind.REAUTH_REQUIRED, E,
+        _rx(r"Reauthentication is needed\. Please run `?gcloud auth (?P<cmd>application-default login|login "
+            r"--update-adc)"),
+        "Google credentials need a re-login (gcloud ADC: reauthentication is needed)",
+        "The Application Default Credentials' refresh token was rejected until you re-authenticate "
+        "(Google's reauth policy: invalid_rapt / rapt_required); every call fails, after its retries.",
+        "Run `gcloud auth application-default login`, then restart the kernel",
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
+        source="google/oauth2/reauth.py refresh_grant (current wording); google-auth < 2.x used "
+        "'gcloud auth login --update-adc'; the seed notebook's Vertex AI cell",
+    ),
+    Signature(
+        "google-invalid-rapt", Kind.REAUTH_REQUIRED, E,
+        _rx(r"invalid_rapt|rapt_required"),
+        "Google credentials need a re-login (invalid_grant: reauth related error)",
+        "Google requires you to re-authenticate before the ADC refresh token can be used again.",
+        "Run `gcloud auth application-default login`, then restart the kernel",
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
+        source="google/oauth2/reauth.py (_REAUTH_NEEDED_ERROR_INVALID_RAPT, _REAUTH_NEEDED_ERROR_RAPT_REQUIRED)",
+    ),
+    Signature(
+        "google-invalid-jwt", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"invalid_grant: Invalid JWT(?: Signature)?|Invalid JWT Signature|account not found"),
+        "The service account key was rejected (deleted or disabled key, or a clock far off)",
+        "Google no longer accepts the key in the service account JSON file.",
+        "Create a new key for the service account (or use `gcloud auth application-default login`)",
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="GOOGLE_APPLICATION_CREDENTIALS",
+        source="Google OAuth token endpoint error bodies ('invalid_grant', 'Invalid JWT Signature.')",
+    ),
+    Signature(
+        "google-invalid-grant", Kind.REAUTH_REQUIRED, E,
+        _rx(r"invalid_grant"),
+        "Google credentials were rejected (invalid_grant: expired or revoked): log in again",
+        "The refresh token in the Application Default Credentials expired or was revoked.",
+        "Run `gcloud auth application-default login`, then restart the kernel",
+        exc=("RefreshError", "ServiceUnavailable", "Unauthenticated", "GoogleAuthError", "TransportError"),
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
+        source="google/oauth2/_client.py _handle_error_response (RefreshError 'invalid_grant: ...')",
+    ),
+    Signature(
+        "google-adc-not-found", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"Your default credentials were not found|Could not automatically determine credentials"),
+        "No Google Application Default Credentials found",
+        "google-auth looked at GOOGLE_APPLICATION_CREDENTIALS, the gcloud ADC file and the metadata server and "
+        "found nothing.",
+        "Run `gcloud auth application-default login` (or point GOOGLE_APPLICATION_CREDENTIALS at a key file)",
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
+        source="google/auth/_default.py (_CLOUD_SDK_MISSING_CREDENTIALS; older: 'Could not automatically determine "
+        "credentials')",
+    ),
+    Signature(
+        "google-adc-file-missing", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"File (?P<path>[^\n]{1,500}?) was not found"),
+        "GOOGLE_APPLICATION_CREDENTIALS points to a file that does not exist ({path})",
+        "google-auth reads the file named by GOOGLE_APPLICATION_CREDENTIALS first and fails when it is missing.",
+        "Point GOOGLE_APPLICATION_CREDENTIALS at an existing key file, or unset it and run "
+        "`gcloud auth application-default login`",
+        exc=("DefaultCredentialsError",), manual=True, provider="google-vertexai",
+        subject="GOOGLE_APPLICATION_CREDENTIALS",
+        source="google/auth/_default.py load_credentials_from_file ('File {} was not found.')",
+    ),
+    Signature(
+        "google-adc-bad-json", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"File (?P<path>[^\n]{1,500}?) is not a valid json file"),
+        "The Google credentials file is not valid JSON ({path})",
+        "google-auth could not parse the credentials file.",
+        "Replace the file with a valid key or ADC file, or run `gcloud auth application-default login`",
+        exc=("DefaultCredentialsError",), manual=True, provider="google-vertexai",
+        subject="GOOGLE_APPLICATION_CREDENTIALS",
+        source="google/auth/_default.py load_credentials_from_file ('File {} is not a valid json file.')",
+    ),
+    Signature(
+        "google-adc-bad-type", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"does not have a valid type|is not a supported credential type|Failed to load (?:service account|"
+            r"authorized user) credentials"),
+        "The Google credentials file is of an unknown type or misses fields",
+        "google-auth recognises authorized_user, service_account, external_account and impersonated files.",
+        "Replace the file with a valid key or ADC file, or run `gcloud auth application-default login`",
+        exc=("DefaultCredentialsError",), manual=True, provider="google-vertexai",
+        subject="GOOGLE_APPLICATION_CREDENTIALS",
+        source="google/auth/_default.py (_get_credential_type checks and loaders)",
+    ),
+    Signature(
+        "google-metadata-plugin", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"Getting metadata from plugin failed with error: (?P<inner>.{0,300})"),
+        "Google credentials failed while authorizing a request: {inner}",
+        "gRPC asks google-auth for an access token before each call; the credential refresh itself failed.",
+        "Check the Google credentials: `gcloud auth application-default login`, then restart the kernel",
+        commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
+        source="grpc metadata plugin wrapper (google.api_core ServiceUnavailable 503 'Getting metadata from plugin "
+        "failed with error: ...')",
+    ),
+    Signature(
+        "google-project-missing", Kind.MISSING_CONFIG, E,
+        _rx(r"Unable to find your project\. Please provide a project ID"),
+        "No Google Cloud project is configured for Vertex AI",
+        "Vertex AI needs a project: from the argument, GOOGLE_CLOUD_PROJECT, gcloud config or the credentials.",
+        "Set GOOGLE_CLOUD_PROJECT (or `gcloud config set project PROJECT_ID`, or pass project=...)",
+        manual=True, provider="google-vertexai", subject="GOOGLE_CLOUD_PROJECT",
+        source="google/cloud/aiplatform/initializer.py "
+        "('Unable to find your project. Please provide a project ID by:')",
+    ),
+    Signature(
+        "google-api-key-invalid", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"API key not valid\. Please pass a valid API key|API_KEY_INVALID"),
+        "The Google API key was rejected (API key not valid)",
+        "The Gemini API refused GOOGLE_API_KEY / GEMINI_API_KEY.",
+        "Create a new key in Google AI Studio and set GOOGLE_API_KEY, then restart the kernel",
+        manual=True, provider="google-genai", subject="GOOGLE_API_KEY",
+        source="Gemini API 400 INVALID_ARGUMENT body (reason API_KEY_INVALID)",
+    ),
+    # ---- credentials: AWS ------------------------------------------------------------------------------------
+    Signature(
+        "aws-no-region", Kind.MISSING_CONFIG, E,
+        _rx(r"You must specify a region"),
+        "No AWS region is configured for Bedrock",
+        "botocore resolves the region from region_name, AWS_REGION / AWS_DEFAULT_REGION or the profile; none "
+        "was set.",
+        "Set AWS_REGION (e.g. `export AWS_REGION=us-east-1`) or pass region_name=..., then restart the kernel",
+        commands=("export AWS_REGION=us-east-1",), manual=True, provider="aws", subject="AWS_REGION",
+        source="botocore/exceptions.py NoRegionError ('You must specify a region.'), wrapped by "
+        "langchain_aws/utils.py",
+    ),
+    Signature(
+        "aws-sso-expired", Kind.REAUTH_REQUIRED, E,
+        _rx(r"Token has expired and refresh failed|The SSO session associated with this profile has expired|"
+            r"Error loading SSO Token|reauthenticate using 'aws login'"),
+        "The AWS SSO session has expired: log in again",
+        "The cached AWS SSO token is expired and botocore could not refresh it.",
+        "Run `aws sso login` (with --profile NAME for a named profile), then restart the kernel",
+        commands=("aws sso login",), manual=True, provider="aws", subject="AWS SSO",
+        source="botocore/tokens.py ('Token has expired and refresh failed'), botocore/exceptions.py "
+        "UnauthorizedSSOTokenError, SSOTokenLoadError, LoginRefreshRequired",
+    ),
+    Signature(
+        "aws-expired-token", Kind.REAUTH_REQUIRED, E,
+        _rx(r"ExpiredToken|The security token included in the request is expired|Request has expired"),
+        "The AWS session credentials have expired",
+        "Temporary AWS credentials (SSO, STS, a role) have a lifetime; these are past it.",
+        "Refresh the credentials (`aws sso login`, or renew the session token), then restart the kernel",
+        commands=("aws sso login",), manual=True, provider="aws", subject="AWS credentials",
+        source="AWS error codes ExpiredTokenException / ExpiredToken (botocore ClientError text)",
+    ),
+    Signature(
+        "aws-no-credentials", Kind.MISSING_CREDENTIAL, E,
+        _rx(r"Unable to locate credentials|Partial credentials found in (?P<where>[\w\-]{1,60})"),
+        "No AWS credentials were found for Bedrock",
+        "botocore's credential chain (env vars, shared files, profile, SSO, instance role) found nothing usable.",
+        "Configure AWS credentials (`aws configure`, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+        manual=True, provider="aws", subject="AWS credentials",
+        source="botocore/exceptions.py NoCredentialsError ('Unable to locate credentials'), "
+        "PartialCredentialsError",
+    ),
+    Signature(
+        "aws-invalid-token", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"UnrecognizedClientException|The security token included in the request is invalid|"
+            r"InvalidSignatureException|SignatureDoesNotMatch|InvalidClientTokenId"),
+        "AWS rejected the credentials (invalid access key or signature)",
+        "The access key, secret or session token is wrong for this account.",
+        "Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN or the profile's keys",
+        manual=True, provider="aws", subject="AWS credentials",
+        source="AWS error codes UnrecognizedClientException, InvalidSignatureException (botocore ClientError text)",
+    ),
+    Signature(
+        "bedrock-access-denied", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"AccessDeniedException|You don't have access to the model with the specified model ID|"
+            r"is not authorized to perform: bedrock:"),
+        "Bedrock denied access to the model (model access not enabled, or IAM permissions)",
+        "The credentials are valid but may not invoke this model in this region: model access must be granted in "
+        "the Bedrock console, and IAM must allow bedrock:InvokeModel.",
+        "Enable access to the model in the Bedrock console for this region and check the IAM policy",
+        manual=True, provider="aws", subject="AWS credentials",
+        source="Bedrock runtime AccessDeniedException (botocore ClientError text)",
+    ),
+    Signature(
+        "bedrock-on-demand-throughput", Kind.MISSING_CONFIG, E,
+        _rx(r"with on-demand throughput isn.t supported"),
+        "This Bedrock model cannot be called by its plain model ID: use an inference profile ID",
+        "Newer Bedrock models are invoked through a cross-region inference profile (e.g. `us.` + model ID).",
+        "Use the inference profile ID or ARN as model_id (e.g. `us.anthropic.claude-...`)",
+        manual=True, provider="aws", subject="model_id",
+        source="Bedrock runtime ValidationException ('Invocation of model ID ... with on-demand throughput isn't "
+        "supported. Retry your request with the ID or ARN of an inference profile that contains this model.')",
+    ),
+    # ---- credentials: rejected by the API (401/403) ----------------------------------------------------------
+    Signature(
+        "api-key-rejected", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"Error code: 401|invalid_api_key|Incorrect API key provided|invalid x-api-key|Invalid API Key|"
+            r"authentication_error|\b401\b.{0,40}Unauthorized|Unauthorized.{0,40}\b401\b"),
+        "The API rejected the key (401 Unauthorized)",
+        "The key is set but wrong: revoked, for another provider or project, or with stray characters.",
+        "Check the key's value (no quotes or spaces) and that it belongs to this provider, then restart the kernel",
+        manual=True, subject="API key",
+        source="OpenAI/Anthropic/Groq 401 bodies as raised by the SDKs ('Error code: 401 - {...}')",
+    ),
+    Signature(
+        "permission-denied", Kind.INVALID_CREDENTIAL, E,
+        _rx(r"Error code: 403|permission_error|PERMISSION_DENIED|\b403\b.{0,40}Forbidden"),
+        "The API refused the request (403 Forbidden): the key or account lacks access",
+        "The credential is valid but not allowed to use this model or project.",
+        "Check the key's project, organisation and model access",
+        manual=True, subject="API key",
+        source="SDK PermissionDeniedError texts ('Error code: 403 - {...}')",
+    ),
+    Signature(
+        "authentication-error", Kind.INVALID_CREDENTIAL, E,
+        None,
+        "The API rejected the credentials ({exc})",
+        "The provider answered that the credential is not valid.",
+        "Check the key's value and that it belongs to this provider, then restart the kernel",
+        exc=("AuthenticationError", "PermissionDeniedError", "Unauthenticated", "PermissionDenied"),
+        manual=True, subject="API key",
+        source="SDK exception classes AuthenticationError / PermissionDeniedError (openai, anthropic, groq...)",
+    ),
+    # ---- could not connect --------------------------------------------------------------------------------
+    Signature(
+        "connection-failed", Kind.UNREACHABLE, W,
+        _rx(r"Connection error|Connection refused|Name or service not known|nodename nor servname|Temporary "
+            r"failure in name resolution|getaddrinfo failed|Failed to establish a new connection|Could not connect "
+            r"to the endpoint URL|Max retries exceeded with url|Network is unreachable|ConnectTimeout|timed out"),
+        "The service could not be reached (network, proxy or base URL)",
+        "The request never got an answer: no network, a proxy or firewall, or a wrong base URL.",
+        "Check the network/proxy and any *_BASE_URL variable, then retry",
+        manual=True, subject="network",
+        source="httpx ConnectError, openai/anthropic APIConnectionError ('Connection error.'), botocore "
+        "EndpointConnectionError, requests ConnectionError",
+    ),
+    Signature(
+        "connection-error-type", Kind.UNREACHABLE, W,
+        None,
+        "The service could not be reached ({exc})",
+        "The request never got an answer: no network, a proxy or firewall, or a wrong base URL.",
+        "Check the network/proxy and any *_BASE_URL variable, then retry",
+        exc=("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "EndpointConnectionError",
+             "ConnectionError", "ConnectionRefusedError", "ReadTimeout", "TransportError"),
+        manual=True, subject="network",
+        source="connection exception classes of httpx, requests, botocore and the Stainless SDKs",
+    ),
+    # ---- crashes ----------------------------------------------------------------------------------------
+    Signature(
+        "interpreter-crashed", Kind.IMPORT_ERROR, E,
+        _rx(r"Fatal Python error: (?P<what>[\w ]{1,80})|The kernel appears to have died|Segmentation fault"),
+        "The Python process crashed",
+        "A compiled extension crashed the interpreter (often a wheel built for another platform or Python).",
+        "Reinstall the packages named in the traceback for this interpreter",
+        install=("{integration}",), reinstall=True,
+        source="CPython faulthandler ('Fatal Python error: Segmentation fault'); Jupyter kernel restart notice",
+    ),
+)
+
+BY_ID: dict[str, Signature] = {s.id: s for s in SIGNATURES}
+
+
+class _Values(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _render(row: Signature, values: dict[str, str], provider: Optional[str],
+            integration: Optional[str]) -> SignatureMatch:
+    v = _Values({k: val for k, val in values.items() if val is not None})
+    v["integration"] = integration or ""
+    v["integration_or"] = integration or "the integration package"
+    v.setdefault("cls_or", f"`{v['cls']}`" if v.get("cls") else "a model")
+    v["move_install_or"] = v.get("move_install") or "nothing extra"
+    install = []
+    for req in row.install:
+        text = req.format_map(v).strip()
+        for part in text.split():
+            if part and part not in install:
+                install.append(part)
+    if row.reinstall and install:
+        pip = "{python} -m pip install --force-reinstall " + shlex.join(install)
+    elif install:
+        pip = "{python} -m pip install -U " + shlex.join(install)
+    else:
+        pip = ""
+    commands = tuple(c.format_map(v) for c in row.commands)
+    if pip:
+        commands = (pip, *commands)
+    subject = row.subject.format_map(v) if row.subject else ""
+    groups = tuple(sorted((k, val) for k, val in values.items() if val and k != "integration"))
+    return SignatureMatch(
+        signature_id=row.id, kind=row.kind, severity=row.severity,
+        title=row.title.format_map(v), explanation=row.explanation.format_map(v),
+        fix_summary=row.fix_summary.format_map(v), fix_commands=commands, provider=provider,
+        integration=integration, install=tuple(install), manual=row.manual and not pip,
+        reinstall=row.reinstall and bool(install),
+        groups=groups, subject=subject or None,
+    )
+
+
+def bare_name(exc_type: str) -> str:
+    """``pydantic.errors.PydanticUserError`` -> ``PydanticUserError``."""
+    return exc_type.strip().rsplit(".", 1)[-1]
+
+
+def classify(exc_type: str, message: str, traceback_text: str = "") -> Optional[SignatureMatch]:
+    """The first row of the table that fits this exception, rendered; None when no row does."""
+    bare = bare_name(exc_type)
+    msg = message[:_MAX_MESSAGE]
+    tb = traceback_text[-_MAX_TRACEBACK:]
+    for row in SIGNATURES:
+        if row.exc and bare not in row.exc:
+            continue
+        m = row.pattern.search(msg) if row.pattern is not None else None
+        if row.pattern is not None and m is None:
+            continue
+        if row.context is not None and not row.context.search(tb):
+            continue
+        values: dict[str, str] = {k: v for k, v in (m.groupdict() if m else {}).items() if v is not None}
+        values["exc"] = bare
+        if row.derive is not None:
+            extra = row.derive(values)
+            if extra is None:
+                continue
+            values.update(extra)
+        provider = row.provider or _provider_from(values, msg, exc_type)
+        integration = _integration_from(values, exc_type, tb, provider)
+        return _render(row, values, provider, integration)
+    return None
+
+
+def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Optional[str]:
+    var = values.get("var")
+    if var and var in _KEY_VARS:
+        return _KEY_VARS[var]
+    named = _providers_named(message)
+    if named:
+        return named
+    module = values.get("module") or values.get("top")
+    if module:
+        providers = by_module(module)
+        if providers:
+            return providers[0].name
+    return provider_of_exception(exc_type)
+
+
+def _integration_from(values: Mapping[str, str], exc_type: str, tb: str, provider: Optional[str]) -> Optional[str]:
+    module = values.get("module")
+    if module:
+        providers = by_module(module)
+        if providers:
+            return providers[0].package
+    for prefix, _prov in _EXC_MODULE_PROVIDER:
+        if prefix.startswith("langchain_") and exc_type.startswith(prefix):
+            return prefix.rstrip(".").replace("_", "-")
+    found = integration_in(tb)
+    if found:
+        return found
+    if provider and provider in BY_NAME:
+        return BY_NAME[provider].package
+    return None
+
+
+def kinds_covered() -> frozenset[Kind]:
+    """The contract kinds some row of the table produces."""
+    return frozenset(s.kind for s in SIGNATURES)
