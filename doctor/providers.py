@@ -106,6 +106,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "google-genai", "langchain-google-genai", "langchain_google_genai", ("ChatGoogleGenerativeAI",),
         ("google-genai", "google-generativeai"), key_vars=("GOOGLE_API_KEY", "GEMINI_API_KEY"),
+        base_url_vars=("GOOGLE_GEMINI_BASE_URL",),  # honoured by the google-genai SDK
         key_prefixes=("AIza",), hosts=("generativelanguage.googleapis.com",),
         docs="https://python.langchain.com/docs/integrations/chat/google_generative_ai/", core1_line="3.0.0",
         construct=(("model", "gemini-2.0-flash"), ("google_api_key", "AIza" + _FAKE)),
