@@ -325,8 +325,12 @@ def _versions(inv: Inventory) -> dict[str, str]:
     return {d.name: d.raw_version or "?" for d in inv.by_name.values()}
 
 
-def observed_changes(before: Inventory, after: Inventory, fp: FixPlan) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(changed, unchanged): package versions compared on disk, deleted paths checked; never what was hoped."""
+def observed_changes(before: Inventory, after: Inventory, fp: FixPlan,
+                     removed: Optional[Mapping[str, bool]] = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(changed, unchanged): package versions compared on disk, deleted paths checked; never what was hoped.
+
+    ``removed``: path -> gone, looked at right after its step (a later install may rightly re-create a folder).
+    """
     old, new = _versions(before), _versions(after)
     changed: list[str] = []
     for name in sorted(set(old) | set(new)):
@@ -337,12 +341,14 @@ def observed_changes(before: Inventory, after: Inventory, fp: FixPlan) -> tuple[
         elif old[name] != new[name]:
             changed.append(f"{name} {old[name]} -> {new[name]}")
     unchanged: list[str] = []
+    deleted: list[str] = []
     for step in fp.steps:
         for path in step.paths:
-            if os.path.lexists(path):
+            gone = removed.get(path) if removed is not None else not os.path.lexists(path)
+            if gone:
+                deleted.append(f"deleted {path}")
+            elif gone is not None:
                 unchanged.append(f"{path} is still there")
-            else:
-                changed.append(f"deleted {path}")
         if step.action is Action.INSTALL:
             for req in step.packages:
                 name = plan._name(req)
@@ -355,7 +361,7 @@ def observed_changes(before: Inventory, after: Inventory, fp: FixPlan) -> tuple[
         if step.action is Action.UNINSTALL:
             unchanged += [f"{n} is still installed ({new[plan._name(n)]})" for n in step.packages
                           if plan._name(n) in new]
-    return tuple(changed), tuple(unchanged)
+    return (*deleted, *changed), tuple(unchanged)
 
 
 def _satisfied(req: str, version: str) -> bool:
@@ -384,6 +390,7 @@ def apply(
     redactor = redactor_for(environ)
     results: list[StepResult] = []
     not_run: list[Step] = []
+    removed: dict[str, bool] = {}
     for i, step in enumerate(fp.steps):
         if results and not results[-1].ok:
             not_run.append(step)
@@ -392,6 +399,8 @@ def apply(
             on_step(i, step)
         done = subproc.run(list(step.argv), timeout=step.timeout, env=env)
         ok = done.returncode == 0 and not done.timed_out
+        for path in step.paths:
+            removed[path] = not os.path.lexists(path)
         text = done.stderr if not ok else (done.stdout + "\n" + done.stderr)
         result = StepResult(step, ok, done.returncode, done.timed_out, done.duration,
                             _tail(text, redactor, _TAIL_LINES if not ok else 4))
@@ -399,7 +408,7 @@ def apply(
         if on_result is not None:
             on_result(i, result)
     after = scan(sys_path)
-    changed, unchanged = observed_changes(before, after, fp)
+    changed, unchanged = observed_changes(before, after, fp, removed)
     return Outcome(tuple(results), tuple(not_run), changed, unchanged)
 
 
