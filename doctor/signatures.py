@@ -209,6 +209,108 @@ def provider_of_exception(exc_type: str) -> Optional[str]:
 _SITE = re.compile(r"(?:site|dist)-packages")
 
 
+_FRAME_FILE = re.compile(r"File \"(?P<p>[^\"\n]{1,500})\", line \d{1,7}|^File (?P<q>[^\s,]{1,500}?):\d{1,7}",
+                         re.MULTILINE)
+_STDLIB = re.compile(r"[/\\]lib[/\\]python\d\.\d{1,2}[/\\]|[/\\]Lib[/\\]|^<")
+
+# Import names users shadow with a file or folder of their own (openai.py, langchain/).
+SHADOWABLE: frozenset[str] = frozenset(
+    {p.module for p in PROVIDERS}
+    | {"langchain", "langchain_core", "langchain_community", "langchain_classic", "langchain_text_splitters",
+       "openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama", "boto3", "botocore",
+       "google", "vertexai", "pydantic", "pydantic_core", "httpx", "requests", "tiktoken", "tenacity", "langsmith",
+       "langgraph", "numpy", "pandas", "typing_extensions"}
+)
+SDK_MODULES: frozenset[str] = frozenset({"openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama",
+                                          "boto3", "botocore", "google", "vertexai", "httpx", "tiktoken"})
+# Submodules present in every release of their package: if missing, the package found is not the real one.
+STABLE_SUBMODULES: frozenset[str] = frozenset({
+    "langchain.chat_models", "langchain.embeddings", "langchain.agents", "langchain.tools",
+    "langchain_core.messages", "langchain_core.language_models", "langchain_core.prompts", "langchain_core.runnables",
+    "langchain_core.outputs", "langchain_core.utils", "langchain_core.callbacks", "langchain_core.tools",
+    "langchain_openai.chat_models", "langchain_anthropic.chat_models", "openai.types", "anthropic.types",
+    "pydantic.fields", "pydantic.main",
+})
+
+
+def frame_paths(traceback_text: str) -> list[str]:
+    """The files of a traceback's frames, outermost first (Python and IPython formats)."""
+    return [m.group("p") or m.group("q") for m in _FRAME_FILE.finditer(traceback_text)]
+
+
+def _in_site(path: str, top: str) -> bool:
+    return bool(re.search(rf"(?:site|dist)-packages[/\\]{re.escape(top)}(?:[/\\]|\.py)", path))
+
+
+def shadow_in(traceback_text: str) -> Optional[tuple[str, str]]:
+    """(path, name) of a frame file or folder of the user's that is named like a package (``openai.py``)."""
+    for path in frame_paths(traceback_text):
+        if _SITE.search(path) or _STDLIB.search(path):
+            continue
+        parts = re.split(r"[/\\\\]", path)
+        name = parts[-1][:-3] if parts[-1].endswith(".py") else ""
+        shown = path
+        if name == "__init__" and len(parts) > 1:
+            name = parts[-2]
+            shown = path[: len(path) - len(parts[-1]) - 1]
+        if name in SHADOWABLE:
+            return shown, name
+    return None
+
+
+def _shadow(values: dict[str, str]) -> Optional[dict[str, str]]:
+    found = shadow_in(values.get("_tb", ""))
+    if found is None:
+        return None
+    return {"path": found[0], "top": found[1], "dist": distribution_for(found[1])}
+
+
+def _own_submodule_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
+    module = values.get("module", "")
+    if "." not in module:
+        return None
+    top = module.split(".")[0]
+    paths = frame_paths(values.get("_tb", ""))
+    if not paths or not _in_site(paths[-1], top):
+        return None
+    return {"top": top, "dist": distribution_for(top)}
+
+
+def _stable_submodule_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
+    module = values.get("module", "")
+    if module not in STABLE_SUBMODULES:
+        return None
+    top = module.split(".")[0]
+    if any(_in_site(p, top) for p in frame_paths(values.get("_tb", ""))):
+        return None
+    return {"top": top, "dist": distribution_for(top)}
+
+
+def _integration_class(values: dict[str, str]) -> Optional[dict[str, str]]:
+    providers = by_module(values.get("module", ""))
+    if not providers or "." in values.get("module", ""):
+        return None
+    if not any(values.get("name") in p.chat_classes for p in providers):
+        return None
+    return {"dist": providers[0].package, "top": providers[0].module}
+
+
+def _sdk_attribute(values: dict[str, str]) -> Optional[dict[str, str]]:
+    module = values.get("module", "")
+    top = module.split(".")[0]
+    if top not in SDK_MODULES:
+        return None
+    return {"top": top, "dist": distribution_for(module)}
+
+
+def _first_site_package(values: dict[str, str]) -> Optional[dict[str, str]]:
+    for path in frame_paths(values.get("_tb", "")):
+        m = re.search(r"(?:site|dist)-packages[/\\]([A-Za-z_][\w]{0,80})", path)
+        if m:
+            return {"pkg": distribution_for(m.group(1))}
+    return {"pkg": ""}
+
+
 def _local_path(values: dict[str, str]) -> Optional[dict[str, str]]:
     path = values.get("path", "")
     if not path or _SITE.search(path) or "/lib/python" in path or "\\Lib\\" in path:
@@ -344,6 +446,30 @@ SIGNATURES: tuple[Signature, ...] = (
         source="pydantic/_internal/_generate_schema.py and pydantic/v1/validators.py (UserWarning 'Mixing V1 ...')",
     ),
     Signature(
+        "pydantic-v1-no-validator-for-v2", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"no validator found for <class '(?P<cls>langchain_core\.[\w.]{1,200})'>"),
+        "A pydantic v1 model has a field of langchain-core's pydantic v2 class `{cls}`",
+        _PYD_WHY, _PYD_FIX, exc=("RuntimeError",), install=_INSTALL_PYD,
+        source="pydantic/v1/validators.py find_validators "
+        "('no validator found for ..., see `arbitrary_types_allowed`')",
+    ),
+    Signature(
+        "pydantic-v1-deepcopy-v2", Kind.PYDANTIC_SCHEMA, E,
+        _rx(r"cannot pickle '\w{1,80}' object"),
+        "A pydantic v1 model copies a pydantic v2 default: integration built for langchain-core < 0.3",
+        _PYD_WHY, _PYD_FIX, exc=("TypeError",), context=_rx(r"pydantic[/\\]v1[/\\]"), install=_INSTALL_PYD,
+        source="pydantic/v1/utils.py smart_deepcopy on a v2 object (copy.deepcopy TypeError 'cannot pickle')",
+    ),
+    Signature(
+        "langchain-pydantic-v1-shim-warning", Kind.PYDANTIC_SCHEMA, W,
+        _rx(r"langchain_core\.pydantic_v1 module was a compatibility shim"),
+        "Code written for langchain-core < 0.3 imports the langchain_core.pydantic_v1 shim",
+        "langchain-core 0.3 uses pydantic v2; code that still builds v1 models through the shim breaks when it "
+        "meets langchain-core's v2 models.",
+        _PYD_FIX, install=_INSTALL_PYD,
+        source="langchain_core/pydantic_v1/__init__.py (LangChainDeprecationWarning 'As of langchain-core 0.3.0 ...')",
+    ),
+    Signature(
         "pydantic-v1-config-keys", Kind.PYDANTIC_SCHEMA, W,
         _rx(r"Valid config keys have changed in V2|'(?:allow_population_by_field_name|orm_mode|anystr_strip_whitespace"
             r"|underscore_attrs_are_private|schema_extra|validate_all|smart_union)' has been (?:renamed|removed)"),
@@ -403,6 +529,16 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- damaged installs, shadowing and moved modules -----------------------------------------------------
     Signature(
+        "shadowed-by-frame-file", Kind.SHADOWED_MODULE, E,
+        None,
+        "Your file `{path}` is named like the package `{top}` and is imported instead of it",
+        "A file or folder of yours named like a package (openai.py, langchain/) sits first on sys.path (the "
+        "script's or notebook's folder), so imports of that package get your file.",
+        "Rename `{path}` (and delete its __pycache__), then restart the kernel",
+        exc=("ImportError", "AttributeError", "ModuleNotFoundError"), derive=_shadow, manual=True, subject="{path}",
+        source="CPython import system: the traceback's frames show the user's file under the package's name",
+    ),
+    Signature(
         "unknown-location", Kind.BROKEN_INSTALL, E,
         _rx(r"cannot import name '(?P<name>\w{1,120})' from '(?P<module>[\w.]{1,200})' \(unknown location\)"),
         "`{module}` is a folder without its package files (namespace package): `{name}` cannot be imported",
@@ -439,6 +575,48 @@ SIGNATURES: tuple[Signature, ...] = (
         "Rename any local `{top}.py` or `{top}/` next to your code, then restart the kernel",
         exc=("AttributeError", "ImportError"), derive=_dist, manual=True, subject="{top}",
         source="CPython import system ('partially initialized module ... (most likely due to a circular import)')",
+    ),
+    Signature(
+        "stable-submodule-missing", Kind.SHADOWED_MODULE, E,
+        _rx(r"No module named '(?P<module>[\w.]{1,200})'"),
+        "`{module}` is missing from the `{top}` that was imported: a local `{top}` folder likely hides the package",
+        "Every release of {dist} has `{module}`; when it cannot be found, the `{top}` imported is another folder "
+        "(often one next to the notebook) or a damaged install.",
+        "Rename any `{top}/` folder or `{top}.py` next to your code; if there is none, reinstall {dist}",
+        exc=("ModuleNotFoundError",), derive=_stable_submodule_missing, manual=True, subject="{top}",
+        source="package contents of langchain 0.x/1.x, langchain-core, openai, pydantic (modules present in every "
+        "release)",
+    ),
+    Signature(
+        "own-submodule-missing", Kind.BROKEN_INSTALL, E,
+        _rx(r"No module named '(?P<module>[\w.]{1,200})'"),
+        "{dist} is missing its own module `{module}`: a damaged install",
+        "The package imports one of its own modules and the file is not there (an interrupted install or "
+        "uninstall, a cleanup tool).",
+        "Reinstall {dist}",
+        exc=("ModuleNotFoundError",), derive=_own_submodule_missing, install=("{dist}",), reinstall=True,
+        subject="{dist}",
+        source="Python import system: the importing frame lies inside the same package in site-packages",
+    ),
+    Signature(
+        "integration-class-missing", Kind.BROKEN_INSTALL, E,
+        _rx(r"module '(?P<module>[\w.]{1,200})' has no attribute '(?P<name>\w{1,120})'"),
+        "`{module}` has no `{name}`: the package folder is there without its files",
+        "A partial uninstall left the package folder (often only __pycache__), which Python imports as an empty "
+        "namespace package.",
+        "Delete the leftover `{top}` folder and reinstall {dist}",
+        exc=("AttributeError",), derive=_integration_class, install=("{dist}",), reinstall=True, subject="{dist}",
+        source="CPython: attribute lookup on a namespace package left by a partial uninstall",
+    ),
+    Signature(
+        "sdk-attribute-missing", Kind.SHADOWED_MODULE, E,
+        _rx(r"module '(?P<module>[\w.]{1,200})' has no attribute '(?P<name>\w{1,120})'"),
+        "`{module}` has no `{name}`: a local `{top}.py` hides the SDK (or the SDK is far too old)",
+        "The integration uses a name every recent {dist} has; a file of yours named `{top}.py` (or a `{top}/` "
+        "folder) imported in its place lacks it.",
+        "Rename any local `{top}.py` / `{top}/` next to your code; if there is none, upgrade {dist}",
+        exc=("AttributeError",), derive=_sdk_attribute, install=("{dist}",), subject="{top}",
+        source="CPython attribute lookup on a shadowing module (Python < 3.13 gives no 'consider renaming' hint)",
     ),
     Signature(
         "shared-library", Kind.BROKEN_INSTALL, E,
@@ -478,6 +656,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "Import it from its new home ({new}); install {move_install_or}",
         exc=("ImportError",), install=("{move_install}",), derive=_langchain_moved, subject="{module}",
         source="LangChain v1 migration guide; doctor/knowledge.py LANGCHAIN_1_MOVES",
+    ),
+    Signature(
+        "install-it-with-pip", Kind.MISSING_PACKAGE, E,
+        _rx(r"(?:requires the (?P<d1>[\w\-.]{1,100}) package|Could not import (?P<d2>[\w\-.]{1,100}) python package)"
+            r"\.{0,1}.{0,200}?[Pp]lease install it with `?pip install (?:-U )?(?P<dist>[\w\-.\[\]]{1,100})"),
+        "{dist} is not installed (needed here)",
+        "LangChain imports optional integrations and SDKs only when used, and says which package to install.",
+        "Install {dist} in the interpreter that runs the code",
+        install=("{dist}",), subject="{dist}",
+        source="langchain/chat_models/base.py _import_module ('Initializing X requires the Y package. Please install "
+        "it with `pip install Y`'); langchain_community ('Could not import X python package. Please install it with "
+        "`pip install X`.')",
     ),
     Signature(
         "module-not-found", Kind.MISSING_PACKAGE, E,
@@ -812,6 +1002,29 @@ SIGNATURES: tuple[Signature, ...] = (
         manual=True, subject="network",
         source="connection exception classes of httpx, requests, botocore and the Stainless SDKs",
     ),
+    # ---- other import failures and crashes ------------------------------------------------------------------
+    Signature(
+        "numpy-abi", Kind.IMPORT_ERROR, E,
+        _rx(r"numpy\.dtype size changed, may indicate binary incompatibility|compiled using NumPy 1\.x cannot be run"
+            r" in\s{0,4}NumPy 2|_ARRAY_API not found|numpy\.core\.multiarray failed to import"),
+        "{pkg_or} was built against another numpy major version (binary incompatibility)",
+        "A compiled package built for numpy 1.x is imported with numpy 2 (or the reverse).",
+        "Upgrade {pkg_or} to a release built for this numpy (or install 'numpy<2')",
+        derive=_first_site_package, install=("{pkg}",),
+        source="numpy C-API import check ('numpy.dtype size changed, may indicate binary incompatibility'; 'A module "
+        "that was compiled using NumPy 1.x cannot be run in NumPy 2')",
+    ),
+    Signature(
+        "import-time-failure", Kind.IMPORT_ERROR, E,
+        None,
+        "Importing {integration_or} failed ({exc})",
+        "The exception was raised while a LangChain or provider package was being imported.",
+        "Reinstall {integration_or} together with langchain-core",
+        context=_rx(r"[/\\](?:langchain(?:_[a-z_]{1,40})?|openai|anthropic|groq|mistralai|fireworks|cohere|ollama)"
+                    r"[/\\][^\n]{0,300}(?:\", line \d{1,7}|:\d{1,7}), in <module>"),
+        install=_INSTALL_PYD,
+        source="the traceback's frames: module-level code (<module>) of an integration or SDK",
+    ),
     # ---- crashes ----------------------------------------------------------------------------------------
     Signature(
         "interpreter-crashed", Kind.IMPORT_ERROR, E,
@@ -839,6 +1052,8 @@ def _render(row: Signature, values: dict[str, str], provider: Optional[str],
     v["integration_or"] = integration or "the integration package"
     v.setdefault("cls_or", f"`{v['cls']}`" if v.get("cls") else "a model")
     v["move_install_or"] = v.get("move_install") or "nothing extra"
+    v["pkg_or"] = v.get("pkg") or "a compiled package"
+    v["dist"] = v.get("dist") or v.get("d1") or v.get("d2") or ""
     install = []
     for req in row.install:
         text = req.format_map(v).strip()
@@ -855,7 +1070,8 @@ def _render(row: Signature, values: dict[str, str], provider: Optional[str],
     if pip:
         commands = (pip, *commands)
     subject = row.subject.format_map(v) if row.subject else ""
-    groups = tuple(sorted((k, val) for k, val in values.items() if val and k != "integration"))
+    groups = tuple(sorted((k, val) for k, val in values.items()
+                          if val and k != "integration" and not k.startswith("_")))
     return SignatureMatch(
         signature_id=row.id, kind=row.kind, severity=row.severity,
         title=row.title.format_map(v), explanation=row.explanation.format_map(v),
@@ -886,6 +1102,7 @@ def classify(exc_type: str, message: str, traceback_text: str = "") -> Optional[
             continue
         values: dict[str, str] = {k: v for k, v in (m.groupdict() if m else {}).items() if v is not None}
         values["exc"] = bare
+        values["_tb"] = tb
         if row.derive is not None:
             extra = row.derive(values)
             if extra is None:

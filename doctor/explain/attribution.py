@@ -19,6 +19,11 @@ _URL_HOST = re.compile(r"https?://([A-Za-z0-9.\-]{1,200}(?::\d{1,5})?)")
 _IMPORT = re.compile(r"\b(?:from|import)\s{1,8}(langchain_[a-z][a-z0-9_]{1,40})")
 _CLASS_CALL = re.compile(r"\b(Chat[A-Z]\w{1,60})\s{0,4}\(")
 _VAR = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
+_CLASS_NAME = re.compile(r"\b(Chat[A-Z]\w{1,60}|AzureChatOpenAI)\b")
+# langchain-community keeps one module per provider: langchain_community/chat_models/openai.py.
+_COMMUNITY = re.compile(r"langchain_community[/\\.](?:chat_models|embeddings|llms)[/\\.]([a-z_]{2,40})")
+_COMMUNITY_NAMES = {"bedrock": "aws", "bedrock_converse": "aws", "vertexai": "google-vertexai",
+                    "azure_openai": "azure-openai", "mistralai": "mistralai", "fireworks": "fireworks"}
 _INIT_CHAT = re.compile(r"init_chat_model\(\s{0,8}[\"']([a-z][a-z_\-]{1,40}):|model_provider\s{0,4}=\s{0,4}"
                         r"[\"']([a-z][a-z_\-]{1,40})[\"']")
 # init_chat_model's provider names that differ from the contract's.
@@ -79,12 +84,17 @@ def code_facts(code: str) -> CodeFacts:
     return CodeFacts(host, var, tuple(packages), cls)
 
 
-def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback: str) -> Optional[str]:
+def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback: str,
+                    message: str = "") -> Optional[str]:
     """The provider of an error: the code's base_url host, the error's words, key vars, traceback, imports."""
     if facts.host_provider:
         return facts.host_provider
     if message_provider:
         return message_provider
+    for m in _CLASS_NAME.finditer(message[:4000]):
+        p = by_class(m.group(1))
+        if p is not None:
+            return p.name
     if facts.var_provider:
         return facts.var_provider
     pkg = integration_in(traceback)
@@ -92,6 +102,10 @@ def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback
         providers = [p for p in BY_NAME.values() if p.package == pkg]
         if providers:
             return providers[0].name
+    for m in _COMMUNITY.finditer(traceback[-_MAX_SCAN:]):
+        name = _COMMUNITY_NAMES.get(m.group(1), m.group(1))
+        if name in BY_NAME:
+            return name
     if facts.class_provider:
         return facts.class_provider
     for pkg in facts.import_packages:

@@ -135,7 +135,7 @@ class _Explainer:
     def add(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
             retries: list[Event], warnings: list[tuple[Event, SignatureMatch]], retry_only: bool = False) -> None:
         context = "\n".join((ev.exc.traceback, *(c.traceback for c in ev.causes), exc.message))
-        provider = choose_provider(facts, m.provider if m else None, context)
+        provider = choose_provider(facts, m.provider if m else None, context, exc.message)
         module_pkg = None
         if m is not None:
             module = dict(m.groups).get("module")
@@ -360,7 +360,7 @@ def explain_input(inp: Input, *, source: str, text: str, fail_on: str = "error",
         findings.append(make("LCD591", title="Part of the input could not be read as given", subject=source,
                              evidence=all_notes[:10]))
     redactor = redactor_for(text, environ)
-    findings = [_redact(f, redactor) for f in findings]
+    findings = [replace(_redact(f, redactor), check="explain") for f in findings]
     findings.sort(key=lambda f: -f.severity.rank)
     extras: dict[str, object] = {
         "source": redactor.text(source),

@@ -1,0 +1,125 @@
+"""``langchain-doctor report``: a redacted Markdown report for a support ticket, built from an allowlist of fields.
+
+Only these leave the machine: the doctor's version, the OS, the target's Python version and platform, its
+interpreter path (home folder shown as ``~``), LangChain-family, pydantic and provider-SDK versions, the providers
+table, and the findings with their fixes. Nothing is dumped from the environment; every string goes through the
+redaction layer.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import click
+
+from doctor.commands._options import build_options, emit, output_options, render_report, target_options
+from doctor.model import Finding, PackageInfo, ProviderStatus, Report, TargetInfo
+from doctor.redact import Redactor
+from doctor.target import TargetError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_FAMILIES = ("langchain", "pydantic", "sdk")
+
+
+class Tilde:
+    """Replaces the home folder by ``~`` in paths and text."""
+
+    def __init__(self, home: Optional[str]) -> None:
+        homes = set()
+        if home:
+            homes.add(home.rstrip("/\\"))
+            try:
+                homes.add(os.path.realpath(home).rstrip("/\\"))
+            except OSError:
+                pass
+        self._homes = sorted((h for h in homes if len(h) > 1), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        """``text`` with each occurrence of the home folder (as a whole path component) shown as ``~``."""
+        for h in self._homes:
+            out = []
+            start = 0
+            while True:
+                i = text.find(h, start)
+                if i < 0:
+                    out.append(text[start:])
+                    break
+                end = i + len(h)
+                if end == len(text) or text[end] in "/\\ \"'\n:;,)":
+                    out.append(text[start:i] + "~")
+                else:
+                    out.append(text[start:end])
+                start = end
+            text = "".join(out)
+        return text
+
+
+def _clean(text: str, tilde: Tilde, redactor: Redactor) -> str:
+    return redactor.text(tilde(text))
+
+
+def _finding(f: Finding, tilde: Tilde, redactor: Redactor) -> Finding:
+    def c(s: str) -> str:
+        return _clean(s, tilde, redactor)
+
+    fix = f.fix
+    if fix is not None:
+        fix = replace(fix, summary=c(fix.summary), commands=tuple(c(x) for x in fix.commands),
+                      install=tuple(c(x) for x in fix.install), reinstall=tuple(c(x) for x in fix.reinstall),
+                      uninstall=tuple(c(x) for x in fix.uninstall), remove_paths=tuple(c(x) for x in fix.remove_paths))
+    return Finding(code=f.code, kind=f.kind, severity=f.severity, title=c(f.title), subject=c(f.subject),
+                   provider=f.provider, evidence=tuple(c(e) for e in f.evidence), fix=fix, check=f.check,
+                   ignored=c(f.ignored) if f.ignored is not None else None)
+
+
+def os_description() -> str:
+    """``Linux 6.1.0 (x86_64)``: the OS the doctor and the target run on."""
+    return f"{platform.system() or 'unknown'} {platform.release()} ({platform.machine() or '?'})".strip()
+
+
+def ticket_report(report: Report, *, home: Optional[str] = None, environ: Optional[Mapping[str, str]] = None,
+                  os_name: Optional[str] = None) -> Report:
+    """A new Report holding only the allowlisted fields of ``report``, with home as ``~`` and secrets masked."""
+    env = os.environ if environ is None else environ
+    if home is None:
+        home = str(Path.home())
+    tilde = Tilde(home)
+    from doctor.providers import PROVIDERS
+
+    redactor = Redactor.from_environ(env, [v for p in PROVIDERS for v in p.key_vars])
+    t = report.target
+    target = None
+    if t is not None:
+        target = TargetInfo(python=_clean(t.python, tilde, redactor), python_version=t.python_version,
+                            platform=t.platform, selected_by=t.selected_by,
+                            reason=_clean(t.reason, tilde, redactor), prefix=_clean(t.prefix, tilde, redactor))
+    packages = tuple(PackageInfo(p.name, p.version, _clean(p.location, tilde, redactor), p.family)
+                     for p in report.packages if p.family in _FAMILIES)
+    providers = tuple(ProviderStatus(p.name, p.package, p.status, p.version, p.needed, p.checks)
+                      for p in report.providers)
+    findings = tuple(_finding(f, tilde, redactor) for f in report.findings)
+    extras: dict[str, object] = {"report": True, "os": os_name or os_description()}
+    return Report(report.tool_version, target, packages, providers, findings, report.fail_on, extras)
+
+
+@click.command("report")
+@target_options
+@output_options(default="markdown")
+def command(fmt: Optional[str], output: Optional[str], **kw: Any) -> int:
+    """A redacted, shareable Markdown report for a support ticket (--output FILE to save it)."""
+    from doctor.runner import check
+
+    options = build_options(kw)
+    try:
+        report = check(options)
+    except TargetError as exc:
+        raise click.ClickException(str(exc)) from None
+    ticket = ticket_report(report)
+    emit(lambda f, color: render_report(ticket, f, color, options.verbose), fmt, output)
+    return ticket.exit_code
