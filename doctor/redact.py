@@ -47,8 +47,17 @@ def fingerprint(value: str) -> str:
     return f"{prefix}...{v[-4:]} ({len(value)} chars)"
 
 
+# Names that match _SECRET_NAME but hold a path or a location, not a secret (masking them hides the evidence
+# that matters, e.g. which credentials file is missing).
+_PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
+_PATH_SUFFIXES = ("_FILE", "_PATH", "_DIR")
+
+
 def is_secret_name(name: str) -> bool:
-    """True for env var names that hold secrets by their name."""
+    """True for env var names that hold secrets by their name (not for ones that name a file or folder)."""
+    upper = name.upper()
+    if upper in _PATH_NAMES or upper.endswith(_PATH_SUFFIXES):
+        return False
     return bool(_SECRET_NAME.search(name))
 
 
