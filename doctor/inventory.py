@@ -139,6 +139,29 @@ def _name_from_folder(folder: str) -> str:
     return stem.split("-", 1)[0]
 
 
+def parse_headers(text: str) -> dict[str, list[str]]:
+    """The header block of a METADATA/PKG-INFO file (RFC 822 style), lower-cased names -> values.
+
+    The body (the long description) is not parsed: email's full parser costs ten times more per distribution,
+    which matters at thousands of distributions.
+    """
+    headers: dict[str, list[str]] = {}
+    last: Optional[list[str]] = None
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if not line:
+            break
+        if line[0] in " \t" and last:
+            last[-1] += " " + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        last = headers.setdefault(key.strip().lower(), [])
+        last.append(value.strip())
+    return headers
+
+
 def read_dist(location: str, folder: str) -> Dist:
     """Read one metadata folder with importlib-metadata, never raising: problems become data."""
     meta_dir = os.path.join(location, folder)
@@ -153,47 +176,39 @@ def read_dist(location: str, folder: str) -> Dist:
         raw_version = parts[1] if len(parts) > 1 else None
         return Dist(name, raw_version, location, meta_dir, (), tuple(problems), family_of(name))
     dist = importlib_metadata.PathDistribution(Path(meta_dir))
+    text: Optional[str] = None
     try:
-        md = dist.metadata
+        for filename in ("METADATA", "PKG-INFO"):
+            text = dist.read_text(filename)
+            if text is not None:
+                break
     except UnicodeDecodeError:
         problems.append("METADATA is not valid UTF-8 text")
-        md = None
     except OSError as exc:
         problems.append(f"METADATA unreadable: {exc.strerror or exc}")
-        md = None
-    if md is not None:
-        try:
-            # A metadata folder with no METADATA/PKG-INFO file gives an empty message (or None).
-            if md is None or not list(md.keys()):
-                problems.append("no METADATA or PKG-INFO file")
-            else:
-                meta_name = md.get("Name")
-                if meta_name:
-                    name = canonicalize_name(str(meta_name))
-                else:
-                    problems.append("METADATA has no Name")
-                raw_version = md.get("Version")
-                if raw_version is None:
-                    problems.append("METADATA has no Version")
-                else:
-                    raw_version = str(raw_version)
-                    try:
-                        Version(raw_version)
-                    except InvalidVersion:
-                        problems.append(f"invalid version {raw_version!r}")
-                requires = tuple(str(r) for r in (md.get_all("Requires-Dist") or ()))
-        except (UnicodeDecodeError, OSError, AttributeError) as exc:
-            problems.append(f"METADATA unreadable: {exc}")
+    if text is None and not problems:
+        problems.append("no METADATA or PKG-INFO file")
+    if text is not None:
+        headers = parse_headers(text)
+        meta_name = headers.get("name", [None])[0]
+        if meta_name:
+            name = canonicalize_name(meta_name)
+        else:
+            problems.append("METADATA has no Name")
+        raw_version = headers.get("version", [None])[0]
+        if raw_version is None:
+            problems.append("METADATA has no Version")
+        else:
+            try:
+                Version(raw_version)
+            except InvalidVersion:
+                problems.append(f"invalid version {raw_version!r}")
+        requires = tuple(headers.get("requires-dist", ()))
     if not requires and folder.endswith(".egg-info"):
         try:
             requires = tuple(dist.requires or ())
         except (OSError, UnicodeDecodeError, ValueError):
             pass
-    for line in requires:
-        try:
-            Requirement(line)
-        except InvalidRequirement:
-            problems.append(f"unparsable requirement {line!r}")
     return Dist(name, raw_version, location, meta_dir, requires, tuple(problems), family_of(name))
 
 

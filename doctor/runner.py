@@ -21,8 +21,29 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from doctor.checkapi import Check
+    from doctor.notebook import NotebookFacts
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
+
+
+def locate(
+    options: Options, environ: Mapping[str, str], cwd: Path
+) -> tuple[Target, tuple[NotebookFacts, ...], Path]:
+    """Read the notebooks and discover the target (--python, else a notebook's kernel, else the default order)."""
+    from doctor import kernels, notebook
+
+    facts = tuple(notebook.read(nb) for nb in options.notebooks)
+    work_dir = Path(facts[0].folder) if facts else cwd
+    selected = None
+    python = options.python
+    if python is None:
+        for f in facts:
+            found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None
+            if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
+                python, selected = found[0], ("notebook kernel", found[1])
+                break
+    target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
+    return target, facts, work_dir
 
 
 def read_environment(
@@ -30,25 +51,12 @@ def read_environment(
     *,
     environ: Optional[Mapping[str, str]] = None,
     cwd: Optional[Path] = None,
-    target: Optional[Target] = None,
+    located: Optional[tuple[Target, tuple[NotebookFacts, ...], Path]] = None,
 ) -> Environment:
     """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined."""
-    from doctor import kernels, notebook
-
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
-    facts = tuple(notebook.read(nb) for nb in options.notebooks)
-    work_dir = Path(facts[0].folder) if facts else cwd
-    if target is None:
-        selected = None
-        python = options.python
-        if python is None:
-            for f in facts:
-                found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None
-                if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
-                    python, selected = found[0], ("notebook kernel", found[1])
-                    break
-        target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
+    target, facts, work_dir = located or locate(options, environ, cwd)
     inventory = scan(target.sys_path)
     unknown = [p for p in options.providers if p not in BY_NAME]
     if unknown:
@@ -66,24 +74,29 @@ def read_environment(
     return env
 
 
+def _run_one(env: Environment, check: Check) -> list[Finding]:
+    try:
+        return [replace(finding, check=check.name) for finding in check.run(env)]
+    except Exception as exc:  # crash isolation: never a traceback for the user
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        return [replace(
+            make("LCD901", title=f"check {check.name!r} crashed: {type(exc).__name__}", subject=check.name,
+                 evidence=[f"{type(exc).__name__}: {exc}", f"at {Path(frame.filename).name}:{frame.lineno}"]),
+            check=check.name,
+        )]
+
+
 def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
-    """Run each check; a crash becomes an LCD901 finding about the doctor and the others still run."""
-    out: list[Finding] = []
-    for check in table:
-        if check.needs_probe and not env.options.probe:
-            continue
-        try:
-            for finding in check.run(env):
-                out.append(replace(finding, check=check.name))
-        except Exception as exc:  # crash isolation: never a traceback for the user
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            out.append(replace(
-                make("LCD901", title=f"check {check.name!r} crashed: {type(exc).__name__}",
-                     subject=check.name,
-                     evidence=[f"{type(exc).__name__}: {exc}", f"at {Path(frame.filename).name}:{frame.lineno}"]),
-                check=check.name,
-            ))
-    return out
+    """Run the checks concurrently (several wait on the target's interpreter); results keep the table's order.
+
+    A crash becomes an LCD901 finding about the doctor and the others still run.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    active = [c for c in table if env.options.probe or not c.needs_probe]
+    with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
+        results = list(pool.map(lambda c: _run_one(env, c), active))
+    return [f for chunk in results for f in chunk]
 
 
 def _present_providers(env: Environment) -> list[Provider]:
@@ -197,11 +210,37 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
           cwd: Optional[Path] = None) -> Report:
-    """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this)."""
-    env = read_environment(options, environ=environ, cwd=cwd)
+    """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
+
+    Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    cwd = Path.cwd() if cwd is None else cwd
+    unknown = [p for p in options.providers if p not in BY_NAME]
+    if unknown:
+        raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
+    located = locate(options, environ, cwd)
+    use_cache = options.use_cache and not options.online
+    key = None
+    if use_cache:
+        from doctor import cache
+
+        folder = cache.cache_dir(environ)
+        try:
+            key = cache.fingerprint(options, located[0], environ, str(located[2]), options.notebooks, folder,
+                                    __version__)
+        except OSError:
+            key = None
+        hit = cache.load(folder, key) if key else None
+        if hit is not None:
+            return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
+    env = read_environment(options, environ=environ, cwd=cwd, located=located)
     findings = run_checks(env, builtin.checks())
     from doctor.creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
         *secrets.collect(env))
-    return build_report(env, findings, redactor)
+    report = build_report(env, findings, redactor)
+    if key is not None:
+        cache.store(folder, key, report)
+    return report

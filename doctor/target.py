@@ -139,7 +139,12 @@ def probe_env(environ: Mapping[str, str]) -> dict[str, str]:
     for var in ("PYTHONHOME", "PYTHONEXECUTABLE", "__PYVENV_LAUNCHER__"):
         env.pop(var, None)
     env["PYTHONIOENCODING"] = "utf-8"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Bytecode goes to the doctor's cache, not into the user's site-packages (read-only by default), and
+    # later probes reuse it instead of compiling every module again.
+    if "PYTHONPYCACHEPREFIX" not in env and "PYTHONDONTWRITEBYTECODE" not in env:
+        from doctor.cache import cache_dir
+
+        env["PYTHONPYCACHEPREFIX"] = str(cache_dir(env) / "pycache")
     return env
 
 
