@@ -153,8 +153,8 @@ def test_botocore_signatures_pass_the_loopback_sts_and_the_doctor_agrees(venv: P
 
 def test_online_credential_process_is_verified_inside_the_target(venv: Path, tmp_path: Path) -> None:
     helper = tmp_path / "creds.py"
-    helper.write_text("import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': %r, 'SecretAccessKey': %r}))\n"
-                      % (AKID, SECRET))
+    creds = {"Version": 1, "AccessKeyId": AKID, "SecretAccessKey": SECRET}
+    helper.write_text(f"import json\nprint(json.dumps({creds!r}))\n")
     (tmp_path / ".aws").mkdir()
     (tmp_path / ".aws" / "config").write_text(
         f"[default]\ncredential_process = {sys.executable} {helper}\nregion = us-east-1\n")
