@@ -203,8 +203,9 @@ def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optio
                     evidence=[f"{text(w)} ({w.get('where')})" for w in failing[:4]],
                     fix=install_fix(env.target.python, f"Upgrade {package} together with langchain-core",
                                     [package, "langchain-core"]) if package else None)
-    deprecated = [w for w in r.warnings if "Deprecat" in str(w.get("category", ""))
-                  and "langchain" in str(w.get("where", "")) + str(w.get("message", ""))]
+    deprecated = sorted((w for w in r.warnings if "Deprecat" in str(w.get("category", ""))
+                         and "langchain" in str(w.get("where", "")) + str(w.get("message", ""))),
+                        key=lambda w: "LangChain" not in str(w.get("category", "")))
     if deprecated:
         message = str(deprecated[0].get("message", ""))
         return make("LCD321", title=f"{subject}: {message.splitlines()[0][:140]}", subject=subject,

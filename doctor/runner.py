@@ -115,6 +115,7 @@ def _present_providers(env: Environment) -> list[Provider]:
 
 def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[ProviderStatus, ...]:
     """One status per provider that is installed or needed, from the worst finding about it."""
+    findings = list(findings)
     worst: dict[str, Severity] = {}
     for f in findings:
         if f.provider and f.ignored is None and f.severity in _STATE_BY_SEVERITY:
@@ -136,10 +137,23 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
             state = ProviderState.OK
         from doctor.probeplan import stages as probe_stages
 
-        stages = probe_stages(env.probes, proxy)
+        stages = probe_stages(env.probes, proxy) + _credential_stage(findings, p)
         out.append(ProviderStatus(p.name, package, state, dist.raw_version if dist else None,
                                   p.name in env.needed, stages, via=proxy if proxy != p.name else None))
     return tuple(out)
+
+
+def _credential_stage(findings: Iterable[Finding], p: Provider) -> tuple[tuple[str, str], ...]:
+    """("credential", ok|warning|error) from the credentials checks' findings (LCD4xx) about ``p``."""
+    from doctor.providers import CredentialKind
+
+    if p.credential is CredentialKind.NONE:
+        return ()
+    ranks = [f.severity.rank for f in findings if f.provider == p.name and f.code.startswith("LCD4")
+             and f.ignored is None]
+    if not ranks:
+        return (("credential", "ok"),)
+    return (("credential", {2: "error", 1: "warning", 0: "info"}[max(ranks)]),)
 
 
 def packages(inventory: Inventory) -> tuple[PackageInfo, ...]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -10,17 +13,31 @@ from doctor.commands._options import build_options, emit, output_options, render
 from doctor.target import TargetError
 
 
+@contextlib.contextmanager
+def progress(message: str) -> Iterator[None]:
+    """A spinner on stderr while the run works, on a terminal only (never in logs or pipes)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
 @click.command("check")
 @target_options
 @output_options()
 def command(fmt: str | None, output: str | None, **kw: Any) -> int:
     """Examine an environment: packages, pydantic, imports, credentials."""
+    from doctor.notebook import NotebookError
     from doctor.runner import check
 
     options = build_options(kw)
     try:
-        report = check(options)
-    except TargetError as exc:
+        with progress("Examining the environment (probes run in the target interpreter)..."):
+            report = check(options)
+    except (TargetError, NotebookError) as exc:
         raise click.ClickException(str(exc)) from None
     emit(lambda f, color: render_report(report, f, color, options.verbose), fmt, output)
     return report.exit_code

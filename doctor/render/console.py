@@ -22,7 +22,7 @@ _STATE_MARK = {
     ProviderState.NOT_INSTALLED: "[dim]-[/]",
     ProviderState.SKIPPED: "[dim]·[/]",
 }
-_STAGE_MARK = {"ok": "✓", "error": "✗", "warning": "!", "skipped": "·", "not-run": "·"}
+_STAGE_MARK = {"ok": "✓", "error": "✗", "warning": "!", "skipped": "·", "not-run": "·", "info": "·"}
 _MAX_EVIDENCE = 4
 
 
@@ -57,7 +57,11 @@ def _markup(report: Report, verbose: bool) -> list[str]:
         out.append(f"Core:   {escape(core_line)}")
     out.append("")
     by_provider: dict[str | None, list[Finding]] = defaultdict(list)
+    hidden = 0
     for f in report.findings:
+        if f.severity is Severity.INFO and f.provider is not None and not verbose:
+            hidden += 1  # notes (e.g. a key missing for a provider nobody needs) only with -v
+            continue
         by_provider[f.provider].append(f)
     for p in report.providers:
         version = f" {p.version}" if p.version else ""
@@ -84,6 +88,8 @@ def _markup(report: Report, verbose: bool) -> list[str]:
     ignored = len(report.findings) - len(report.active_findings)
     out.append("")
     tail = f", {ignored} ignored" if ignored else ""
+    if hidden:
+        tail += f" ({hidden} note(s) hidden: -v shows them)"
     verdict = "[green]no issues found[/]" if not any(s.values()) else (
         f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s){tail}")
     out.append(f"Summary: {verdict} · exit {report.exit_code} (--fail-on {report.fail_on})")
