@@ -293,10 +293,12 @@ _VALUE_OPTIONS = frozenset({"--python", "--notebook", "--provider", "--timeout",
 _HOOK_SUFFIXES = (".ipynb", ".py")
 
 
-def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path) -> tuple[list[str], dict[str, str]]:
+def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path, *,
+              isolated: bool = True) -> tuple[list[str], dict[str, str]]:
     """The ``check`` command line and environment for a pre-commit run: ``args`` then file names.
 
     File names (``.ipynb``/``.py`` that exist and are not an option's value) become ``--notebook`` options.
+    ``isolated``: the doctor runs from pre-commit's own venv, which is never the target (see isolated_target).
     """
     args: list[str] = []
     notebooks: list[str] = []
@@ -308,6 +310,8 @@ def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path) -> tup
         else:
             args.append(arg)
         previous = arg
+    if not isolated:
+        return ["check", *args, *notebooks], dict(environ)
     env, python = isolated_target(environ, cwd)
     has_python = "--python" in args or any(a.startswith("--python=") for a in args)
     if not has_python and python is not None:
@@ -321,12 +325,14 @@ def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path) -> tup
     return ["check", *args, *notebooks], env
 
 
-def hook_main(argv: Optional[Sequence[str]] = None) -> None:
-    """Entry point of the pre-commit hook (``.pre-commit-hooks.yaml``): check the environment for the notebooks."""
+def hook_main(argv: Optional[Sequence[str]] = None, *, isolated: bool = True) -> None:
+    """Entry point of the pre-commit hooks (``.pre-commit-hooks.yaml``): check the environment for the notebooks.
+
+    ``isolated=False`` for ``language: system``, where the doctor is installed in the environment it checks.
+    """
     from doctor.cli import main
 
-    cwd = Path.cwd()
-    args, env = hook_argv(sys.argv[1:] if argv is None else argv, os.environ, cwd)
-    if env.get("VIRTUAL_ENV") != os.environ.get("VIRTUAL_ENV"):
+    args, env = hook_argv(sys.argv[1:] if argv is None else argv, os.environ, Path.cwd(), isolated=isolated)
+    if "VIRTUAL_ENV" not in env:
         os.environ.pop("VIRTUAL_ENV", None)
     main(args)
