@@ -40,6 +40,7 @@ _PACKAGE_KINDS = frozenset({Kind.PYDANTIC_SCHEMA, Kind.VERSION_CONFLICT, Kind.MI
 _ASSIGNED = re.compile(r"(?i)((?:api[_-]?key|token|secret|password|passwd)[\w\-]{0,40}[\"']?\s{0,3}[=:]\s{0,3}"
                        r"[\"']?)([^\s\"',;}{)(]{6,300})")
 _WS = re.compile(r"\s+")
+_DIGITS = re.compile(r"(?:0x)?[0-9a-f]{0,40}[0-9][0-9a-f]{0,40}")
 
 
 @dataclass
@@ -70,6 +71,8 @@ class _Explainer:
     def __init__(self) -> None:
         self.groups: dict[tuple[str, ...], _Group] = {}
         self.cache: dict[tuple[str, str, str], Optional[SignatureMatch]] = {}
+        self.attr_cache: dict[tuple[object, ...], tuple[tuple[str, ...], Optional[SignatureMatch], Optional[str],
+                                                        Optional[str], str, str]] = {}
         self.errors_seen = 0
         self.overflow = 0
 
@@ -132,8 +135,15 @@ class _Explainer:
             self.add(block, facts, first, m, first.exc, storm, [], retry_only=True)
 
     # ------------------------------------------------------------------ grouping
-    def add(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
-            retries: list[Event], warnings: list[tuple[Event, SignatureMatch]], retry_only: bool = False) -> None:
+    def attribute(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
+                  retry_only: bool) -> tuple[tuple[str, ...], Optional[SignatureMatch], Optional[str],
+                                             Optional[str], str, str]:
+        """(group key, tailored match, provider, package, subject, context), cached for repeated errors."""
+        cache_key = (id(block), ev.exc.type, ev.exc.message[:500], ev.exc.traceback[-2000:], exc.type,
+                     exc.message[:500], m.signature_id if m else "", retry_only, ev.target)
+        hit = self.attr_cache.get(cache_key)
+        if hit is not None:
+            return hit
         context = "\n".join((ev.exc.traceback, *(c.traceback for c in ev.causes), exc.message))
         provider = choose_provider(facts, m.provider if m else None, context, exc.message)
         module_pkg = None
@@ -154,6 +164,15 @@ class _Explainer:
         else:
             subject = exc.type or "traceback"
             key = ("unclassified", exc.type, _norm(exc.final_line))
+        result = (key, m, provider, package, subject, context)
+        if len(self.attr_cache) > 20_000:
+            self.attr_cache.clear()
+        self.attr_cache[cache_key] = result
+        return result
+
+    def add(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
+            retries: list[Event], warnings: list[tuple[Event, SignatureMatch]], retry_only: bool = False) -> None:
+        key, m, provider, package, subject, context = self.attribute(block, facts, ev, m, exc, retry_only)
         group = self.groups.get(key)
         if group is None:
             if len(self.groups) >= MAX_FINDINGS:
@@ -162,16 +181,14 @@ class _Explainer:
             group = _Group(key, len(self.groups), m, exc, ev.exc, provider, package, retry_only=retry_only,
                            truncated=ev.truncated, subject=subject)
             self.groups[key] = group
+            group.python = interpreter_seen(context)
+            group.versions.update(versions_seen(context + "\n" + ev.exc.message))
         group.count += 1
         where = _where(block, exc.line if exc.line else ev.exc.line)
         if where not in group.locations and len(group.locations) < 1000:
             group.locations.append(where)
         group.retries += len(retries)
         group.retry_waits.extend(r.seconds for r in retries[:10_000])
-        if group.python is None:
-            group.python = interpreter_seen(context)
-        for k, v in versions_seen(context + "\n" + ev.exc.message).items():
-            group.versions.setdefault(k, v)
         for w_ev, _wm in warnings:
             line = w_ev.exc.message.split("\n")
             text = next((x for x in line if x.startswith("* '")), line[0])
@@ -208,7 +225,8 @@ def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text[:600]).strip().rstrip(".")[:500]
+    """A message as a grouping key: spaces collapsed, numbers and hex ids blanked (``item 7606`` = ``item 12``)."""
+    return _DIGITS.sub("#", _WS.sub(" ", text[:600])).strip().rstrip(".")[:500]
 
 
 def _where(block: Block, line: int) -> str:
@@ -308,16 +326,35 @@ def _decisive_detail(exc: Exc, m: Optional[SignatureMatch]) -> str:
 
 # ---------------------------------------------------------------------------------------------- redaction
 
+_SECRET_WORDS = ("api_key", "api-key", "apikey", "token", "secret", "passw")
+_SECRET_SCAN_BUDGET = 150_000
+"""Characters searched for assignments at most (hostile inputs made of key words stay fast)."""
+
+
 def _assigned_secrets(text: str) -> list[str]:
-    """Values the input itself assigns to key-like names (they are masked everywhere in the output)."""
-    out: list[str] = []
-    for m in _ASSIGNED.finditer(text):
-        value = m.group(2)
-        if len(out) >= 1000:
-            break
-        if value.lower() not in ("none", "null", "true", "false") and not value.startswith("$"):
-            out.append(value)
-    return out
+    """Values the input itself assigns to key-like names (they are masked everywhere in the output).
+
+    Linear: only the stretches around the words of _SECRET_WORDS are searched, each stretch once per word.
+    """
+    out: set[str] = set()
+    lowered = text.lower()
+    budget = _SECRET_SCAN_BUDGET
+    for word in _SECRET_WORDS:
+        start = 0
+        while len(out) < 1000 and budget > 0:
+            i = lowered.find(word, start)
+            if i < 0:
+                break
+            seg_start = max(lowered.rfind("\n", max(0, i - 200), i) + 1, i - 200, start)
+            seg_end = lowered.find("\n", i, i + 2000)
+            seg_end = seg_end if seg_end >= 0 else min(len(text), i + 2000)
+            start = max(seg_end, i + len(word))
+            budget -= seg_end - seg_start
+            for m in _ASSIGNED.finditer(text, seg_start, seg_end):
+                value = m.group(2)
+                if value.lower() not in ("none", "null", "true", "false") and not value.startswith("$"):
+                    out.add(value)
+    return sorted(out)
 
 
 def _mask_assignments(text: str) -> str:

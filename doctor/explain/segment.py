@@ -48,6 +48,8 @@ _WARNING_NAME = re.compile(r"[A-Z]\w{0,80}Warning$")
 _WARNING_LINE = re.compile(r"(?P<path>[^\n]{1,500}?):(?P<lineno>\d{1,7}): (?P<cat>[A-Z]\w{0,80}Warning): (?P<msg>.*)$")
 # IPython frames are not indented: ``Cell In[1], line 1``, ``File /path:12, in f``, ``----> 1 code``.
 _IPY_FRAME = re.compile(r"(?:Cell In\s?\[|Input In \[|File |-{1,12}>|\.\.\.|\[\.\.\. skipping|\s)")
+# A cheap first look: a line can only start something if it has one of these.
+_INTERESTING = re.compile(r": |, but you have |, which is not installed|Traceback \(most|Retrying|\* '|:$|^[A-Za-z_][\w.]{0,200}$")
 _GROUP_PREFIX = re.compile(r"\s{0,40}(?:\|\s{0,4}){1,10}")
 
 _TENACITY = re.compile(r"Retrying (?P<fn>\S{1,500}) in (?P<secs>\d{1,7}(?:\.\d{1,9})?) seconds as it "
@@ -183,6 +185,8 @@ class _Segmenter:
         line = self.lines[i]
         text = line.text
         if not text or len(text) > MAX_LINE and "Traceback" not in text[:200]:
+            return i + 1
+        if _INTERESTING.search(text) is None:
             return i + 1
         content = _content(text)
         if "Traceback (most recent call last)" in content:
