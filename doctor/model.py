@@ -114,6 +114,8 @@ class ProviderStatus:
     """Per-stage results for the console picture, e.g. (("import", "ok"), ("construct", "error"))."""
     via: Optional[str] = None
     """The provider whose class this one is used through (together via openai's ChatOpenAI), if any."""
+    loaded_from: Optional[str] = None
+    """Where the probe imported the integration from (``__file__``, else the namespace's first path)."""
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from doctor.redact import Redactor
 from doctor.target import Target, TargetError, discover
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from doctor import smoke
     from doctor.checkapi import Check
     from doctor.notebook import NotebookFacts
 
@@ -138,8 +139,12 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
         from doctor.probeplan import stages as probe_stages
 
         stages = probe_stages(env.probes, proxy) + _credential_stage(findings, p)
+        imported = env.probes.get(f"{proxy}:import")
+        origin = dict(imported.origin or {}) if imported is not None else {}
+        loaded_from = origin.get("file") or next(iter(origin.get("path") or []), None)
         out.append(ProviderStatus(p.name, package, state, dist.raw_version if dist else None,
-                                  p.name in env.needed, stages, via=proxy if proxy != p.name else None))
+                                  p.name in env.needed, stages, via=proxy if proxy != p.name else None,
+                                  loaded_from=loaded_from))
     return tuple(out)
 
 
@@ -223,10 +228,12 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
-          cwd: Optional[Path] = None) -> Report:
+          cwd: Optional[Path] = None, confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
 
     Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
+    With ``options.smoke``, the planned calls are confirmed (``confirm_smoke``, default: ``--yes`` or a terminal
+    prompt; ``smoke.SmokeRefused`` otherwise) before any check runs, and made after them.
     """
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
@@ -249,12 +256,23 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
     env = read_environment(options, environ=environ, cwd=cwd, located=located)
+    smoke_plan = None
+    if options.smoke and options.online:
+        from doctor import smoke as smoke_stage
+
+        smoke_plan = smoke_stage.plan(env)
+        smoke_stage.confirm(smoke_plan, confirm_smoke)
     findings = run_checks(env, builtin.checks())
     from doctor.creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
         *secrets.collect(env))
-    report = build_report(env, findings, redactor)
+    extras: dict[str, object] = {}
+    if smoke_plan is not None:
+        entries, smoke_findings = smoke_stage.execute(env, smoke_plan)
+        findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
+        extras["smoke"] = smoke_stage.to_json(entries, redactor)
+    report = build_report(env, findings, redactor, extras)
     if key is not None:
         cache.store(folder, key, report)
     return report

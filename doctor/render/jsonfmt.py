@@ -49,7 +49,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                      for p in report.packages],
         "providers": [{"name": p.name, "package": p.package, "status": p.status.value, "version": p.version,
                        "needed": p.needed, **({"stages": dict(p.checks)} if p.checks else {}),
-                       **({"via": p.via} if p.via else {})}
+                       **({"via": p.via} if p.via else {}),
+                       **({"loaded_from": p.loaded_from} if p.loaded_from else {})}
                       for p in report.providers],
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary,
