@@ -4,6 +4,9 @@ Standard library only, Python 3.9+, no imports from the doctor. Each item is iso
 allows: os.environ, sys.path, the working directory and sys.stdout/stderr are restored after it; SystemExit and
 KeyboardInterrupt are results; the network is unreachable (sockets refuse to connect). A crash or hang is
 detected by the parent from the last line written, and the remaining items are re-run in a fresh process.
+
+The one exception is ``--smoke``: a job sent with ``"block_network": false`` may hold only ``invoke`` items, each
+one real chat call (construct the class, ``invoke`` once) whose response metadata comes back as JSON.
 """
 import sys
 
@@ -118,7 +121,91 @@ def _resolve(value):
         from google.auth.credentials import AnonymousCredentials
 
         return AnonymousCredentials()
+    if isinstance(value, str) and value.startswith("@probe:env:"):
+        # A secret is named, never sent: the key is read here, in the process that uses it.
+        return os.environ.get(value[len("@probe:env:"):])
+    if isinstance(value, str) and value.startswith("@probe:botocore-config:"):
+        from botocore.config import Config
+
+        seconds = float(value.rsplit(":", 1)[1])
+        return Config(connect_timeout=seconds, read_timeout=seconds, retries={"total_max_attempts": 1})
     return value
+
+
+_SECRET_KEY_WORDS = ("api_key", "apikey", "authorization", "secret", "password", "credential")
+_MAX_DEPTH = 6
+_MAX_ITEMS = 60
+
+
+def _jsonable(value, depth=0):
+    """Response metadata as plain JSON data: bounded, objects turned into dicts or short strings."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return value[:300]
+    if depth >= _MAX_DEPTH:
+        return "..."
+    dump = getattr(value, "model_dump", None) or getattr(value, "dict", None)
+    if not isinstance(value, (dict, list, tuple)) and callable(dump):
+        try:
+            value = dump()
+        except Exception:
+            return type(value).__name__
+    if isinstance(value, dict):
+        out = {}
+        for k, v in list(value.items())[:_MAX_ITEMS]:
+            key = str(k)
+            if any(w in key.lower() for w in _SECRET_KEY_WORDS):
+                out[key] = "<omitted>"
+                continue
+            out[key] = _jsonable(v, depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, depth + 1) for v in list(value)[:_MAX_ITEMS]]
+    return type(value).__name__
+
+
+def _invoke(item):
+    mod = importlib.import_module(item["module"])
+    cls = getattr(mod, item["attr"])
+    kwargs = dict((k, _resolve(v)) for k, v in item.get("kwargs", {}).items())
+    llm = cls(**kwargs)
+    start = time.time()
+    msg = llm.invoke(item.get("prompt") or "Reply with OK.")
+    latency = time.time() - start
+    content = getattr(msg, "content", "")
+    return {
+        "latency_s": round(latency, 3),
+        "message_type": type(msg).__name__,
+        "content_chars": len(content) if isinstance(content, str) else len(str(content)),
+        "response_metadata": _jsonable(getattr(msg, "response_metadata", None)),
+        "usage_metadata": _jsonable(getattr(msg, "usage_metadata", None)),
+    }
+
+
+def _http_info(exc):
+    """The HTTP status and error code carried by an SDK's exception (or its cause), if any."""
+    seen = 0
+    while exc is not None and seen < 5:
+        seen += 1
+        info = {}
+        status = getattr(exc, "status_code", None)
+        response = getattr(exc, "response", None)
+        if isinstance(response, dict):  # botocore ClientError
+            status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode", status)
+            info["error_code"] = str((response.get("Error") or {}).get("Code") or "")[:100]
+        elif status is None and response is not None:
+            status = getattr(response, "status_code", None)
+        if status is None and isinstance(getattr(exc, "code", None), int):  # google.api_core, google.genai
+            status = exc.code
+        code = getattr(exc, "code", None)
+        if isinstance(code, str) and "error_code" not in info:
+            info["error_code"] = code[:100]
+        if isinstance(status, int):
+            info["http_status"] = status
+            return info
+        exc = exc.__cause__ or exc.__context__
+    return {}
 
 
 def _run_item(item):
@@ -140,6 +227,8 @@ def _run_item(item):
         code = compile(item["source"], item.get("filename", "<notebook>"), "exec")
         exec(code, {"__name__": "__main__"})
         return None
+    if op == "invoke":
+        return _invoke(item)
     raise ValueError("unknown op %r" % op)
 
 
@@ -160,8 +249,12 @@ def _one(item, failed):
         warnings.simplefilter("always")
         sys.stdout, sys.stderr = out, err
         try:
-            _run_item(item)
+            value = _run_item(item)
+            if value is not None:
+                result["value"] = value
         except BaseException as exc:  # SystemExit, KeyboardInterrupt too: they are results here
+            if item["op"] == "invoke":
+                result["http"] = _http_info(exc)
             result["status"] = "error"
             result["exc_type"] = type(exc).__name__
             result["exc_module"] = type(exc).__module__
@@ -198,6 +291,9 @@ def main():
     job = json.loads(sys.stdin.read())
     if job.get("block_network", True):
         _block_network()
+    elif any(item["op"] != "invoke" for item in job["items"]):
+        # The network is open only for smoke calls: a job that mixes in anything else is refused whole.
+        raise SystemExit("langchain-doctor probe: only invoke items may run with the network open")
     failed = set()
     with open(job["result_file"], "a", encoding="utf-8") as fh:
         for item in job["items"]:
