@@ -1,0 +1,136 @@
+"""The GitHub Action's check step (``action.yml``): run ``check`` once, write JUnit, the job summary and outputs.
+
+Runs with the interpreter of the doctor's own venv (the action's install step makes it). Inputs come as
+``INPUT_*`` environment variables; GitHub's files as ``GITHUB_STEP_SUMMARY`` and ``GITHUB_OUTPUT``. Also runs
+locally: set the variables you need (the tests do), the rest are optional.
+
+Exit code: the report's (0/1 by ``fail-on``), 2 with one line when the doctor cannot run.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shlex
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from doctor.context import Options
+    from doctor.model import Report
+
+DEFAULT_JUNIT = "langchain-doctor-junit.xml"
+
+
+def _input(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(f"INPUT_{name.upper().replace('-', '_')}", "").strip()
+
+
+def check_argv(environ: Mapping[str, str], cwd: Path) -> list[str]:
+    """The ``check`` command line the inputs describe (notebook globs expanded from the workspace)."""
+    argv: list[str] = []
+    python = _input(environ, "python")
+    if python:
+        argv += ["--python", python]
+    for name in re.split(r"[\s,]+", _input(environ, "providers")):
+        if name:
+            argv += ["--provider", name]
+    for pattern in _input(environ, "notebooks").split():
+        if glob.has_magic(pattern):
+            matches = sorted(str(p) for p in cwd.glob(pattern) if p.is_file())
+            if not matches:
+                raise ValueError(f"notebooks: {pattern!r} matches no file in {cwd}")
+        else:
+            matches = [str(cwd / pattern)]
+        for m in matches:
+            argv += ["--notebook", m]
+    fail_on = _input(environ, "fail-on")
+    if fail_on:
+        argv += ["--fail-on", fail_on]
+    argv += shlex.split(_input(environ, "args"))
+    return argv
+
+
+def parse_options(argv: list[str], cwd: Path) -> Options:
+    """Options exactly as ``langchain-doctor check`` would build them (settings file merged, flags win)."""
+    from doctor.commands._options import build_options
+    from doctor.commands.check import command
+
+    ctx = command.make_context("check", list(argv))
+    params = dict(ctx.params)
+    params.pop("fmt", None)
+    params.pop("output", None)
+    return build_options(params, cwd=cwd)
+
+
+def annotation(level: str, title: str, message: str) -> str:
+    """A GitHub workflow command (shows on the run and the pull request)."""
+    def esc(s: str, prop: bool = False) -> str:
+        s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+
+    return f"::{level} title={esc(title, True)}::{esc(message)}"
+
+
+def _append(path: Optional[str], text: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def run(environ: Mapping[str, str], cwd: Path) -> int:
+    """The whole step; returns the exit code."""
+    import click
+
+    from doctor.config import isolated_target
+    from doctor.model import Severity
+    from doctor.render import Format, renderer
+    from doctor.runner import check
+    from doctor.target import TargetError
+
+    try:
+        options = parse_options(check_argv(environ, cwd), cwd)
+        env = dict(environ)
+        if options.python is None:
+            # The doctor runs from its own venv: never examine that one by default.
+            env, python = isolated_target(environ, cwd)
+            if python is not None:
+                options = replace(options, python=python)
+        report: Report = check(options, environ=env, cwd=cwd)
+    except (click.ClickException, TargetError, ValueError) as exc:
+        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        print(f"langchain-doctor: {message}", file=sys.stderr)
+        print(annotation("error", "langchain-doctor", message))
+        _append(environ.get("GITHUB_OUTPUT"), "exit-code=2\n")
+        return 2
+
+    junit = Path(_input(environ, "junit") or DEFAULT_JUNIT)
+    junit = junit if junit.is_absolute() else cwd / junit
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(renderer(Format.JUNIT)(report, verbose=options.verbose), encoding="utf-8")
+    color = environ.get("GITHUB_ACTIONS") == "true" and not environ.get("NO_COLOR")
+    sys.stdout.write(renderer(Format.CONSOLE)(report, verbose=options.verbose, color=color))
+    if _input(environ, "summary").lower() not in ("false", "0", "no"):
+        _append(environ.get("GITHUB_STEP_SUMMARY"), renderer(Format.MARKDOWN)(report, verbose=options.verbose) + "\n")
+    for f in report.active_findings:
+        if f.severity is not Severity.INFO:
+            level = "error" if f.severity is Severity.ERROR else "warning"
+            print(annotation(level, f"{f.code} {f.subject}", f.title + (f"\nfix: {f.fix.summary}" if f.fix else "")))
+    _append(environ.get("GITHUB_OUTPUT"), f"exit-code={report.exit_code}\njunit={junit}\n")
+    print(f"JUnit report: {junit}")
+    return report.exit_code
+
+
+def main() -> None:
+    """Entry point: ``python scripts/github_action.py`` from the workspace."""
+    workspace = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    raise SystemExit(run(os.environ, Path(workspace)))
+
+
+if __name__ == "__main__":
+    main()

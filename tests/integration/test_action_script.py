@@ -1,0 +1,178 @@
+"""The GitHub Action run locally: its install step and its check step, taken from action.yml and run with bash
+the way the runner would (RUNNER_TEMP, GITHUB_ACTION_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY set to temp files).
+
+The install step pip-installs a copy of this working tree into a fresh venv (the build backend comes from PyPI).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.realenv import named_venv, real_venv, venv_python
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+_COPY = ("doctor", "checks", "scripts", "pyproject.toml", "README.md", "LICENSE", "action.yml")
+
+NOTEBOOK = {
+    "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+               "source": ["from langchain_openai import ChatOpenAI\n", "from langchain_aws import ChatBedrock\n"]}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("github_action", CHECKOUT / "scripts" / "github_action.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the script's pure parts (no processes) ---
+
+def test_inputs_become_the_check_command_line(tmp_path: Path) -> None:
+    (tmp_path / "nb" / "deep").mkdir(parents=True)
+    (tmp_path / "nb" / "a.ipynb").write_text("{}")
+    (tmp_path / "nb" / "deep" / "b.ipynb").write_text("{}")
+    environ = {"INPUT_PYTHON": ".venv", "INPUT_PROVIDERS": "openai, aws\ngroq", "INPUT_NOTEBOOKS": "nb/**/*.ipynb",
+               "INPUT_FAIL_ON": "warning", "INPUT_ARGS": "--no-probe --timeout 20"}
+    assert _script().check_argv(environ, tmp_path) == [
+        "--python", ".venv", "--provider", "openai", "--provider", "aws", "--provider", "groq",
+        "--notebook", str(tmp_path / "nb" / "a.ipynb"), "--notebook", str(tmp_path / "nb" / "deep" / "b.ipynb"),
+        "--fail-on", "warning", "--no-probe", "--timeout", "20"]
+
+
+def test_a_glob_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="matches no file"):
+        _script().check_argv({"INPUT_NOTEBOOKS": "nothing/*.ipynb"}, tmp_path)
+
+
+def test_annotations_escape_what_github_would_misread() -> None:
+    line = _script().annotation("error", "LCD201 a,b:c", "50% broken\nfix: upgrade")
+    assert line == "::error title=LCD201 a%2Cb%3Ac::50%25 broken%0Afix: upgrade"
+
+
+# --- the action, run locally ---
+
+def _steps() -> list[dict[str, Any]]:
+    yaml_python = venv_python(real_venv(["pre-commit"]))  # pre-commit brings PyYAML
+    done = subprocess.run([str(yaml_python), "-c", "import json, sys, yaml; "
+                           "print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", str(CHECKOUT / "action.yml")],
+                          capture_output=True, text=True, timeout=120, check=True)
+    action = json.loads(done.stdout)
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) == {"python", "providers", "notebooks", "fail-on", "junit", "summary", "args",
+                                     "version"}
+    steps: list[dict[str, Any]] = action["runs"]["steps"]
+    return steps
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Run the install step once: the action's own copy of the doctor in a venv under RUNNER_TEMP."""
+    root = tmp_path_factory.mktemp("action")
+    action_path = root / "action"
+    action_path.mkdir()
+    for name in _COPY:
+        src = CHECKOUT / name
+        if src.is_dir():
+            shutil.copytree(src, action_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif src.exists():
+            shutil.copy2(src, action_path / name)
+    install, check = _steps()
+    assert install["id"] == "install" and check["id"] == "check"
+    outputs = root / "install-output"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update({"RUNNER_TEMP": str(root / "runner-temp"), "GITHUB_ACTION_PATH": str(action_path),
+                "GITHUB_OUTPUT": str(outputs), "INPUT_VERSION": ""})
+    (root / "runner-temp").mkdir()
+    done = subprocess.run(["bash", "-c", install["run"]], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    python = _outputs(outputs)["python"]
+    assert Path(python).is_file() and str(root / "runner-temp") in python
+    return {"root": root, "action_path": action_path, "python": python, "check": check}
+
+
+def _run_check(installed: dict[str, Any], workspace: Path, inputs: dict[str, str],
+               path_prefix: str = "") -> tuple[int, str, str, dict[str, str], str]:
+    step = installed["check"]
+    run = step["run"].replace("${{ steps.install.outputs.python }}", installed["python"])
+    assert "${{" not in run
+    out_file, summary = workspace / "gh-output", workspace / "gh-summary.md"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH")}
+    if path_prefix:
+        env["PATH"] = path_prefix + os.pathsep + env.get("PATH", "")
+    for key, expr in step["env"].items():
+        name = re.fullmatch(r"\$\{\{ inputs\.([a-z-]+) \}\}", expr)
+        assert name is not None and key == "INPUT_" + name.group(1).upper().replace("-", "_")
+        env[key] = inputs.get(name.group(1), "")
+    env.update({"GITHUB_ACTION_PATH": str(installed["action_path"]), "GITHUB_WORKSPACE": str(workspace),
+                "GITHUB_OUTPUT": str(out_file), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true",
+                "NO_COLOR": "1"})
+    done = subprocess.run(["bash", "-c", run], env=env, cwd=workspace, capture_output=True, text=True, timeout=900)
+    return (done.returncode, done.stdout, done.stderr, _outputs(out_file) if out_file.exists() else {},
+            summary.read_text() if summary.exists() else "")
+
+
+@pytest.mark.integration
+def test_action_reports_the_broken_environment(installed: dict[str, Any], tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    (workspace / "notebooks").mkdir(parents=True)
+    (workspace / "notebooks" / "analysis.ipynb").write_text(json.dumps(NOTEBOOK))
+    venv = named_venv("seed-broken")
+    rc, out, err, outputs, summary = _run_check(installed, workspace, {
+        "python": str(venv), "notebooks": "notebooks/*.ipynb", "providers": "openai,aws", "fail-on": "error",
+        "junit": "reports/doctor.xml", "summary": "true"})
+    assert rc == 1, out + err
+    assert outputs["exit-code"] == "1" and outputs["junit"] == str(workspace / "reports" / "doctor.xml")
+    root = ET.parse(workspace / "reports" / "doctor.xml").getroot()
+    assert root.tag == "testsuites"
+    failing = [c.find("failure").get("type") for c in root.iter("testcase")  # type: ignore[union-attr]
+               if c.find("failure") is not None]
+    assert failing.count("LCD201") == 2 and int(root.get("failures", "0")) == len(failing)
+    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert props["target.python"] == str(venv_python(venv))
+    assert "LCD201" in summary and "|" in summary  # the Markdown report, with its tables
+    assert "::error title=LCD201 langchain-openai::" in out and "::error title=LCD201 langchain-aws::" in out
+    assert "langchain-openai 0.1.25" in out  # the console report in the log
+
+
+@pytest.mark.integration
+def test_action_defaults_to_the_python_on_path(installed: dict[str, Any], tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    venv = named_venv("old-consistent-pyd2")  # consistent: nothing at error level without a notebook
+    rc, out, err, outputs, summary = _run_check(installed, workspace, {"summary": "false"},
+                                                path_prefix=str(venv / "bin"))
+    assert rc == 0, out + err
+    assert outputs["exit-code"] == "0" and summary == ""
+    root = ET.parse(workspace / "langchain-doctor-junit.xml").getroot()
+    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert props["target.python"] == str(venv / "bin" / "python3")
+    assert root.get("failures") == "0"
+
+
+@pytest.mark.integration
+def test_action_bad_input_is_exit_2_with_one_line(installed: dict[str, Any], tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    rc, out, err, outputs, _ = _run_check(installed, workspace, {"fail-on": "loud"})
+    assert rc == 2
+    assert err.count("\n") == 1 and err.startswith("langchain-doctor: ") and "loud" in err
+    assert outputs == {"exit-code": "2"}
+    assert "::error title=langchain-doctor::" in out
