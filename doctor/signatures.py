@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from doctor.model import Fix, Kind, Severity
-from doctor.providers import BY_NAME, PROVIDERS, by_module
+from doctor.providers import BY_NAME, PROVIDERS, by_module, by_package
 
 _MAX_MESSAGE = 20_000
 _MAX_TRACEBACK = 60_000
@@ -697,6 +697,29 @@ SIGNATURES: tuple[Signature, ...] = (
         exc=("ImportError",), install=("{dist}",), derive=_dist, subject="{dist}",
         source="Python import system ('cannot import name X from M')",
     ),
+    # ---- pip's own words ----------------------------------------------------------------------------------
+    Signature(
+        "pip-requirement-conflict", Kind.VERSION_CONFLICT, E,
+        _rx(r"(?P<dist>[A-Za-z0-9][\w.\-]{0,100}) (?P<ver>[\w.+!\-]{1,60}) (?:requires|has requirement) "
+            r"(?P<req>.{1,400}?), but you have (?P<hname>[\w.\-]{1,100}) (?P<hver>[\w.+!\-]{1,60}?)\.?(?: |$)"),
+        "{dist} {ver} requires {req}, but {hname} {hver} is installed",
+        "pip installed a version that another installed package does not accept (a later install step, --no-deps, "
+        "or an upgrade of one side).",
+        "Install {dist} and {hname} together in one pip command so that pip resolves them jointly",
+        exc=("pip",), install=("{dist}", "{hname}"), subject="{dist}",
+        source="pip/_internal/commands/install.py _warn_about_conflicts ('... requires ..., but you have ... which is "
+        "incompatible.') and pip check ('... has requirement ..., but you have ...')",
+    ),
+    Signature(
+        "pip-requirement-missing", Kind.MISSING_PACKAGE, E,
+        _rx(r"(?P<dist>[A-Za-z0-9][\w.\-]{0,100}) (?P<ver>[\w.+!\-]{1,60}) requires (?P<req>.{1,400}?), which is "
+            r"not installed"),
+        "{dist} {ver} requires {req}, which is not installed",
+        "A declared dependency is missing (installed with --no-deps, or removed afterwards).",
+        "Install {req}",
+        exc=("pip",), install=("{req}",), subject="{dist}",
+        source="pip/_internal/commands/install.py and pip check ('... requires ..., which is not installed.')",
+    ),
     # ---- credentials: missing ------------------------------------------------------------------------------
     Signature(
         "api-key-option-missing", Kind.MISSING_CREDENTIAL, E,
@@ -1124,6 +1147,11 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
     module = values.get("module") or values.get("top")
     if module:
         providers = by_module(module)
+        if providers:
+            return providers[0].name
+    dist = values.get("dist")
+    if dist:
+        providers = by_package(dist.lower().replace("_", "-"))
         if providers:
             return providers[0].name
     return provider_of_exception(exc_type)

@@ -197,10 +197,10 @@ class _Explainer:
 
     # ------------------------------------------------------------------ findings
     def findings(self, verbose: bool) -> list[Finding]:
-        out = []
-        for g in sorted(self.groups.values(), key=lambda g: g.order):
-            out.append(_finding(g, verbose))
-        return out
+        groups = sorted(self.groups.values(), key=lambda g: g.order)
+        # One environment per input, as a rule: an interpreter seen in one traceback serves the others.
+        fallback = next((g.python for g in groups if g.python), None)
+        return [_finding(g, verbose, fallback) for g in groups]
 
 
 def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
@@ -244,7 +244,7 @@ def _clip(text: str, limit: int = MAX_EVIDENCE_CHARS) -> str:
 
 def _seconds(values: list[float]) -> str:
     total = sum(values)
-    return f"{total:.1f}".rstrip("0").rstrip(".")
+    return f"{total:.2f}".rstrip("0").rstrip(".")
 
 
 def _label(provider: Optional[str], package: Optional[str]) -> str:
@@ -257,14 +257,14 @@ def _label(provider: Optional[str], package: Optional[str]) -> str:
     return ""
 
 
-def _finding(g: _Group, verbose: bool) -> Finding:
+def _finding(g: _Group, verbose: bool, fallback_python: Optional[str] = None) -> Finding:
     m = g.match
     exc = g.exc
     subject = g.subject
     locs = g.locations
     first = locs[0] if locs else "input"
     evidence: list[str] = []
-    decisive = exc.final_line
+    decisive = exc.message.split("\n", 1)[0] if exc.type == "pip" else exc.final_line
     evidence.append(_clip(f"{first}: {decisive}"))
     detail = _decisive_detail(exc, m)
     if detail:
@@ -293,7 +293,7 @@ def _finding(g: _Group, verbose: bool) -> Finding:
             evidence.append(_clip("last frame: " + frames[-1]))
     label = _label(g.provider, g.package)
     retry_note = f" ({g.retries} retries, {_seconds(g.retry_waits)} s lost)" if g.retries else ""
-    python = g.python or "python"
+    python = g.python or fallback_python or "python"
     if m is not None:
         code = KIND_CODES[m.kind]
         fix = m.fix(python)
