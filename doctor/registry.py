@@ -36,7 +36,7 @@ class CodeInfo:
 
 def _all_codes() -> tuple[CodeInfo, ...]:
     # One explicit list of areas, in code order; no registration by import side effect.
-    from doctor.codes import credentials, explain, imports, install, internal, pydantic
+    from doctor.codes import credentials, explain, imports, install, internal, pydantic, smoke
 
     return (
         *install.CODES,
@@ -44,6 +44,7 @@ def _all_codes() -> tuple[CodeInfo, ...]:
         *imports.CODES,
         *credentials.CODES,
         *explain.CODES,
+        *smoke.CODES,
         *internal.CODES,
     )
 

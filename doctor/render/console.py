@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -41,6 +42,23 @@ def _finding_lines(f: Finding, verbose: bool, indent: str) -> list[str]:
         for c in f.fix.commands:
             lines.append(f"{indent}      [cyan]$[/] {escape(c)}")
     return lines
+
+
+def _smoke_lines(smoke: list[Any], verbose: bool) -> list[str]:
+    """The ``--smoke`` table: one row per provider called (or not), then why calls failed and metadata keys."""
+    from doctor.smoke import COLUMNS, row_notes, table_rows
+
+    rows = [COLUMNS, *table_rows(smoke)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    out = ["", "[bold]Smoke calls[/] [dim](--online --smoke: one real call per provider)[/]"]
+    for n, row in enumerate(rows):
+        line = "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        out.append(f"    [dim]{escape(line)}[/]" if n == 0 else f"    {escape(line)}")
+    notes = row_notes(smoke)
+    if not verbose:
+        notes = [n for n in notes if "response_metadata keys" not in n]
+    out.extend(f"    [dim]{escape(n)}[/]" for n in notes)
+    return out
 
 
 def _markup(report: Report, verbose: bool) -> list[str]:
@@ -84,6 +102,9 @@ def _markup(report: Report, verbose: bool) -> list[str]:
             out.extend(_finding_lines(f, verbose, "    "))
     elif not report.providers:
         out.append("[dim]No provider integration installed.[/]")
+    smoke = report.extras.get("smoke")
+    if isinstance(smoke, list) and smoke:
+        out.extend(_smoke_lines(smoke, verbose))
     s = report.summary
     ignored = len(report.findings) - len(report.active_findings)
     out.append("")

@@ -294,6 +294,18 @@ def chat_server(provider: str, *, valid_keys: Iterable[str] = (), mode: str = "o
                                      "X-Amzn-Bedrock-Input-Token-Count": str(PROMPT_TOKENS),
                                      "X-Amzn-Bedrock-Output-Token-Count": str(out),
                                      "X-Amzn-Bedrock-Invocation-Latency": "118"}, wait)
+        if seen.method == "GET" and seen.path.endswith("/models"):
+            # The doctor's cheap --online key check lists models before the smoke call.
+            if _key(provider, seen) not in keys:
+                status, body = unauthorized(provider, _key(provider, seen))
+                return Reply(status, body)
+            listed = sorted(known) if known is not None else ["fake-model"]
+            if provider == "anthropic":
+                return Reply(200, {"data": [{"type": "model", "id": m} for m in listed], "has_more": False})
+            if provider == "google-genai":
+                return Reply(200, {"models": [{"name": f"models/{m}"} for m in listed]})
+            return Reply(200, {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "loopback"}
+                                                          for m in listed]})
         if seen.method != "POST":
             return Reply(404, {"error": {"message": "not found"}})
         if provider == "google-genai":

@@ -1,0 +1,724 @@
+"""``--online --smoke``: one tiny real chat call per needed or configured provider, made from the target interpreter.
+
+The stage is three pure-ish steps around one confirmation:
+
+- :func:`plan` decides who is called and how: providers that must work (``--provider``, a notebook) or that are
+  configured (their credential is present); the notebook's own class and literal arguments (model, base URL)
+  when it constructs one, else the provider's default model; the smallest output limit the class accepts,
+  ``max_retries=0`` (or one botocore attempt) and the network timeout. Never more than one call per provider.
+- :func:`confirm` shows that plan (the calls may cost money) and needs ``--yes`` or a terminal's answer.
+- :func:`execute` makes each call in the target interpreter (``doctor/probe/_probe.py``'s ``invoke`` op, in a job
+  whose network is open; nothing else runs in it) and turns what came back into table rows (:class:`Entry`)
+  and findings (LCD6xx, classified with ``doctor.signatures`` and the HTTP status).
+
+Response metadata differ per provider; :func:`normalise` reads them all into one row, preferring the standard
+``AIMessage.usage_metadata`` where present. Nothing secret crosses into the doctor: keys are named
+(``@probe:env:VAR``) and read by the target; what comes back is redacted before it is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from urllib.parse import urlparse
+
+from doctor import subproc
+from doctor.findings import make
+from doctor.model import Finding, Fix, Kind, Severity
+from doctor.providers import BY_NAME, PROVIDERS, CredentialKind, JSONScalar, Provider, by_class, by_host
+from doctor.redact import fingerprint
+from doctor.target import TargetError, probe_env
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from doctor.context import Environment
+    from doctor.redact import Redactor
+
+PROMPT = "Reply with the single word OK."
+"""The one-line prompt every smoke call sends."""
+
+_PROBE_SCRIPT = Path(__file__).with_name("probe") / "_probe.py"
+_ENV_REF = "@probe:env:"
+
+
+# ---- knowledge: how to make the smallest call with each chat class ------------------------------------------
+
+@dataclass(frozen=True)
+class CallShape:
+    """The keyword arguments that make one chat class's call minimal and bounded (names differ per class)."""
+
+    limit: tuple[tuple[str, JSONScalar], ...]
+    """The smallest output limit the class accepts, as keyword arguments."""
+    model_kw: str = "model"
+    """Where the default model goes."""
+    timeout_kw: Optional[str] = "timeout"
+    """Keyword of the request timeout in seconds; ``config`` means a botocore Config built in the target."""
+    retries_kw: Optional[str] = "max_retries"
+    source: str = ""
+    """Where the names were read (the integration's source, at the version cited)."""
+
+
+_OPENAI_LIKE = CallShape(
+    (("max_tokens", 1),),
+    source="langchain-openai 1.7.4 BaseChatOpenAI: max_tokens, request_timeout (alias timeout), max_retries; "
+    "0.1.x has the same names",
+)
+SHAPES: dict[str, CallShape] = {
+    "ChatOpenAI": _OPENAI_LIKE,
+    "AzureChatOpenAI": CallShape((("max_tokens", 1),), model_kw="azure_deployment", source=_OPENAI_LIKE.source),
+    "ChatTogether": CallShape((("max_tokens", 1),), source="langchain-together 0.4.0 (BaseChatOpenAI subclass)"),
+    "ChatXAI": CallShape((("max_tokens", 1),), source="langchain-xai (BaseChatOpenAI subclass)"),
+    "ChatDeepSeek": CallShape((("max_tokens", 1),), source="langchain-deepseek (BaseChatOpenAI subclass)"),
+    "ChatAnthropic": CallShape(
+        (("max_tokens", 1),),
+        source="langchain-anthropic 1.7.10: max_tokens (alias max_tokens_to_sample), default_request_timeout "
+        "(alias timeout), max_retries"),
+    "ChatMistralAI": CallShape((("max_tokens", 1),),
+                               source="langchain-mistralai 1.1.6: max_tokens, timeout (int seconds), max_retries"),
+    "ChatGroq": CallShape((("max_tokens", 1),),
+                          source="langchain-groq 1.1.3: max_tokens, request_timeout (alias timeout), max_retries"),
+    "ChatFireworks": CallShape(
+        (("max_tokens", 1),),
+        source="langchain-fireworks 1.7.1: max_tokens, request_timeout (alias timeout), max_retries"),
+    "ChatBedrock": CallShape(
+        (("max_tokens", 1),), model_kw="model_id", timeout_kw="config", retries_kw=None,
+        source="langchain-aws 1.9.1 ChatBedrock: model_id, max_tokens, config (botocore Config: timeouts, attempts)"),
+    "ChatBedrockConverse": CallShape(
+        (("max_tokens", 1),), model_kw="model_id", timeout_kw="config", retries_kw=None,
+        source="langchain-aws 1.9.1 ChatBedrockConverse: model_id (alias model), max_tokens, config"),
+    "ChatVertexAI": CallShape(
+        (("max_output_tokens", 1),),
+        source="langchain-google-vertexai 3.2.5 _VertexAICommon: max_output_tokens (alias max_tokens), timeout, "
+        "max_retries"),
+    "ChatGoogleGenerativeAI": CallShape(
+        (("max_output_tokens", 1),),
+        source="langchain-google-genai 4.4.3: max_output_tokens (alias max_tokens), timeout, max_retries"),
+    "ChatOllama": CallShape((("num_predict", 1),), timeout_kw=None, retries_kw=None,
+                            source="langchain-ollama: num_predict"),
+    "ChatCohere": CallShape((("max_tokens", 1),), timeout_kw=None, retries_kw="max_retries",
+                            source="langchain-cohere: max_tokens, max_retries"),
+}
+
+# Base-URL variables the integrations read besides the providers table's (the SDK's own come from the table).
+_EXTRA_ENDPOINT_VARS: dict[str, tuple[str, ...]] = {
+    "together": ("TOGETHER_API_BASE",),   # langchain-together 0.4.0 chat_models.py: from_env("TOGETHER_API_BASE")
+    "groq": ("GROQ_API_BASE",),           # langchain-groq 1.1.3 chat_models.py: from_env("GROQ_API_BASE")
+    "fireworks": ("FIREWORKS_API_BASE",),  # langchain-fireworks 1.7.1: base_url_env="FIREWORKS_API_BASE"
+    "google-genai": ("GOOGLE_GEMINI_BASE_URL",),  # google-genai _base_url.py: os.getenv('GOOGLE_GEMINI_BASE_URL')
+}
+# The notebook's literal keyword arguments that are passed on (never secrets: keys come from the environment).
+_MODEL_KWS = ("model", "model_name", "model_id", "azure_deployment", "deployment_name")
+_URL_KWS = ("base_url", "openai_api_base", "api_base", "endpoint", "azure_endpoint", "anthropic_api_url")
+_PASSED_KWS = (*_MODEL_KWS, *_URL_KWS, "api_version", "openai_api_version", "region_name", "project",
+               "location", "credentials_profile_name", "provider", "beta_use_converse_api")
+# Providers whose default chat model the doctor cannot know (a deployment name is the user's own).
+_NO_DEFAULT_MODEL = frozenset({"azure-openai"})
+
+
+# ---- the plan -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Call:
+    """One smoke call to make. ``env`` may hold a key read from a .env file: it is never shown."""
+
+    provider: str
+    module: str
+    chat_class: str
+    kwargs: Mapping[str, Any]
+    """Constructor keyword arguments; secrets only as ``@probe:env:VAR`` references."""
+    model: Optional[str]
+    """The model asked for (None: the class's default)."""
+    origin: str
+    """Where the arguments come from: ``notebook.ipynb cell 3`` or ``default``."""
+    credential: str = ""
+    """What authenticates the call, for the plan (``key OPENAI_API_KEY``); never a value."""
+    needed: bool = False
+    notes: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def display(self) -> str:
+        """``ChatOpenAI(model='gpt-4o-mini', max_tokens=1, ...)`` with key references as ``$VAR``."""
+        parts = []
+        for k, v in self.kwargs.items():
+            if isinstance(v, str) and v.startswith(_ENV_REF):
+                parts.append(f"{k}=${v[len(_ENV_REF):]}")
+            elif isinstance(v, str) and v.startswith("@probe:botocore-config:"):
+                parts.append(f"{k}=Config(timeouts {v.rsplit(':', 1)[1]}s, 1 attempt)")
+            else:
+                parts.append(f"{k}={v!r}")
+        return f"{self.chat_class}({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A provider that must work or is configured, but is not called, and why."""
+
+    provider: str
+    reason: str
+    needed: bool = False
+    model: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Who is called and how; who is not and why."""
+
+    calls: tuple[Call, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+
+
+class SmokeRefused(TargetError):
+    """The calls were not confirmed (no ``--yes``, no terminal, or the answer was no): nothing was called."""
+
+
+def _configured(p: Provider, env: Environment, nd: Any) -> tuple[bool, str, Optional[str]]:
+    """(credential present, what it is for the plan, why it cannot be used or None)."""
+    from doctor.creds import apikeys, aws, gcloud
+
+    if p.credential is CredentialKind.API_KEY:
+        src, dotenv_only = apikeys.resolve(p, env, nd)
+        if src is None:
+            where = f" (only in {dotenv_only.origin}, which the code does not load)" if dotenv_only else ""
+            return False, "", f"no API key: {' or '.join(p.key_vars) or 'none known'} is not set{where}"
+        if apikeys.usable(p, env, nd) is None:
+            return True, f"key {src.var}", f"the key in {src.var} has problems (see the LCD40x findings)"
+        return True, f"key {src.var} from {src.origin}", None
+    if p.credential is CredentialKind.AWS:
+        chain = aws.resolve(env.environ)
+        if not chain.method:
+            return False, "", "no AWS credentials were found (see the LCD44x findings)"
+        return True, f"AWS credentials ({chain.method}, profile {chain.profile})", None
+    if p.credential is CredentialKind.GCLOUD_ADC:
+        res = gcloud.resolve(env.environ)
+        if res.file is None and not res.on_gce:
+            return False, "", "no Google Application Default Credentials (see the LCD42x findings)"
+        return True, "Google Application Default Credentials", None
+    configured = any(env.environ.get(v) for v in p.base_url_vars)
+    return configured, "no credential needed", None
+
+
+def _probe_failure(env: Environment, proxy: str) -> Optional[str]:
+    for stage in ("import", "class", "construct"):
+        r = env.probes.get(f"{proxy}:{stage}")
+        if r is not None and not r.ok:
+            what = {"import": "the integration does not import", "class": "the chat class does not import",
+                    "construct": "the chat class cannot be constructed"}[stage]
+            return f"{what} ({getattr(r, 'exc_type', None) or r.status}; see the findings above)"
+    return None
+
+
+def _notebook_use(env: Environment, provider: str) -> tuple[Optional[Any], str]:
+    """The first chat-class construction of ``provider`` in the notebooks, and where it is."""
+    for facts in env.notebook_facts:
+        for c in getattr(facts, "classes", ()):
+            if c.provider != provider:
+                continue
+            if c.name != "init_chat_model" and by_class(c.name) is None:
+                continue
+            where = Path(str(facts.path)).name + (f" cell {c.cell}" if c.cell else f" line {c.line}")
+            return c, where
+    return None, ""
+
+
+def _endpoint_override(p: Provider, url: str, environ: Mapping[str, str]) -> Optional[tuple[str, str]]:
+    """(variable, value) when a base-URL variable of ``p`` is set and the notebook's URL is ``p``'s public API."""
+    host = urlparse(url if "//" in url else "//" + url).netloc
+    if by_host(host) is not p:
+        return None
+    for var in (*p.base_url_vars, *_EXTRA_ENDPOINT_VARS.get(p.name, ())):
+        value = environ.get(var, "").strip()
+        if value:
+            return var, value
+    return None
+
+
+def _default_model(p: Provider) -> Optional[str]:
+    if p.name in _NO_DEFAULT_MODEL or p.construct is None:
+        return None
+    args = dict(p.construct)
+    for kw in _MODEL_KWS:
+        if isinstance(args.get(kw), str):
+            return str(args[kw])
+    return None
+
+
+def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[Call, Skip]:
+    """The call for one provider, or why there is none."""
+    needed = p.name in nd.needed
+    use, where = _notebook_use(env, p.name)
+    class_name = p.chat_classes[0]
+    row = p
+    literal: dict[str, Any] = {}
+    if use is not None:
+        literal = {k: v for k, v in use.kwargs if k in _PASSED_KWS and v is not None}
+        if use.name != "init_chat_model":
+            class_name = use.name
+            row = by_class(use.name) or p
+        elif isinstance(literal.get("model"), str) and ":" in str(literal["model"]):
+            literal["model"] = str(literal["model"]).split(":", 1)[1]
+    shape = SHAPES.get(class_name)
+    if shape is None:
+        return Skip(p.name, f"the doctor does not know how to make a minimal call with {class_name}", needed)
+    kwargs: dict[str, Any] = {}
+    notes: list[str] = []
+    model = next((str(literal[k]) for k in _MODEL_KWS if isinstance(literal.get(k), str)), None)
+    if model is None:
+        model = _default_model(p)
+        if model is None:
+            return Skip(p.name, f"no model to call: give the notebook that constructs {class_name} "
+                        "(--notebook)", needed)
+        kwargs[shape.model_kw] = model
+    kwargs.update(literal)
+    for kw in _URL_KWS:
+        url = kwargs.get(kw)
+        if isinstance(url, str):
+            override = _endpoint_override(p, url, env.environ)
+            if override is not None:
+                kwargs[kw] = override[1]
+                notes.append(f"base URL from {override[0]} (the notebook names {url})")
+    item_env: dict[str, str] = {}
+    if p.credential is CredentialKind.API_KEY:
+        from doctor.creds import apikeys
+
+        src, _ = apikeys.resolve(p, env, nd)
+        if src is not None:
+            if row is not p:
+                # The class belongs to another provider (ChatOpenAI pointed at Together): it would read its own
+                # provider's variable, so the notebook passes this provider's key; the doctor names it.
+                kwargs["api_key"] = _ENV_REF + src.var
+            if src.from_dotenv:
+                item_env[src.var] = src.value
+    kwargs.update(shape.limit)
+    timeout = env.options.net_timeout
+    if shape.timeout_kw == "config":
+        kwargs["config"] = f"@probe:botocore-config:{timeout:g}"
+    elif shape.timeout_kw:
+        kwargs[shape.timeout_kw] = int(timeout) if class_name == "ChatMistralAI" else timeout
+    if shape.retries_kw:
+        kwargs[shape.retries_kw] = 0
+    return Call(p.name, row.module, class_name, kwargs, model, where or "default", credential, needed,
+                tuple(notes), item_env)
+
+
+def plan(env: Environment) -> Plan:
+    """Which providers are called and how (needed or configured ones; at most one call each)."""
+    from doctor.creds import needs
+
+    nd = needs.compute(env)
+    calls: list[Call] = []
+    skipped: list[Skip] = []
+    primary = {q.package: q.name for q in reversed(PROVIDERS)}
+    for p in nd.present:
+        is_needed = p.name in nd.needed
+        has_cred, credential, unusable = _configured(p, env, nd)
+        if not (is_needed or has_cred):
+            continue
+        package = env.needed_packages.get(p.name, p.package)
+        proxy = primary.get(package, p.name) if package != p.package else p.name
+        reason: Optional[str] = None
+        if not env.options.probe:
+            reason = "--no-probe: nothing may be imported in the target"
+        elif env.inventory.get(package) is None:
+            reason = f"{package} is not installed"
+        else:
+            reason = _probe_failure(env, proxy) or (unusable if has_cred else None)
+            if reason is None and not has_cred:
+                reason = "no credential (see the credential findings)"
+        if reason is not None:
+            skipped.append(Skip(p.name, reason, is_needed))
+            continue
+        got = _call_for(p, env, nd, credential)
+        (calls if isinstance(got, Call) else skipped).append(got)  # type: ignore[arg-type]
+    return Plan(tuple(calls), tuple(skipped))
+
+
+def describe(pl: Plan) -> list[str]:
+    """What will be called, shown before anything is: provider, class and arguments, credential, notes."""
+    n = len(pl.calls)
+    lines = [f"--smoke will make {n} real chat call{'s' if n != 1 else ''} (one per provider, one short prompt, "
+             "output limited to 1 token); providers may bill for them:"]
+    width = max((len(c.provider) for c in pl.calls), default=0)
+    for c in pl.calls:
+        lines.append(f"  {c.provider.ljust(width)}  {c.display()}  [{c.origin}; {c.credential}]")
+        lines += [f"  {' ' * width}  note: {note}" for note in c.notes]
+    for s in pl.skipped:
+        lines.append(f"  not called: {s.provider}: {s.reason}")
+    return lines
+
+
+def cli_confirm(pl: Plan) -> bool:
+    """The command line's confirmation: show the plan on stderr; ``--yes`` or a terminal's "y" confirms."""
+    import click
+
+    click.echo("\n".join(describe(pl)), err=True)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("yes"):
+        return True
+    if not sys.stdin.isatty():
+        return False
+    return click.confirm("Make these calls?", default=False, err=True)
+
+
+def confirm(pl: Plan, ask: Optional[Callable[[Plan], bool]] = None) -> None:
+    """SmokeRefused unless the calls are confirmed (nothing to confirm when nothing would be called)."""
+    if not pl.calls:
+        return
+    if not (ask or cli_confirm)(pl):
+        raise SmokeRefused("--smoke makes real API calls that may cost money: confirm on a terminal or pass --yes "
+                           "(nothing was called)")
+
+
+# ---- normalising what came back -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Usage:
+    """One provider's response metadata read into the table's columns."""
+
+    model: Optional[str] = None
+    finish_reason: Optional[str] = None
+    input_tokens: Optional[int] = None
+    output_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    source: Optional[str] = None
+    """Where the token counts were read: ``usage_metadata`` or ``response_metadata.<key>``."""
+    timings: Mapping[str, float] = field(default_factory=dict)
+    """Server-side timings where the provider reports them (Groq's queue/prompt/completion/total time)."""
+
+
+def _int(v: Any) -> Optional[int]:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _first_str(d: Mapping[str, Any], keys: Iterable[str]) -> Optional[str]:
+    for k in keys:
+        v = d.get(k)
+        if isinstance(v, str) and v:
+            return v
+    return None
+
+
+# Token-count dictionaries in response_metadata, in order of preference, with their field names
+# (input, output, total). Sources: the providers' chat responses as their LangChain classes store them.
+_TOKEN_SHAPES: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("token_usage", ("prompt_tokens", "completion_tokens", "total_tokens")),      # OpenAI, Mistral, Groq, Together
+    ("usage", ("input_tokens", "output_tokens", "total_tokens")),                 # Anthropic messages API
+    ("usage", ("prompt_tokens", "completion_tokens", "total_tokens")),            # ChatBedrock (InvokeModel)
+    ("usage", ("inputTokens", "outputTokens", "totalTokens")),                    # Bedrock Converse
+    ("usage_metadata", ("prompt_token_count", "candidates_token_count", "total_token_count")),  # Vertex, GenAI
+    ("usage_metadata", ("promptTokenCount", "candidatesTokenCount", "totalTokenCount")),
+    ("billed_units", ("input_tokens", "output_tokens", "total_tokens")),          # Cohere
+)
+_GROQ_TIMINGS = ("queue_time", "prompt_time", "completion_time", "total_time")
+
+
+def normalise(response_metadata: Any, usage_metadata: Any) -> Usage:
+    """The table's columns from ``AIMessage.response_metadata`` and ``usage_metadata`` (preferred for tokens)."""
+    rm: Mapping[str, Any] = response_metadata if isinstance(response_metadata, dict) else {}
+    um: Mapping[str, Any] = usage_metadata if isinstance(usage_metadata, dict) else {}
+    model = _first_str(rm, ("model_name", "model", "model_id", "modelVersion", "model_version"))
+    finish = _first_str(rm, ("finish_reason", "stop_reason", "stopReason", "done_reason", "finishReason"))
+    timings: dict[str, float] = {}
+    usage = rm.get("token_usage")
+    if isinstance(usage, dict):
+        timings = {k: float(usage[k]) for k in _GROQ_TIMINGS if isinstance(usage.get(k), (int, float))}
+    if _int(um.get("input_tokens")) is not None or _int(um.get("output_tokens")) is not None:
+        i, o = _int(um.get("input_tokens")), _int(um.get("output_tokens"))
+        t = _int(um.get("total_tokens"))
+        if t is None and i is not None and o is not None:
+            t = i + o
+        return Usage(model, finish, i, o, t, "usage_metadata", timings)
+    meta = rm.get("meta")
+    nested: Mapping[str, Any] = meta if isinstance(meta, dict) else {}
+    for key, (ik, ok, tk) in _TOKEN_SHAPES:
+        d = rm.get(key) if key in rm else nested.get(key)
+        if not isinstance(d, dict):
+            continue
+        i, o, t = _int(d.get(ik)), _int(d.get(ok)), _int(d.get(tk))
+        if i is None and o is None:
+            continue
+        if t is None and i is not None and o is not None:
+            t = i + o
+        return Usage(model, finish, i, o, t, f"response_metadata.{key}", timings)
+    i, o = _int(rm.get("prompt_eval_count")), _int(rm.get("eval_count"))  # Ollama
+    if i is not None or o is not None:
+        return Usage(model, finish, i, o, (i or 0) + (o or 0), "response_metadata.eval_count", timings)
+    return Usage(model, finish, timings=timings)
+
+
+# ---- classifying a failed call --------------------------------------------------------------------------------
+
+_MODEL_MISSING = (
+    "model_not_found", "does not exist or you do not have access", "not_found_error", "Invalid model",
+    "invalid_model", "is not found for API version", "Unable to access model", "Model not found",
+    "The provided model identifier is invalid", "don't have access to the model", "model_not_available",
+    "NotFoundError", "no such model", "Unknown model",
+)
+_RATE = ("insufficient_quota", "rate_limit", "RESOURCE_EXHAUSTED", "ThrottlingException", "Too many requests",
+         "exceeded your current quota", "RateLimitError", "TooManyRequests")
+_TIMEOUTS = ("APITimeoutError", "ReadTimeout", "ConnectTimeout", "TimeoutException", "ReadTimeoutError",
+             "ConnectTimeoutError", "DeadlineExceeded", "timeout")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a failed call is reported."""
+
+    code: str
+    title: str
+    why: str
+    """One line for the table."""
+    fix: Optional[Fix] = None
+
+
+def classify(call: Call, result: Mapping[str, Any], python: str, *, timeout: float) -> Failure:
+    """The LCD6xx verdict on a failed call, from the exception, its HTTP status and the signature table."""
+    from doctor import signatures
+
+    p = call.provider
+    status = result.get("status")
+    if status == "timeout":
+        return Failure("LCD606", f"{p}: no answer to the smoke call within {timeout:g} s", "timed out")
+    if status == "crashed":
+        return Failure("LCD608", f"{p}: the smoke call crashed the interpreter", str(result.get("message", "")))
+    exc_type = str(result.get("exc_type") or "")
+    message = str(result.get("message") or "")
+    http = result.get("http") or {}
+    code = http.get("http_status") if isinstance(http, dict) else None
+    err_code = str(http.get("error_code") or "") if isinstance(http, dict) else ""
+    text = f"{exc_type} {err_code} {message}"
+    sig = signatures.classify(exc_type, message, str(result.get("traceback") or ""))
+    kind = sig.kind if sig else None
+    model = call.model or "the class's default model"
+    sig_fix = sig.fix(python) if sig else None
+    head = f"HTTP {code}" if isinstance(code, int) else exc_type or "error"
+    if kind is Kind.REAUTH_REQUIRED:
+        return Failure("LCD602", f"{p}: {sig.title if sig else 'log in again'}", head, sig_fix)
+    if any(s in text for s in _MODEL_MISSING) or code == 404:
+        return Failure("LCD604", f"{p}: model {model!r} is not available to this account (not found or no access)",
+                       f"{head}: model not found or no access",
+                       Fix(f"Use a model that {p} lists for your account, or request access to {model!r}",
+                           manual=True))
+    if code in (401, 403) or kind is Kind.INVALID_CREDENTIAL:
+        return Failure("LCD601", f"{p}: the credential was rejected ({head})", f"{head}: credential rejected",
+                       sig_fix or Fix(f"Set a valid credential for {p}", manual=True))
+    if code == 429 or any(s in text for s in _RATE):
+        return Failure("LCD605", f"{p}: rate-limited or out of quota ({head})", f"{head}: rate limit or quota",
+                       Fix(f"Check the {p} account's quota and billing, then retry later", manual=True))
+    if isinstance(code, int) and code >= 500:
+        return Failure("LCD607", f"{p}: server error ({head})", f"{head}: server error")
+    if kind is Kind.UNREACHABLE or any(t in exc_type for t in _TIMEOUTS):
+        return Failure("LCD606", f"{p}: the API could not be reached ({exc_type or 'connection error'})",
+                       "unreachable", sig_fix)
+    if kind is Kind.MISSING_CREDENTIAL:
+        return Failure("LCD603", f"{p}: {sig.title if sig else 'no credential'}", "no credential", sig_fix)
+    if kind is Kind.MISSING_CONFIG:
+        return Failure("LCD604", f"{p}: {sig.title if sig else 'a setting is missing'}", "missing setting", sig_fix)
+    return Failure("LCD608", f"{p}: the smoke call failed ({exc_type or 'error'})",
+                   f"{head}: {sig.title if sig else 'call failed'}", sig_fix)
+
+
+# ---- running the calls ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the smoke table (the contract's ``smoke[]`` object, plus a few extensions)."""
+
+    provider: str
+    chat_class: str
+    model: Optional[str]
+    status: str
+    """ok | error | skipped."""
+    latency_s: Optional[float] = None
+    usage: Usage = field(default_factory=Usage)
+    response_metadata_keys: tuple[str, ...] = ()
+    error: Optional[str] = None
+    """One line: why the call failed or was skipped."""
+    code: Optional[str] = None
+    """The finding code of a failed call."""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the call answered."""
+        return self.status == "ok"
+
+    def to_json(self, redactor: Optional[Redactor] = None) -> dict[str, Any]:
+        """The contract's object; text fields redacted."""
+        def r(s: Optional[str]) -> Optional[str]:
+            return redactor.text(s) if (redactor is not None and s is not None) else s
+
+        d: dict[str, Any] = {
+            "provider": self.provider,
+            "model": r(self.usage.model or self.model),
+            "ok": self.ok,
+            "latency_s": self.latency_s,
+            "finish_reason": r(self.usage.finish_reason),
+            "input_tokens": self.usage.input_tokens,
+            "output_tokens": self.usage.output_tokens,
+            "total_tokens": self.usage.total_tokens,
+            "response_metadata_keys": list(self.response_metadata_keys),
+            "status": self.status,
+            "class": self.chat_class or None,
+            "requested_model": r(self.model),
+            "usage_from": self.usage.source,
+        }
+        if self.usage.timings:
+            d["timings"] = dict(self.usage.timings)
+        if self.error is not None:
+            d["error"] = r(self.error)
+        if self.code is not None:
+            d["code"] = self.code
+        if self.notes:
+            d["notes"] = [r(n) for n in self.notes]
+        return d
+
+
+def _run_call(env: Environment, call: Call, timeout: float) -> dict[str, Any]:
+    """Run one invoke item in the target (its own process, network open for it only); its raw result."""
+    item = {"id": f"smoke:{call.provider}", "op": "invoke", "module": call.module, "attr": call.chat_class,
+            "kwargs": dict(call.kwargs), "env": dict(call.env), "prompt": PROMPT}
+    with tempfile.TemporaryDirectory(prefix="lcdoctor-smoke-") as tmp:
+        result_file = os.path.join(tmp, "results.jsonl")
+        Path(result_file).touch()
+        job = {"result_file": result_file, "items": [item], "block_network": False}
+        done = subproc.run([env.target.python, "-c", _PROBE_SCRIPT.read_text(encoding="utf-8")], timeout=timeout,
+                           cwd=env.work_dir or env.target.cwd, env=probe_env(env.environ),
+                           stdin=json.dumps(job).encode())
+        last: Optional[dict[str, Any]] = None
+        with open(result_file, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    d = json.loads(line)
+                except ValueError:
+                    continue
+                if d.get("status") != "started":
+                    last = d
+    if last is not None:
+        return last
+    if done.timed_out:
+        return {"status": "timeout", "message": f"no result within {timeout:g}s"}
+    return {"status": "crashed", "message": (done.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+
+
+def _evidence(call: Call, result: Mapping[str, Any], env: Environment) -> list[str]:
+    lines = [f"call: {call.display()} ({call.origin})"]
+    if result.get("exc_type"):
+        msg = str(result.get("message") or "").strip().splitlines()
+        lines.append(f"{result['exc_type']}: {msg[0][:400] if msg else ''}")
+    elif result.get("message"):
+        lines.append(str(result["message"])[:400])
+    http = result.get("http") or {}
+    if isinstance(http, dict) and http.get("http_status"):
+        lines.append(f"HTTP status {http['http_status']}" + (f", error code {http['error_code']}"
+                                                              if http.get("error_code") else ""))
+    p = BY_NAME.get(call.provider)
+    if p is not None and p.credential is CredentialKind.API_KEY:
+        for var in p.key_vars:
+            if env.environ.get(var):
+                lines.append(f"key {var}: {fingerprint(env.environ[var])}")
+                break
+    lines += [f"note: {n}" for n in call.notes]
+    return lines
+
+
+def execute(env: Environment, pl: Plan, *, workers: Optional[int] = None) -> tuple[tuple[Entry, ...], list[Finding]]:
+    """Make the planned calls (in parallel, one process each) and return the table rows and the findings."""
+    from doctor.creds import needs
+
+    nd = needs.compute(env) if pl.calls else None
+    timeout = env.options.timeout + 2 * env.options.net_timeout
+    n = max(1, min(workers or 4, len(pl.calls) or 1))
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        raw = list(pool.map(lambda c: _run_call(env, c, timeout), pl.calls))
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    for call, result in zip(pl.calls, raw):
+        if result.get("status") == "ok":
+            value = result.get("value") or {}
+            rm, um = value.get("response_metadata"), value.get("usage_metadata")
+            keys = tuple(sorted(str(k) for k in rm)) if isinstance(rm, dict) else ()
+            latency = value.get("latency_s")
+            entries.append(Entry(call.provider, call.chat_class, call.model, "ok",
+                                 float(latency) if isinstance(latency, (int, float)) else None,
+                                 normalise(rm, um), keys, notes=call.notes))
+            continue
+        failure = classify(call, result, env.target.python, timeout=env.options.net_timeout)
+        entries.append(Entry(call.provider, call.chat_class, call.model, "error", error=failure.why,
+                             code=failure.code, notes=call.notes))
+        severity = None
+        if nd is not None and call.provider not in nd.needed and failure.code in ("LCD601", "LCD603", "LCD604",
+                                                                                  "LCD608"):
+            severity = Severity.WARNING
+        findings.append(make(failure.code, title=failure.title, subject=call.provider, provider=call.provider,
+                             evidence=_evidence(call, result, env), fix=failure.fix, severity=severity))
+    for s in pl.skipped:
+        entries.append(Entry(s.provider, "", s.model, "skipped", error=s.reason))
+        if s.needed:
+            findings.append(make("LCD609", title=f"{s.provider}: not called by --smoke", subject=s.provider,
+                                 provider=s.provider, evidence=[s.reason]))
+    return tuple(entries), findings
+
+
+def to_json(entries: Sequence[Entry], redactor: Optional[Redactor] = None) -> list[dict[str, Any]]:
+    """``report.extras["smoke"]``: the contract's list."""
+    return [e.to_json(redactor) for e in entries]
+
+
+# ---- the table, for the renderers -----------------------------------------------------------------------------
+
+COLUMNS = ("provider", "model", "ok", "latency", "finish", "in", "out", "total")
+
+
+def _cell(v: Any) -> str:
+    return "-" if v is None else str(v)
+
+
+def table_rows(smoke: Sequence[Mapping[str, Any]]) -> list[tuple[str, ...]]:
+    """One row of strings per entry of ``report.extras["smoke"]``, in :data:`COLUMNS` order."""
+    rows: list[tuple[str, ...]] = []
+    for e in smoke:
+        status = str(e.get("status") or ("ok" if e.get("ok") else "error"))
+        mark = {"ok": "✓", "error": "✗", "skipped": "·"}.get(status, status)
+        latency = e.get("latency_s")
+        rows.append((
+            str(e.get("provider", "")), _cell(e.get("model")), mark,
+            f"{latency:.2f}s" if isinstance(latency, (int, float)) else "-",
+            _cell(e.get("finish_reason")), _cell(e.get("input_tokens")), _cell(e.get("output_tokens")),
+            _cell(e.get("total_tokens")),
+        ))
+    return rows
+
+
+def row_notes(smoke: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Lines under the table: why a call failed or was skipped, and the response_metadata keys of each answer."""
+    out = []
+    for e in smoke:
+        if e.get("error"):
+            code = f" ({e['code']})" if e.get("code") else ""
+            out.append(f"{e.get('provider')}: {e.get('status')}{code}: {e['error']}")
+        elif e.get("response_metadata_keys"):
+            out.append(f"{e.get('provider')}: response_metadata keys: {', '.join(e['response_metadata_keys'])}")
+    return out
+
+
+def markdown(smoke: Sequence[Mapping[str, Any]]) -> str:
+    """The smoke section of a Markdown report (empty when there is none)."""
+    if not smoke:
+        return ""
+    head = ("provider", "model", "ok", "latency", "finish reason", "input tokens", "output tokens", "total tokens")
+    lines = ["## Smoke calls (`--online --smoke`)", "", "| " + " | ".join(head) + " |",
+             "|" + "|".join("---" for _ in head) + "|"]
+    for row in table_rows(smoke):
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    notes = row_notes(smoke)
+    if notes:
+        lines.append("")
+        lines += [f"- {n.replace('|', chr(92) + '|')}" for n in notes]
+    return "\n".join(lines) + "\n"
