@@ -367,3 +367,28 @@ def test_observed_changes_from_real_scans(site: FakeSite) -> None:
     after = scan([str(site.root)])
     changed, _ = fixer.observed_changes(before, after, FixPlan("/p", Installer.PIP, ()))
     assert changed == ("installed langchain-anthropic 0.3.0", "removed pydantic-core 2.23.4")
+
+
+@pytest.mark.parametrize(("answer", "runs"), [("n\n", False), ("y\n", True)])
+def test_on_a_terminal_it_asks_first(cli_env: list[Examined], fake_pip: FakePip, monkeypatch: pytest.MonkeyPatch,
+                                     answer: str, runs: bool) -> None:
+    from click.testing import CliRunner
+
+    from doctor.cli import cli
+
+    monkeypatch.setattr(fixer, "interactive", lambda: True)
+    result = CliRunner().invoke(cli, ["fix", "--apply", "--no-probe"], input=answer)
+    assert "Apply 2 steps to " in result.output
+    assert bool(fake_pip.calls) is runs
+    if not runs:
+        assert "Not applied: nothing changed." in result.output
+        assert (cli_env[0].env.target.site_packages[0] + "/langchain_fireworks") in result.output
+        assert len(cli_env) == 1  # no re-check when nothing ran
+    else:
+        assert "After the changes:" in result.output and len(cli_env) == 2
+
+
+def test_markdown_format_renders_the_final_report(cli_env: list[Examined], fake_pip: FakePip,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _main(["fix", "--no-probe", "--format", "markdown"], capsys)
+    assert "LCD201" in out and "Plan (2 steps" in err and "Plan (2 steps" not in out
