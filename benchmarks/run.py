@@ -1,0 +1,753 @@
+#!/usr/bin/env python3
+"""Benchmarks for langchain-doctor: ratios against ``pip check`` and bare imports, warm vs cold, start-up, scaling.
+
+Run from the repository root, with the interpreter that has the doctor installed::
+
+    python benchmarks/run.py                 # everything, 5 runs each (about 5-10 minutes)
+    python benchmarks/run.py --runs 3 --only version,scaling
+
+Every measurement is wall time (``time.perf_counter`` around ``subprocess.run``) of a whole command, the
+median of ``--runs`` samples (min and max reported too), after one untimed warm-up run of that command (so
+the OS page cache and bytecode caches are warm for both sides of every ratio). The two sides of a ratio are
+interleaved (A1 B1 A2 B2 ...) in the same run, so slow drift of the machine hits both equally.
+
+The doctor is run as the console script ``langchain-doctor`` that sits next to ``sys.executable`` (what users
+type), else as ``sys.executable -m doctor``; the JSON says which. Results: a table on stdout and
+``benchmarks/results/<date>.json`` (every raw timing, machine info). Stdlib only, so the unit tests can load the
+synthetic-environment generator from this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+
+#: The real venvs (tests/realenv.py SPECS) the ratios are measured on.
+VENVS = ("healthy7", "seed-broken")
+
+#: Import modules of the seed's seven integrations; the serial-imports baseline uses those installed.
+INTEGRATION_MODULES = (
+    "langchain_openai", "langchain_anthropic", "langchain_google_vertexai", "langchain_aws",
+    "langchain_mistralai", "langchain_groq", "langchain_fireworks",
+)
+
+#: Issue 7's targets.
+TARGETS: dict[str, float] = {
+    "static_vs_pip_check": 0.5,      # ratio
+    "full_vs_serial_imports": 0.6,   # ratio
+    "warm_vs_cold": 0.15,            # ratio
+    "version_seconds": 0.15,         # seconds
+    "static_1000_seconds": 1.0,      # seconds
+}
+
+#: A warm/cold ratio above this means no cache was used at all.
+NO_CACHE_RATIO = 0.8
+
+#: Variables that would make a child process examine or run something else than asked.
+_DROPPED_ENV = ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+                "PYTHONPYCACHEPREFIX", "PIP_REQUIRE_VIRTUALENV")
+
+
+class BenchError(RuntimeError):
+    """A command that had to work did not (exit 2, a crash, a missing tool)."""
+
+
+# ------------------------------------------------------------------------------------------ synthetic environments
+
+#: A handful of LangChain-family distributions (and what they need), in dependency order so that every prefix of
+#: this tuple is self-consistent: (name, version, Requires-Dist lines, import module).
+FAMILY: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("typing-extensions", "4.15.0", (), "typing_extensions"),
+    ("pydantic-core", "2.33.2", ("typing-extensions>=4.6.0,!=4.7.0",), "pydantic_core"),
+    ("pydantic", "2.11.7", ("pydantic-core==2.33.2", "typing-extensions>=4.12.2",
+                            'email-validator>=2.0.0; extra == "email"'), "pydantic"),
+    ("langsmith", "0.4.37", ("pydantic<3,>=1; python_full_version < \"3.12.4\"",
+                             "pydantic<3.0.0,>=2.7.4; python_full_version >= \"3.12.4\""), "langsmith"),
+    ("langchain-core", "1.0.7", ("langsmith<1.0.0,>=0.3.45", "pydantic<3.0.0,>=2.7.4",
+                                 "typing-extensions<5.0.0,>=4.7.0"), "langchain_core"),
+    ("openai", "2.8.1", ("pydantic<3,>=1.9.0", "typing-extensions<5,>=4.11"), "openai"),
+    ("langchain-openai", "1.1.0", ("langchain-core<2.0.0,>=1.0.0", "openai<3.0.0,>=1.109.1"), "langchain_openai"),
+    ("anthropic", "0.75.0", ("pydantic<3,>=1.9.0", "typing-extensions<5,>=4.10"), "anthropic"),
+    ("langchain-anthropic", "1.1.0", ("anthropic<1.0.0,>=0.69.0", "langchain-core<2.0.0,>=1.0.0",
+                                      "pydantic<3.0.0,>=2.7.4"), "langchain_anthropic"),
+)
+
+FILLER_PREFIX = "synth-pkg"
+
+
+@dataclass(frozen=True)
+class SynthDist:
+    """One generated distribution."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    module: str
+    dist_info: Path
+    files: tuple[str, ...]
+    """Paths listed in RECORD, relative to site-packages."""
+
+
+def _record_line(site: Path, rel: str) -> str:
+    data = (site / rel).read_bytes()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{rel},sha256={digest},{len(data)}"
+
+
+def write_dist(site: Path, name: str, version: str, requires: tuple[str, ...], module: str,
+               files_per_dist: int = 4) -> SynthDist:
+    """Write one installed distribution the way pip leaves it: the package's files plus a .dist-info folder."""
+    folder = f"{name.replace('-', '_')}-{version}.dist-info"
+    dist_info = site / folder
+    dist_info.mkdir(parents=True)
+    pkg = site / module
+    pkg.mkdir()
+    rels = [f"{module}/__init__.py"] + [f"{module}/_part{i}.py" for i in range(1, max(files_per_dist, 1))]
+    for i, rel in enumerate(rels):
+        (site / rel).write_text(f'"""Synthetic module {i} of {name}."""\n\nVALUE = {i}\n', encoding="utf-8")
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
+             f"Summary: synthetic distribution {name} (langchain-doctor benchmark)", "Requires-Python: >=3.9"]
+    lines += [f"Requires-Dist: {r}" for r in requires]
+    meta = {
+        "METADATA": "\n".join(lines) + "\n",
+        "WHEEL": "Wheel-Version: 1.0\nGenerator: langchain-doctor-benchmark\nRoot-Is-Purelib: true\n"
+                 "Tag: py3-none-any\n",
+        "INSTALLER": "pip\n",
+        "top_level.txt": module + "\n",
+    }
+    for fname, text in meta.items():
+        (dist_info / fname).write_text(text, encoding="utf-8")
+    record = [_record_line(site, rel) for rel in rels]
+    record += [_record_line(site, f"{folder}/{fname}") for fname in meta]
+    record.append(f"{folder}/RECORD,,")
+    (dist_info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+    return SynthDist(name, version, requires, module, dist_info, (*rels, *(f"{folder}/{f}" for f in meta),
+                                                                    f"{folder}/RECORD"))
+
+
+def write_site(site: Path, size: int, files_per_dist: int = 4) -> list[SynthDist]:
+    """Fill ``site`` with exactly ``size`` distributions: the LangChain family first, then filler packages.
+
+    Each filler requires its "parent" (a binary tree, so requirements resolve inside the set) and has an
+    extra-gated requirement that is not installed, like real packages' test extras. Nothing is left unmet."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    site.mkdir(parents=True, exist_ok=True)
+    out = [write_dist(site, n, v, r, m, files_per_dist) for n, v, r, m in FAMILY[:size]]
+    for i in range(size - len(out)):
+        requires = ['pytest>=7; extra == "test"']
+        if i > 0:
+            requires.insert(0, f"{FILLER_PREFIX}-{(i - 1) // 2:05d}>=1.0")
+        name = f"{FILLER_PREFIX}-{i:05d}"
+        out.append(write_dist(site, name, f"1.{i % 7}.{i % 11}", tuple(requires), name.replace("-", "_"),
+                              files_per_dist))
+    return out
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter of a venv folder."""
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def venv_site_packages(venv: Path) -> Path:
+    """The purelib folder of a venv made by ``python -m venv``."""
+    if os.name == "nt":
+        return venv / "Lib" / "site-packages"
+    found = sorted((venv / "lib").glob("python*/site-packages"))
+    if not found:
+        raise BenchError(f"no site-packages under {venv}")
+    return found[0]
+
+
+def make_synthetic_venv(dest: Path, size: int, *, python: Optional[str] = None,
+                        files_per_dist: int = 4) -> tuple[Path, list[SynthDist]]:
+    """A real venv (``python -m venv --without-pip``) whose site-packages holds ``size`` synthetic distributions.
+
+    Returns its interpreter (a real one: its ``sys.path`` includes that site-packages) and the distributions."""
+    proc = subprocess.run([python or sys.executable, "-m", "venv", "--without-pip", str(dest)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    if proc.returncode != 0:
+        raise BenchError(f"python -m venv failed: {proc.stderr.strip()[-500:]}")
+    return venv_python(dest), write_site(venv_site_packages(dest), size, files_per_dist)
+
+
+# ----------------------------------------------------------------------------------------------- measuring
+
+@dataclass(frozen=True)
+class Sample:
+    """One timed command."""
+
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def stats(values: list[float]) -> dict[str, Any]:
+    """min / median / max and every raw value (seconds)."""
+    return {"n": len(values), "min": min(values), "median": statistics.median(values), "max": max(values),
+            "raw": [round(v, 6) for v in values]}
+
+
+def ratio_of(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """median(a) / median(b)."""
+    return float(a["median"]) / float(b["median"]) if b["median"] else float("inf")
+
+
+@dataclass
+class Bench:
+    """Runs commands in a controlled environment and keeps the notes that explain the numbers."""
+
+    runs: int
+    doctor: list[str]
+    invocation: str
+    base_env: dict[str, str]
+    scratch: Path
+    verbose: bool = False
+    notes: list[str] = field(default_factory=list)
+    commands: dict[str, str] = field(default_factory=dict)
+
+    def env(self, cache: Optional[Path] = None) -> dict[str, str]:
+        """The child environment; ``cache`` is where the doctor's user cache goes (a private folder)."""
+        env = dict(self.base_env)
+        folder = cache or (self.scratch / "cache-default")
+        env["LANGCHAIN_DOCTOR_CACHE_DIR"] = str(folder)
+        env["XDG_CACHE_HOME"] = str(folder / "xdg")
+        return env
+
+    def cwd(self, name: str) -> Path:
+        """An empty working folder (no pyproject.toml, no .venv, no local modules)."""
+        path = self.scratch / "cwd" / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def time(self, cmd: list[str], *, env: dict[str, str], cwd: Path, ok: tuple[int, ...] = (0, 1),
+             label: str = "", timeout: float = 1800) -> Sample:
+        """Run ``cmd`` once, timed with perf_counter; BenchError unless its exit code is in ``ok``."""
+        if label and label not in self.commands:
+            self.commands[label] = shlex.join(cmd)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, cwd=str(cwd), capture_output=True, timeout=timeout, check=False)
+        seconds = time.perf_counter() - t0
+        out = proc.stdout.decode("utf-8", "replace")
+        err = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode not in ok:
+            raise BenchError(f"{shlex.join(cmd)} exited {proc.returncode}: {err.strip()[-800:]}")
+        if self.verbose:
+            print(f"    {seconds:8.3f}s rc={proc.returncode} {label or shlex.join(cmd)[:100]}", file=sys.stderr)
+        return Sample(seconds, proc.returncode, out, err)
+
+    def doctor_cmd(self, *args: str) -> list[str]:
+        """The doctor's argv with these arguments."""
+        return [*self.doctor, *args]
+
+
+def _report(sample: Sample) -> dict[str, Any]:
+    """The doctor's JSON report from a sample's stdout."""
+    try:
+        data: dict[str, Any] = json.loads(sample.stdout)
+    except ValueError as exc:
+        raise BenchError(f"the doctor did not print JSON: {sample.stdout[:300]!r} {sample.stderr[-300:]!r}") from exc
+    return data
+
+
+def _verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """What must not change between a cached and an uncached run: findings, providers, packages, exit code."""
+    return {
+        "exit_code": report.get("exit_code"),
+        "summary": report.get("summary"),
+        "findings": sorted((f.get("code"), f.get("subject"), f.get("severity")) for f in report.get("findings", [])),
+        "providers": sorted((p.get("name"), p.get("status")) for p in report.get("providers", [])),
+        "packages": sorted((p.get("name"), p.get("version")) for p in report.get("packages", [])),
+    }
+
+
+def _diff(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The keys of two verdicts that differ: what only ``a`` has and what only ``b`` has."""
+    out: dict[str, Any] = {}
+    for key in a.keys() | b.keys():
+        va, vb = a.get(key), b.get(key)
+        if va == vb:
+            continue
+        if isinstance(va, list) and isinstance(vb, list):
+            out[key] = {"only_cold": [x for x in va if x not in vb], "only_warm": [x for x in vb if x not in va]}
+        else:
+            out[key] = {"cold": va, "warm": vb}
+    return out
+
+
+def _files_in(folder: Path) -> tuple[int, int]:
+    count = size = 0
+    if folder.exists():
+        for dirpath, _dirs, files in os.walk(folder):
+            for fn in files:
+                count += 1
+                try:
+                    size += (Path(dirpath) / fn).stat().st_size
+                except OSError:
+                    pass
+    return count, size
+
+
+# --------------------------------------------------------------------------------------------------- items
+
+def bench_static(b: Bench, name: str, venv: Path) -> dict[str, Any]:
+    """Item 1: static check (--no-probe --no-cache) vs ``python -m pip check``; plus the static warm re-run."""
+    py = str(venv_python(venv))
+    cache = b.scratch / f"cache-static-{name}"
+    cwd = b.cwd(f"static-{name}")
+    doc = b.doctor_cmd("--python", py, "--no-probe", "--format", "json", "--no-cache")
+    warm_cmd = b.doctor_cmd("--python", py, "--no-probe", "--format", "json")
+    pip = [py, "-m", "pip", "check"]
+    env = b.env(cache)
+    # Untimed warm-ups; the cached one also fills the cache for the warm samples.
+    first = b.time(doc, env=env, cwd=cwd, label="static (--no-probe --no-cache)")
+    pip_first = b.time(pip, env=env, cwd=cwd, label="pip check")
+    b.time(warm_cmd, env=env, cwd=cwd, label="static, cache enabled")
+    cache_files = _files_in(cache)
+    d: list[float] = []
+    p: list[float] = []
+    w: list[float] = []
+    warm_report: dict[str, Any] = {}
+    for _ in range(b.runs):
+        d.append(b.time(doc, env=env, cwd=cwd).seconds)
+        p.append(b.time(pip, env=env, cwd=cwd).seconds)
+        ws = b.time(warm_cmd, env=env, cwd=cwd)
+        w.append(ws.seconds)
+        warm_report = _report(ws)
+    report = _report(first)
+    ds, ps, wss = stats(d), stats(p), stats(w)
+    r = ratio_of(ds, ps)
+    return {
+        "venv": str(venv), "doctor": ds, "pip_check": ps, "ratio": r,
+        "pair_ratios": [round(x / y, 4) for x, y in zip(d, p)],
+        "target": TARGETS["static_vs_pip_check"], "met": r <= TARGETS["static_vs_pip_check"],
+        "doctor_exit_code": first.returncode, "pip_check_exit_code": pip_first.returncode,
+        "doctor_packages_seen": len(report.get("packages", [])), "doctor_summary": report.get("summary"),
+        "warm": wss, "warm_vs_cold": ratio_of(wss, ds), "cache_files": cache_files[0], "cache_bytes": cache_files[1],
+        "warm_matches_cold": _verdict(warm_report) == _verdict(report),
+        "warm_vs_cold_differences": _diff(_verdict(report), _verdict(warm_report)),
+    }
+
+
+def installed_modules(venv: Path) -> list[str]:
+    """The integration modules (of the seven) that the venv holds as packages."""
+    site = venv_site_packages(venv)
+    return [m for m in INTEGRATION_MODULES if (site / m / "__init__.py").is_file()]
+
+
+def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
+    """Items 2 and 3: full check (--no-cache) vs the serial sum of bare imports; cached first and warm runs."""
+    py = str(venv_python(venv))
+    cache = b.scratch / f"cache-full-{name}"
+    env = b.env(cache)
+    cold_cmd = b.doctor_cmd("--python", py, "--format", "json", "--no-cache")
+    cached_cmd = b.doctor_cmd("--python", py, "--format", "json")
+    modules = installed_modules(venv)
+    imports = {m: [py, "-c", f"import {m}"] for m in modules}
+    cwd0 = b.cwd(f"full-{name}-warmup")
+    first = b.time(cold_cmd, env=env, cwd=cwd0, label="full check (--no-cache)")
+    import_rc: dict[str, int] = {}
+    for m, cmd in imports.items():
+        import_rc[m] = b.time(cmd, env=env, cwd=cwd0, label=f"import {m}").returncode
+    b.time(cached_cmd, env=env, cwd=cwd0, label="full check, cache enabled")
+    cache_files = _files_in(cache)
+    cold: list[float] = []
+    serial: list[float] = []
+    per_module: dict[str, list[float]] = {m: [] for m in modules}
+    first_cached: list[float] = []
+    warm: list[float] = []
+    matches: list[bool] = []
+    diffs: list[dict[str, Any]] = []
+    cold_verdicts = [_verdict(_report(first))]
+    for i in range(b.runs):
+        # A fresh working folder per round: the working directory is part of the cache's fingerprint, so the
+        # first cached run of the round is a miss (it computes and writes) and the next one a hit.
+        cwd = b.cwd(f"full-{name}-{i}")
+        cs_ = b.time(cold_cmd, env=env, cwd=cwd)
+        cold.append(cs_.seconds)
+        cold_verdicts.append(_verdict(_report(cs_)))
+        total = 0.0
+        for m, cmd in imports.items():
+            s = b.time(cmd, env=env, cwd=cwd, ok=(0, 1)).seconds
+            per_module[m].append(s)
+            total += s
+        serial.append(total)
+        first_cached.append(b.time(cached_cmd, env=env, cwd=cwd).seconds)
+        ws = b.time(cached_cmd, env=env, cwd=cwd)
+        warm.append(ws.seconds)
+        warm_verdict = _verdict(_report(ws))
+        matches.append(warm_verdict == cold_verdicts[-1])
+        if warm_verdict != cold_verdicts[-1]:
+            diffs.append(_diff(cold_verdicts[-1], warm_verdict))
+    if diffs:
+        b.notes.append(f"{name}: a cached full check reported something else than the uncached one of the same "
+                       f"round ({len(diffs)} of {b.runs} rounds; see warm_vs_cold_differences)")
+    cs, ss, fs, wss = stats(cold), stats(serial), stats(first_cached), stats(warm)
+    r_full = ratio_of(cs, ss)
+    r_warm = ratio_of(wss, cs)
+    return {
+        "venv": str(venv), "modules": modules, "import_exit_codes": import_rc,
+        "full": {
+            "doctor": cs, "serial_imports": ss, "ratio": r_full,
+            "pair_ratios": [round(x / y, 4) for x, y in zip(cold, serial)],
+            "per_module": {m: stats(v) for m, v in per_module.items()},
+            "target": TARGETS["full_vs_serial_imports"], "met": r_full <= TARGETS["full_vs_serial_imports"],
+            "doctor_exit_code": first.returncode, "doctor_summary": _report(first).get("summary"),
+        },
+        "warm": {
+            "cold": cs, "first_cached": fs, "warm": wss, "ratio": r_warm,
+            "pair_ratios": [round(x / y, 4) for x, y in zip(warm, cold)],
+            "target": TARGETS["warm_vs_cold"], "met": r_warm <= TARGETS["warm_vs_cold"],
+            "cache_files": cache_files[0], "cache_bytes": cache_files[1],
+            "cache_detected": cache_files[0] > 0 and r_warm < NO_CACHE_RATIO,
+            "warm_matches_cold": all(matches),
+            "warm_vs_cold_differences": diffs,
+            "cold_runs_agree": all(v == cold_verdicts[0] for v in cold_verdicts),
+        },
+    }
+
+
+def _importtime_top(b: Bench, n: int = 12) -> list[dict[str, Any]]:
+    """The slowest imports of ``python -X importtime -m doctor --version`` (cumulative microseconds)."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "doctor", "--version"]
+    s = b.time(cmd, env=b.env(), cwd=b.cwd("version"), ok=(0,))
+    rows: list[tuple[int, int, int, str]] = []  # (cumulative, self, depth, module)
+    for line in s.stderr.splitlines():
+        parts = line[len("import time:"):].split("|")
+        if not line.startswith("import time:") or len(parts) != 3 or "cumulative" in line:
+            continue
+        mod = parts[2].rstrip()
+        try:
+            rows.append((int(parts[1]), int(parts[0]), (len(mod) - len(mod.lstrip()) - 1) // 2, mod.strip()))
+        except ValueError:
+            continue
+    top = sorted((r for r in rows if r[2] <= 1), reverse=True)[:n]
+    return [{"module": m, "depth": d, "self_us": su, "cumulative_us": cu} for cu, su, d, m in top]
+
+
+def bench_version(b: Bench) -> dict[str, Any]:
+    """Item 4: ``langchain-doctor --version``, median of max(20, runs); ``--help`` and bare start-up for scale."""
+    n = max(20, b.runs)
+    env = b.env()
+    cwd = b.cwd("version")
+    out: dict[str, Any] = {}
+    cmds = {
+        "version": b.doctor_cmd("--version"),
+        "help": b.doctor_cmd("--help"),
+        "python_startup": [sys.executable, "-c", "pass"],
+    }
+    for key, cmd in cmds.items():
+        b.time(cmd, env=env, cwd=cwd, ok=(0,), label=f"{key}")
+        out[key] = stats([b.time(cmd, env=env, cwd=cwd, ok=(0,)).seconds for _ in range(n)])
+    out["target"] = TARGETS["version_seconds"]
+    out["met"] = out["version"]["median"] <= TARGETS["version_seconds"]
+    out["importtime_top"] = _importtime_top(b)
+    return out
+
+
+def _fit(xs: list[float], ys: list[float]) -> dict[str, float]:
+    """Least-squares line y = a + b x, and r²."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    slope = sxy / sxx if sxx else 0.0
+    intercept = my - slope * mx
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
+    return {"intercept_s": intercept, "slope_ms_per_dist": slope * 1000,
+            "r2": 1 - ss_res / ss_tot if ss_tot else 1.0}
+
+
+def bench_scaling(b: Bench, sizes: list[int], files_per_dist: int) -> dict[str, Any]:
+    """Item 5: static check on synthetic venvs of each size; linear fit, t(5000)/t(1000), the 1,000 budget."""
+    per: dict[str, Any] = {}
+    cmds: dict[int, list[str]] = {}
+    firsts: dict[int, Sample] = {}
+    env = b.env(b.scratch / "cache-synthetic")
+    for size in sizes:
+        root = b.scratch / f"synthetic-{size}"
+        t0 = time.perf_counter()
+        py, dists = make_synthetic_venv(root, size, files_per_dist=files_per_dist)
+        per[str(size)] = {"generated": len(dists), "build_seconds": round(time.perf_counter() - t0, 3)}
+        cmds[size] = b.doctor_cmd("--python", str(py), "--no-probe", "--format", "json", "--no-cache")
+        firsts[size] = b.time(cmds[size], env=env, cwd=b.cwd("synthetic"), label=f"static on synthetic {size}")
+    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(b.runs):  # sizes interleaved, so a busy moment of the machine does not bend the curve
+        for size in sizes:
+            samples[size].append(b.time(cmds[size], env=env, cwd=b.cwd("synthetic")).seconds)
+    medians: dict[int, float] = {}
+    for size in sizes:
+        st = stats(samples[size])
+        medians[size] = st["median"]
+        report = _report(firsts[size])
+        seen = len(report.get("packages", []))
+        per[str(size)].update({"static": st, "per_dist_ms": st["median"] / size * 1000,
+                               "doctor_packages_seen": seen, "doctor_summary": report.get("summary"),
+                               "doctor_exit_code": firsts[size].returncode})
+        if seen != size:
+            b.notes.append(f"synthetic {size}: the doctor listed {seen} packages, not {size}")
+    out: dict[str, Any] = {"sizes": per, "files_per_dist": files_per_dist}
+    xs = sorted(medians)
+    if len(xs) >= 2:
+        out["fit"] = _fit([float(x) for x in xs], [medians[x] for x in xs])
+        # Linear with a fixed start-up cost: the marginal cost per distribution stays the same from one size to
+        # the next (a quadratic scan multiplies it by the size ratio), and t grows at most in proportion to n.
+        marg = [(medians[hi] - medians[lo]) / (hi - lo) for lo, hi in zip(xs, xs[1:])]
+        out["marginal_ms_per_dist"] = [m * 1000 for m in marg]
+        out["marginal_ratio"] = marg[-1] / marg[0] if len(marg) >= 2 and marg[0] > 0 else None
+        growth = (medians[xs[-1]] / medians[xs[-2]]) / (xs[-1] / xs[-2])
+        out["growth_vs_proportional"] = growth
+        out["linear"] = growth <= 1.1 and (out["marginal_ratio"] is None or out["marginal_ratio"] <= 2.0)
+    if 1000 in medians and 5000 in medians:
+        out["t5000_over_t1000"] = medians[5000] / medians[1000]
+    if 1000 in medians:
+        out["t1000_seconds"] = medians[1000]
+        out["target"] = TARGETS["static_1000_seconds"]
+        out["met"] = medians[1000] <= TARGETS["static_1000_seconds"]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- reporting
+
+def _s(st: dict[str, Any]) -> str:
+    return f"{st['median']:.3f} s ({st['min']:.3f}–{st['max']:.3f})"
+
+
+def _met(flag: Optional[bool]) -> str:
+    return "n/a" if flag is None else ("yes" if flag else "**no**")
+
+
+def table(results: dict[str, Any]) -> str:
+    """The markdown table of every measured item."""
+    rows = ["| # | measure | venv | doctor: median (min–max) | baseline: median (min–max) | ratio / value "
+            "| target | met |", "|---|---|---|---|---|---|---|---|"]
+    items = results["items"]
+    for name, r in items.get("static", {}).items():
+        rows.append(f"| 1 | static check vs `pip check` | {name} | {_s(r['doctor'])} | {_s(r['pip_check'])} "
+                    f"| {r['ratio']:.2f}× | ≤ 0.5× | {_met(r['met'])} |")
+    for name, r in items.get("full", {}).items():
+        f = r["full"]
+        rows.append(f"| 2 | full check vs serial imports ({len(r['modules'])}) | {name} | {_s(f['doctor'])} "
+                    f"| {_s(f['serial_imports'])} | {f['ratio']:.2f}× | ≤ 0.6× | {_met(f['met'])} |")
+    for name, r in items.get("full", {}).items():
+        w = r["warm"]
+        note = "" if w["cache_detected"] else " (no cache detected)"
+        rows.append(f"| 3 | warm re-run vs cold, full check | {name} | {_s(w['warm'])} | {_s(w['cold'])} "
+                    f"| {w['ratio']:.2f}×{note} | ≤ 0.15× | {_met(w['met'])} |")
+    for name, r in items.get("static", {}).items():
+        rows.append(f"| 3b | warm re-run vs cold, static check (info) | {name} | {_s(r['warm'])} | {_s(r['doctor'])} "
+                    f"| {r['warm_vs_cold']:.2f}× | — | — |")
+    v = items.get("version")
+    if v:
+        rows.append(f"| 4 | `--version` wall time | — | {_s(v['version'])} | python -c pass: {_s(v['python_startup'])} "
+                    f"| {v['version']['median']:.3f} s | ≤ 0.15 s | {_met(v['met'])} |")
+        rows.append(f"| 4b | `--help` wall time (info) | — | {_s(v['help'])} | — | {v['help']['median']:.3f} s "
+                    "| — | — |")
+    sc = items.get("scaling")
+    if sc:
+        for size, r in sc["sizes"].items():
+            target = "≤ 1 s" if size == "1000" else "—"
+            met = _met(sc.get("met")) if size == "1000" else "—"
+            rows.append(f"| 5 | static check, synthetic env | {size} dists | {_s(r['static'])} | — "
+                        f"| {r['per_dist_ms']:.2f} ms/dist | {target} | {met} |")
+        if "fit" in sc:
+            fit = sc["fit"]
+            t51 = sc.get("t5000_over_t1000")
+            mr = sc.get("marginal_ratio")
+            shape = [f"t(5000)/t(1000) {t51:.2f}"] if t51 is not None else []
+            shape.append("marginal-cost ratio " + ("n/a (first step within noise)" if mr is None else f"{mr:.2f}"))
+            rows.append(f"| 5b | scaling: fitted t = a + b·n | — | a = {fit['intercept_s']:.3f} s, "
+                        f"b = {fit['slope_ms_per_dist']:.3f} ms/dist (r² {fit['r2']:.3f}) | — | {'; '.join(shape)} "
+                        f"| linear | {_met(sc.get('linear'))} |")
+    return "\n".join(rows)
+
+
+def machine_info(b: Bench) -> dict[str, Any]:
+    """Where and when: CPU count, Python, OS, date, the commit measured, the doctor's version."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30,
+                                  check=False).stdout.strip()
+        except OSError:
+            return ""
+
+    version = b.time(b.doctor_cmd("--version"), env=b.env(), cwd=b.cwd("version"), ok=(0,)).stdout.strip()
+    hyperfine = shutil.which("hyperfine")
+    return {
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(), "python_executable": sys.executable,
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(), "machine": platform.machine(),
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--", "doctor", "checks")),
+        "doctor_version": version, "doctor_invocation": b.invocation,
+        "hyperfine": hyperfine,
+    }
+
+
+def hyperfine_crosscheck(b: Bench, static_cmd: Optional[list[str]]) -> dict[str, Any]:
+    """Optional: hyperfine's view of --version and the static check (mean/median), for comparison only."""
+    exe = shutil.which("hyperfine")
+    if not exe:
+        return {"skipped": "hyperfine not on PATH"}
+    out: dict[str, Any] = {}
+    cmds = {"version": (b.doctor_cmd("--version"), 20)}
+    if static_cmd:
+        cmds["static_healthy7"] = (static_cmd, b.runs)
+    for key, (cmd, runs) in cmds.items():
+        dest = b.scratch / f"hyperfine-{key}.json"
+        proc = subprocess.run([exe, "-N", "--warmup", "1", "--runs", str(runs), "--export-json", str(dest),
+                               "--ignore-failure", shlex.join(cmd)], env=b.env(), cwd=b.cwd("version"),
+                              capture_output=True, text=True, timeout=1800, check=False)
+        if proc.returncode != 0:
+            out[key] = {"error": proc.stderr.strip()[-300:]}
+            continue
+        res = json.loads(dest.read_text())["results"][0]
+        out[key] = {k: res.get(k) for k in ("mean", "stddev", "median", "min", "max")}
+    return out
+
+
+def build_env(keep_bytecode_env: bool) -> tuple[dict[str, str], list[str]]:
+    """The base environment of every child process, and notes on what was changed."""
+    env = dict(os.environ)
+    notes = []
+    for var in _DROPPED_ENV:
+        if env.pop(var, None) is not None:
+            notes.append(f"{var} removed from the child processes' environment")
+    if not keep_bytecode_env and env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        notes.append("PYTHONDONTWRITEBYTECODE removed (as on a normal machine, the warm-up run leaves bytecode)")
+    env["NO_COLOR"] = "1"
+    return env, notes
+
+
+def doctor_argv(invoke: str) -> tuple[list[str], str]:
+    """How the doctor is run: its console script next to sys.executable, or ``sys.executable -m doctor``."""
+    script = Path(sys.executable).parent / ("langchain-doctor.exe" if os.name == "nt" else "langchain-doctor")
+    if invoke in ("auto", "script") and script.exists():
+        return [str(script)], f"console script {script} (same interpreter: {sys.executable})"
+    if invoke == "script":
+        raise BenchError(f"no console script at {script}; pip install -e . first, or use --invoke module")
+    return [sys.executable, "-m", "doctor"], f"{sys.executable} -m doctor"
+
+
+def real_venvs(names: tuple[str, ...]) -> dict[str, Path]:
+    """The named real venvs of tests/realenv.py (built from PyPI with uv on first use, then cached)."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from tests.realenv import named_venv  # noqa: PLC0415 - test helper, only needed here
+    finally:
+        sys.path.remove(str(REPO))
+    out = {}
+    for n in names:
+        print(f"venv {n}: ", end="", flush=True, file=sys.stderr)
+        out[n] = Path(named_venv(n))
+        print(out[n], file=sys.stderr)
+    return out
+
+
+ITEMS = ("static", "full", "version", "scaling")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Parse options, run the selected items, print the table, write the JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per command (median reported; default 5)")
+    ap.add_argument("--only", default=",".join(ITEMS),
+                    help=f"comma-separated items: {','.join(ITEMS)} ('full' covers items 2 and 3)")
+    ap.add_argument("--venvs", default=",".join(VENVS), help="named real venvs from tests/realenv.py")
+    ap.add_argument("--sizes", default="100,1000,5000", help="synthetic environment sizes (distributions)")
+    ap.add_argument("--files-per-dist", type=int, default=4, help="module files per synthetic distribution")
+    ap.add_argument("--invoke", choices=("auto", "script", "module"), default="auto",
+                    help="run the doctor as its console script (auto: when present) or as python -m doctor")
+    ap.add_argument("--keep-bytecode-env", action="store_true",
+                    help="pass PYTHONDONTWRITEBYTECODE through to child processes (removed by default)")
+    ap.add_argument("--hyperfine", action="store_true", help="also cross-check with hyperfine when installed")
+    ap.add_argument("--output", type=Path, help="JSON path (default: benchmarks/results/<date>.json)")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch folder (synthetic venvs, caches)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every timed command")
+    args = ap.parse_args(argv)
+    only = [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = [x for x in only if x not in ITEMS]
+    if unknown or args.runs < 1:
+        ap.error(f"unknown item(s) {unknown}; known: {', '.join(ITEMS)}" if unknown else "--runs must be >= 1")
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+
+    env, notes = build_env(args.keep_bytecode_env)
+    doctor, invocation = doctor_argv(args.invoke)
+    scratch = Path(tempfile.mkdtemp(prefix="lcd-bench-"))
+    b = Bench(args.runs, doctor, invocation, env, scratch, verbose=args.verbose, notes=notes)
+    b.notes.append("each command ran once untimed (warm-up: OS page cache, bytecode) before its timed runs; "
+                   "the two sides of each ratio were interleaved within one run")
+    b.notes.append("the doctor's cache went to a private folder (LANGCHAIN_DOCTOR_CACHE_DIR, XDG_CACHE_HOME); "
+                   "every command ran from an empty working folder")
+    items: dict[str, Any] = {}
+    results: dict[str, Any] = {"schema": 1, "items": items}
+    try:
+        results["machine"] = machine_info(b)
+        venvs = real_venvs(tuple(v for v in args.venvs.split(",") if v)) if {"static", "full"} & set(only) else {}
+        if "version" in only:
+            print("item 4: --version", file=sys.stderr)
+            items["version"] = bench_version(b)
+        if "static" in only:
+            items["static"] = {}
+            for name, venv in venvs.items():
+                print(f"item 1: static vs pip check on {name}", file=sys.stderr)
+                items["static"][name] = bench_static(b, name, venv)
+        if "full" in only:
+            items["full"] = {}
+            for name, venv in venvs.items():
+                print(f"items 2-3: full check vs serial imports, warm vs cold on {name}", file=sys.stderr)
+                items["full"][name] = bench_full(b, name, venv)
+        if "scaling" in only:
+            print(f"item 5: scaling over {sizes}", file=sys.stderr)
+            items["scaling"] = bench_scaling(b, sizes, args.files_per_dist)
+        if args.hyperfine:
+            static_cmd = None
+            if "healthy7" in venvs:
+                static_cmd = b.doctor_cmd("--python", str(venv_python(venvs["healthy7"])), "--no-probe",
+                                          "--format", "json", "--no-cache")
+            results["hyperfine"] = hyperfine_crosscheck(b, static_cmd)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    results["config"] = {"runs": args.runs, "sizes": sizes, "venvs": args.venvs.split(","), "only": only,
+                         "files_per_dist": args.files_per_dist, "scratch_kept": str(scratch) if args.keep else None}
+    results["commands"] = b.commands
+    results["notes"] = b.notes
+    text = table(results)
+    results["table"] = text
+    print(text)
+    for note in b.notes:
+        print(f"- {note}")
+    dest = args.output or RESULTS / (results["machine"]["date"].replace(":", "") + ".json")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"\nJSON: {dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
