@@ -201,7 +201,7 @@ def _configured(p: Provider, env: Environment, nd: Any) -> tuple[bool, str, Opti
             return False, "", "no Google Application Default Credentials (see the LCD42x findings)"
         return True, "Google Application Default Credentials", None
     configured = any(env.environ.get(v) for v in p.base_url_vars)
-    return configured, "no credential needed", None
+    return configured, "no credential needed", None  # needed, or its endpoint variable is set
 
 
 def _probe_failure(env: Environment, proxy: str) -> Optional[str]:
@@ -328,9 +328,7 @@ def plan(env: Environment) -> Plan:
         elif env.inventory.get(package) is None:
             reason = f"{package} is not installed"
         else:
-            reason = _probe_failure(env, proxy) or (unusable if has_cred else None)
-            if reason is None and not has_cred:
-                reason = "no credential (see the credential findings)"
+            reason = _probe_failure(env, proxy) or unusable
         if reason is not None:
             skipped.append(Skip(p.name, reason, is_needed))
             continue
@@ -413,7 +411,6 @@ _TOKEN_SHAPES: tuple[tuple[str, tuple[str, str, str]], ...] = (
     ("usage", ("inputTokens", "outputTokens", "totalTokens")),                    # Bedrock Converse
     ("usage_metadata", ("prompt_token_count", "candidates_token_count", "total_token_count")),  # Vertex, GenAI
     ("usage_metadata", ("promptTokenCount", "candidatesTokenCount", "totalTokenCount")),
-    ("billed_units", ("input_tokens", "output_tokens", "total_tokens")),          # Cohere
 )
 _GROQ_TIMINGS = ("queue_time", "prompt_time", "completion_time", "total_time")
 
@@ -434,10 +431,8 @@ def normalise(response_metadata: Any, usage_metadata: Any) -> Usage:
         if t is None and i is not None and o is not None:
             t = i + o
         return Usage(model, finish, i, o, t, "usage_metadata", timings)
-    meta = rm.get("meta")
-    nested: Mapping[str, Any] = meta if isinstance(meta, dict) else {}
     for key, (ik, ok, tk) in _TOKEN_SHAPES:
-        d = rm.get(key) if key in rm else nested.get(key)
+        d = rm.get(key)
         if not isinstance(d, dict):
             continue
         i, o, t = _int(d.get(ik)), _int(d.get(ok)), _int(d.get(tk))
