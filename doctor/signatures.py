@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from doctor.model import Fix, Kind, Severity
-from doctor.providers import BY_NAME, PROVIDERS, by_module, by_package
+from doctor.providers import BY_NAME, PROVIDERS, by_class, by_module, by_package
 
 _MAX_MESSAGE = 20_000
 _MAX_TRACEBACK = 60_000
@@ -154,11 +154,18 @@ _KEY_VARS: dict[str, str] = {}
 for _p in PROVIDERS:
     for _v in _p.key_vars:
         _KEY_VARS.setdefault(_v, _p.name)
-_KEY_VARS.setdefault("OPENAI_ADMIN_KEY", "openai")
-_KEY_VARS.setdefault("AZURE_OPENAI_ENDPOINT", "azure-openai")
-_KEY_VARS.setdefault("GOOGLE_APPLICATION_CREDENTIALS", "google-vertexai")
 
+_KEY_VARS.setdefault("OPENAI_ADMIN_KEY", "openai")
+_SECRET_VARS = frozenset(_KEY_VARS)
+# Non-secret settings that still name their provider.
+_KEY_VARS.setdefault("AZURE_OPENAI_ENDPOINT", "azure-openai")
+_KEY_VARS.setdefault("OPENAI_API_VERSION", "azure-openai")
+_KEY_VARS.setdefault("GOOGLE_APPLICATION_CREDENTIALS", "google-vertexai")
 _VAR_IN_TEXT = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
+_CLASS_IN_TEXT = re.compile(r"\b(?:Chat[A-Z]\w{1,60}|AzureChatOpenAI)\b")
+# Provider SDK import names (the integrations' own modules are in the providers table).
+_SDK_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "groq": "groq", "mistralai": "mistralai",
+                 "fireworks": "fireworks", "cohere": "cohere", "ollama": "ollama", "boto3": "aws", "botocore": "aws"}
 
 
 def provider_for_var(name: str) -> Optional[str]:
@@ -344,7 +351,7 @@ def _secret_var(values: dict[str, str]) -> Optional[dict[str, str]]:
     var = values.get("var", "")
     from doctor.redact import is_secret_name
 
-    if var in _KEY_VARS or is_secret_name(var):
+    if var in _SECRET_VARS or (is_secret_name(var) and var not in _KEY_VARS):
         return {}
     return None
 
@@ -387,10 +394,10 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature(
         "pydantic-v1-typealias-inheritance", Kind.PYDANTIC_SCHEMA, E,
         _rx(r"error checking inheritance of .{0,300}\(type: TypeAliasType\)"),
-        "pydantic v1 models meet a typing `TypeAliasType`: a pydantic-v1 langchain stack with a newer SDK",
-        "pydantic v1 (pydantic 1.x, or pydantic.v1 used by langchain-core < 0.3) cannot check `TypeAliasType` "
-        "annotations that newer SDKs and typing-extensions use.",
-        "Move the whole stack to pydantic 2: upgrade {integration_or}, langchain-core and pydantic together",
+        "pydantic v1 code meets a typing `TypeAliasType`: integration built for langchain-core < 0.3",
+        "The integration still builds pydantic v1 models (langchain_core.pydantic_v1, pydantic.v1 or pydantic 1.x); "
+        "pydantic v1 cannot check the `TypeAliasType` annotations current SDKs and typing-extensions use.",
+        "Upgrade {integration_or} together with langchain-core (and pydantic) in one pip command",
         exc=("RuntimeError",), install=("{integration}", "langchain-core", "pydantic"),
         source="pydantic/v1/validators.py find_validators "
         "(RuntimeError 'error checking inheritance of ... (type: ...)')",
@@ -468,6 +475,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "meets langchain-core's v2 models.",
         _PYD_FIX, install=_INSTALL_PYD,
         source="langchain_core/pydantic_v1/__init__.py (LangChainDeprecationWarning 'As of langchain-core 0.3.0 ...')",
+    ),
+    Signature(
+        "langchain-deprecated-class", Kind.VERSION_CONFLICT, I,
+        _rx(r"The class `(?P<cls>\w{1,80})` was deprecated in LangChain [\w.]{1,20}.{0,200}? exists in the "
+            r"(?P<dist>[\w\-]{1,80}) package"),
+        "`{cls}` used here is the deprecated one; the maintained class lives in {dist}",
+        "LangChain moved provider classes out of langchain and langchain-community into their own packages; the old "
+        "ones are no longer updated and break with newer langchain-core.",
+        "Install {dist} and import `{cls}` from it",
+        install=("{dist}",), subject="{dist}",
+        source="langchain_core/_api/deprecation.py (LangChainDeprecationWarning 'The class `X` was deprecated in "
+        "LangChain ... An updated version of the class exists in the Y package')",
     ),
     Signature(
         "pydantic-v1-config-keys", Kind.PYDANTIC_SCHEMA, W,
@@ -778,7 +797,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature(
         "key-env-var-missing", Kind.MISSING_CREDENTIAL, E,
-        _rx(r"^\s{0,4}['\"](?P<var>[A-Z][A-Z0-9_]{1,60})['\"]\s{0,4}$"),
+        _rx(r"\A\s{0,4}['\"](?P<var>[A-Z][A-Z0-9_]{1,60})['\"]\s{0,4}(?:\n|\Z)"),
         "{var} is not set (the code reads it with os.environ[...])",
         "The code indexes os.environ with a key variable that the kernel's environment does not have.",
         "Set {var} before starting Jupyter (or load it from a .env file in the notebook), then restart the kernel",
@@ -872,7 +891,7 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature(
         "google-metadata-plugin", Kind.INVALID_CREDENTIAL, E,
         _rx(r"Getting metadata from plugin failed with error: (?P<inner>.{0,300})"),
-        "Google credentials failed while authorizing a request: {inner}",
+        "Google credentials failed while authorizing a request (the gRPC credential plugin raised)",
         "gRPC asks google-auth for an access token before each call; the credential refresh itself failed.",
         "Check the Google credentials: `gcloud auth application-default login`, then restart the kernel",
         commands=(_ADC_LOGIN,), manual=True, provider="google-vertexai", subject="gcloud ADC",
@@ -1144,11 +1163,18 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
     named = _providers_named(message)
     if named:
         return named
+    for m in _CLASS_IN_TEXT.finditer(message[:4000]):
+        p = by_class(m.group(0))
+        if p is not None:
+            return p.name
     module = values.get("module") or values.get("top")
     if module:
         providers = by_module(module)
         if providers:
             return providers[0].name
+        sdk = _SDK_PROVIDER.get(module.split(".")[0])
+        if sdk:
+            return sdk
     dist = values.get("dist")
     if dist:
         providers = by_package(dist.lower().replace("_", "-"))

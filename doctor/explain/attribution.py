@@ -115,12 +115,27 @@ def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback
     return None
 
 
+_FAMILY_FRAME = re.compile(r"(?:site|dist)-packages[/\\](langchain(?:_[a-z][a-z0-9_]{1,40})?)[/\\]")
+
+
+def family_package_in(text: str) -> Optional[str]:
+    """The LangChain-family distribution whose files the traceback runs through last (langchain-community...)."""
+    found = None
+    for m in _FAMILY_FRAME.finditer(text[-_MAX_SCAN:]):
+        if m.group(1) != "langchain_core":
+            found = m.group(1).replace("_", "-")
+    return found
+
+
 def choose_package(facts: CodeFacts, module_package: Optional[str], traceback: str,
                    provider: Optional[str]) -> Optional[str]:
-    """The integration package an error is about: named by the error, in the traceback, imported, the provider's."""
+    """The package an error is about: named by the error, in the traceback, imported, the provider's."""
     if module_package:
         return module_package
     pkg = integration_in(traceback)
+    if pkg:
+        return pkg
+    pkg = family_package_in(traceback)
     if pkg:
         return pkg
     if facts.import_packages:

@@ -39,7 +39,7 @@ _PACKAGE_KINDS = frozenset({Kind.PYDANTIC_SCHEMA, Kind.VERSION_CONFLICT, Kind.MI
 # A secret assigned in the input (``export OPENAI_API_KEY=...``, ``api_key="..."``, ``'api_key': '...'``).
 _ASSIGNED = re.compile(r"(?i)((?:api[_-]?key|token|secret|password|passwd)[\w\-]{0,40}[\"']?\s{0,3}[=:]\s{0,3}"
                        r"[\"']?)([^\s\"',;}{)(]{6,300})")
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"\s{1,600}")
 _DIGITS = re.compile(r"(?:0x)?[0-9a-f]{0,40}[0-9][0-9a-f]{0,40}")
 
 
@@ -118,7 +118,7 @@ class _Explainer:
                 mine, rest = _split_retries(retries, ev, m, self)
                 self.flush_retries(block, facts, rest)
                 retries = []
-                attached = [w for w in warnings if m is not None and w[1].kind is m.kind]
+                attached = [w for w in warnings if m is not None]
                 warnings = [w for w in warnings if w not in attached]
                 self.add(block, facts, ev, m, exc, mine, attached)
         self.flush_retries(block, facts, retries)

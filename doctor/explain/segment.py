@@ -31,9 +31,9 @@ CHAIN_MARKERS = frozenset({
 })
 
 # An exception line inside a traceback: any dotted name, with or without ": message".
-_EXC_IN_TB = re.compile(r"(?P<type>[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,15})(?::(?: (?P<msg>.*))?)?$")
+_EXC_IN_TB = re.compile(r"(?P<type>[A-Za-z_]\w{0,100}(?:\.[A-Za-z_]\w{0,100}){0,15})(?::(?: (?P<msg>.{0,20000}))?)?$")
 # An exception line on its own (exported notebooks, logs): the name must look like an exception.
-_EXC_BARE = re.compile(r"(?P<type>(?:[A-Za-z_]\w{0,80}\.){0,12}(?P<last>[A-Za-z_]\w{0,80})): (?P<msg>.*)$")
+_EXC_BARE = re.compile(r"(?P<type>(?:[A-Za-z_]\w{0,80}\.){0,12}(?P<last>[A-Za-z_]\w{0,80})): (?P<msg>.{0,20000})$")
 _EXC_SUFFIX = re.compile(r"(?:Error|Exception|Exit|Interrupt|Failure|Fault|Unavailable|Denied|Exceeded|Expired|"
                          r"NotFound|Unauthenticated|Forbidden|Timeout|Refused|Iteration)$")
 _KNOWN_EXC = frozenset(e for s in SIGNATURES for e in s.exc) | frozenset({
@@ -45,11 +45,13 @@ _KNOWN_EXC = frozenset(e for s in SIGNATURES for e in s.exc) | frozenset({
 _NOT_EXC = frozenset({"Error", "Warning", "Note", "Hint", "File", "Cell", "Input", "Traceback"})
 _WARNING_NAME = re.compile(r"[A-Z]\w{0,80}Warning$")
 # ``/path/file.py:341: UserWarning: message``
-_WARNING_LINE = re.compile(r"(?P<path>[^\n]{1,500}?):(?P<lineno>\d{1,7}): (?P<cat>[A-Z]\w{0,80}Warning): (?P<msg>.*)$")
+_WARNING_LINE = re.compile(r"(?P<path>[^\n]{1,500}?):(?P<lineno>\d{1,7}): (?P<cat>[A-Z]\w{0,80}Warning): "
+                           r"(?P<msg>.{0,20000})$")
 # IPython frames are not indented: ``Cell In[1], line 1``, ``File /path:12, in f``, ``----> 1 code``.
 _IPY_FRAME = re.compile(r"(?:Cell In\s?\[|Input In \[|File |-{1,12}>|\.\.\.|\[\.\.\. skipping|\s)")
 # A cheap first look: a line can only start something if it has one of these.
-_INTERESTING = re.compile(r": |, but you have |, which is not installed|Traceback \(most|Retrying|\* '|:$|^[A-Za-z_][\w.]{0,200}$")
+_INTERESTING = re.compile(r": |, but you have |, which is not installed|Traceback \(most|Retrying|\* '|:$|"
+                          r"^[A-Za-z_][\w.]{0,200}$")
 _GROUP_PREFIX = re.compile(r"\s{0,40}(?:\|\s{0,4}){1,10}")
 
 _TENACITY = re.compile(r"Retrying (?P<fn>\S{1,500}) in (?P<secs>\d{1,7}(?:\.\d{1,9})?) seconds as it "
@@ -135,7 +137,9 @@ def _is_boundary(text: str) -> bool:
     if not s:
         return False
     return ("Traceback (most recent call last)" in s or s in CHAIN_MARKERS or s.startswith(("Retrying ", "In ["))
-            or bare_exception(text) is not None or _warning_line(text) is not None)
+            or bare_exception(text) is not None or _warning_line(text) is not None
+            or ((", but you have " in s or ", which is not installed" in s)
+                and (_PIP_CONFLICT.search(s) or _PIP_MISSING.search(s)) is not None))
 
 
 def _warning_line(text: str) -> Optional[tuple[str, str]]:
