@@ -196,15 +196,45 @@ class Sample:
     """One timed command."""
 
     seconds: float
-    returncode: int
-    stdout: str
-    stderr: str
+    """Wall time."""
+    cpu: Optional[float]
+    """User + system CPU time of the command and the processes it waited for (None where unmeasurable)."""
+    returncode: int = 0
+    stdout: str = ""
+    stderr: str = ""
 
 
-def stats(values: list[float]) -> dict[str, Any]:
-    """min / median / max and every raw value (seconds)."""
-    return {"n": len(values), "min": min(values), "median": statistics.median(values), "max": max(values),
-            "raw": [round(v, 6) for v in values]}
+def _children_cpu() -> Optional[float]:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def total(samples: list[Sample]) -> Sample:
+    """One sample standing for several commands run one after the other (the serial baseline)."""
+    cpus = [x.cpu for x in samples]
+    return Sample(sum(x.seconds for x in samples), None if None in cpus else sum(c or 0.0 for c in cpus))
+
+
+def stats(samples: list[Sample]) -> dict[str, Any]:
+    """Wall time min / median / max and every raw value (seconds); CPU time median and raw values."""
+    values = [x.seconds for x in samples]
+    out: dict[str, Any] = {"n": len(values), "min": min(values), "median": statistics.median(values),
+                           "max": max(values), "raw": [round(v, 6) for v in values]}
+    cpus = [x.cpu for x in samples if x.cpu is not None]
+    if len(cpus) == len(samples):
+        out["cpu"] = {"median": statistics.median(cpus), "raw": [round(c, 4) for c in cpus]}
+    return out
+
+
+def cpu_ratio_of(a: dict[str, Any], b: dict[str, Any]) -> Optional[float]:
+    """median CPU(a) / median CPU(b): less sensitive than wall time to other work on a busy machine."""
+    if "cpu" not in a or "cpu" not in b or not b["cpu"]["median"]:
+        return None
+    return float(a["cpu"]["median"]) / float(b["cpu"]["median"])
 
 
 def ratio_of(a: dict[str, Any], b: dict[str, Any]) -> float:
@@ -244,16 +274,19 @@ class Bench:
         """Run ``cmd`` once, timed with perf_counter; BenchError unless its exit code is in ``ok``."""
         if label and label not in self.commands:
             self.commands[label] = shlex.join(cmd)
+        cpu0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, env=env, cwd=str(cwd), capture_output=True, timeout=timeout, check=False)
         seconds = time.perf_counter() - t0
+        cpu1 = _children_cpu()
+        cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
         if proc.returncode not in ok:
             raise BenchError(f"{shlex.join(cmd)} exited {proc.returncode}: {err.strip()[-800:]}")
         if self.verbose:
             print(f"    {seconds:8.3f}s rc={proc.returncode} {label or shlex.join(cmd)[:100]}", file=sys.stderr)
-        return Sample(seconds, proc.returncode, out, err)
+        return Sample(seconds, cpu, proc.returncode, out, err)
 
     def doctor_cmd(self, *args: str) -> list[str]:
         """The doctor's argv with these arguments."""
@@ -323,28 +356,31 @@ def bench_static(b: Bench, name: str, venv: Path) -> dict[str, Any]:
     pip_first = b.time(pip, env=env, cwd=cwd, label="pip check")
     b.time(warm_cmd, env=env, cwd=cwd, label="static, cache enabled")
     cache_files = _files_in(cache)
-    d: list[float] = []
-    p: list[float] = []
-    w: list[float] = []
+    d: list[Sample] = []
+    p: list[Sample] = []
+    w: list[Sample] = []
     warm_report: dict[str, Any] = {}
     for _ in range(b.runs):
-        d.append(b.time(doc, env=env, cwd=cwd).seconds)
-        p.append(b.time(pip, env=env, cwd=cwd).seconds)
+        d.append(b.time(doc, env=env, cwd=cwd))
+        p.append(b.time(pip, env=env, cwd=cwd))
         ws = b.time(warm_cmd, env=env, cwd=cwd)
-        w.append(ws.seconds)
+        w.append(ws)
         warm_report = _report(ws)
     report = _report(first)
+    # Where the doctor's own start-up goes (not timed; one run): the heaviest imports of this command.
+    imports_top = importtime_top(b, doc[len(b.doctor):], env=env, ok=(0, 1))
     ds, ps, wss = stats(d), stats(p), stats(w)
     r = ratio_of(ds, ps)
     return {
-        "venv": str(venv), "doctor": ds, "pip_check": ps, "ratio": r,
-        "pair_ratios": [round(x / y, 4) for x, y in zip(d, p)],
+        "venv": str(venv), "doctor": ds, "pip_check": ps, "ratio": r, "cpu_ratio": cpu_ratio_of(ds, ps),
+        "pair_ratios": [round(x.seconds / y.seconds, 4) for x, y in zip(d, p)],
         "target": TARGETS["static_vs_pip_check"], "met": r <= TARGETS["static_vs_pip_check"],
         "doctor_exit_code": first.returncode, "pip_check_exit_code": pip_first.returncode,
         "doctor_packages_seen": len(report.get("packages", [])), "doctor_summary": report.get("summary"),
         "warm": wss, "warm_vs_cold": ratio_of(wss, ds), "cache_files": cache_files[0], "cache_bytes": cache_files[1],
         "warm_matches_cold": _verdict(warm_report) == _verdict(report),
         "warm_vs_cold_differences": _diff(_verdict(report), _verdict(warm_report)),
+        "importtime_top": imports_top,
     }
 
 
@@ -370,11 +406,11 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
         import_rc[m] = b.time(cmd, env=env, cwd=cwd0, label=f"import {m}").returncode
     b.time(cached_cmd, env=env, cwd=cwd0, label="full check, cache enabled")
     cache_files = _files_in(cache)
-    cold: list[float] = []
-    serial: list[float] = []
-    per_module: dict[str, list[float]] = {m: [] for m in modules}
-    first_cached: list[float] = []
-    warm: list[float] = []
+    cold: list[Sample] = []
+    serial: list[Sample] = []
+    per_module: dict[str, list[Sample]] = {m: [] for m in modules}
+    first_cached: list[Sample] = []
+    warm: list[Sample] = []
     matches: list[bool] = []
     diffs: list[dict[str, Any]] = []
     cold_verdicts = [_verdict(_report(first))]
@@ -383,17 +419,17 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
         # first cached run of the round is a miss (it computes and writes) and the next one a hit.
         cwd = b.cwd(f"full-{name}-{i}")
         cs_ = b.time(cold_cmd, env=env, cwd=cwd)
-        cold.append(cs_.seconds)
+        cold.append(cs_)
         cold_verdicts.append(_verdict(_report(cs_)))
-        total = 0.0
+        round_imports = []
         for m, cmd in imports.items():
-            s = b.time(cmd, env=env, cwd=cwd, ok=(0, 1)).seconds
+            s = b.time(cmd, env=env, cwd=cwd, ok=(0, 1))
             per_module[m].append(s)
-            total += s
-        serial.append(total)
-        first_cached.append(b.time(cached_cmd, env=env, cwd=cwd).seconds)
+            round_imports.append(s)
+        serial.append(total(round_imports))
+        first_cached.append(b.time(cached_cmd, env=env, cwd=cwd))
         ws = b.time(cached_cmd, env=env, cwd=cwd)
-        warm.append(ws.seconds)
+        warm.append(ws)
         warm_verdict = _verdict(_report(ws))
         matches.append(warm_verdict == cold_verdicts[-1])
         if warm_verdict != cold_verdicts[-1]:
@@ -407,15 +443,15 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
     return {
         "venv": str(venv), "modules": modules, "import_exit_codes": import_rc,
         "full": {
-            "doctor": cs, "serial_imports": ss, "ratio": r_full,
-            "pair_ratios": [round(x / y, 4) for x, y in zip(cold, serial)],
+            "doctor": cs, "serial_imports": ss, "ratio": r_full, "cpu_ratio": cpu_ratio_of(cs, ss),
+            "pair_ratios": [round(x.seconds / y.seconds, 4) for x, y in zip(cold, serial)],
             "per_module": {m: stats(v) for m, v in per_module.items()},
             "target": TARGETS["full_vs_serial_imports"], "met": r_full <= TARGETS["full_vs_serial_imports"],
             "doctor_exit_code": first.returncode, "doctor_summary": _report(first).get("summary"),
         },
         "warm": {
-            "cold": cs, "first_cached": fs, "warm": wss, "ratio": r_warm,
-            "pair_ratios": [round(x / y, 4) for x, y in zip(warm, cold)],
+            "cold": cs, "first_cached": fs, "warm": wss, "ratio": r_warm, "cpu_ratio": cpu_ratio_of(wss, cs),
+            "pair_ratios": [round(x.seconds / y.seconds, 4) for x, y in zip(warm, cold)],
             "target": TARGETS["warm_vs_cold"], "met": r_warm <= TARGETS["warm_vs_cold"],
             "cache_files": cache_files[0], "cache_bytes": cache_files[1],
             "cache_detected": cache_files[0] > 0 and r_warm < NO_CACHE_RATIO,
@@ -426,10 +462,11 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
     }
 
 
-def _importtime_top(b: Bench, n: int = 12) -> list[dict[str, Any]]:
-    """The slowest imports of ``python -X importtime -m doctor --version`` (cumulative microseconds)."""
-    cmd = [sys.executable, "-X", "importtime", "-m", "doctor", "--version"]
-    s = b.time(cmd, env=b.env(), cwd=b.cwd("version"), ok=(0,))
+def importtime_top(b: Bench, args: list[str], n: int = 12, env: Optional[dict[str, str]] = None,
+                   ok: tuple[int, ...] = (0,)) -> list[dict[str, Any]]:
+    """The slowest imports (depth <= 1) of ``python -X importtime -m doctor ARGS``, cumulative microseconds."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "doctor", *args]
+    s = b.time(cmd, env=env or b.env(), cwd=b.cwd("importtime"), ok=ok)
     rows: list[tuple[int, int, int, str]] = []  # (cumulative, self, depth, module)
     for line in s.stderr.splitlines():
         parts = line[len("import time:"):].split("|")
@@ -457,10 +494,10 @@ def bench_version(b: Bench) -> dict[str, Any]:
     }
     for key, cmd in cmds.items():
         b.time(cmd, env=env, cwd=cwd, ok=(0,), label=f"{key}")
-        out[key] = stats([b.time(cmd, env=env, cwd=cwd, ok=(0,)).seconds for _ in range(n)])
+        out[key] = stats([b.time(cmd, env=env, cwd=cwd, ok=(0,)) for _ in range(n)])
     out["target"] = TARGETS["version_seconds"]
     out["met"] = out["version"]["median"] <= TARGETS["version_seconds"]
-    out["importtime_top"] = _importtime_top(b)
+    out["importtime_top"] = importtime_top(b, ["--version"])
     return out
 
 
@@ -490,10 +527,10 @@ def bench_scaling(b: Bench, sizes: list[int], files_per_dist: int) -> dict[str, 
         per[str(size)] = {"generated": len(dists), "build_seconds": round(time.perf_counter() - t0, 3)}
         cmds[size] = b.doctor_cmd("--python", str(py), "--no-probe", "--format", "json", "--no-cache")
         firsts[size] = b.time(cmds[size], env=env, cwd=b.cwd("synthetic"), label=f"static on synthetic {size}")
-    samples: dict[int, list[float]] = {size: [] for size in sizes}
+    samples: dict[int, list[Sample]] = {size: [] for size in sizes}
     for _ in range(b.runs):  # sizes interleaved, so a busy moment of the machine does not bend the curve
         for size in sizes:
-            samples[size].append(b.time(cmds[size], env=env, cwd=b.cwd("synthetic")).seconds)
+            samples[size].append(b.time(cmds[size], env=env, cwd=b.cwd("synthetic")))
     medians: dict[int, float] = {}
     for size in sizes:
         st = stats(samples[size])
@@ -532,6 +569,10 @@ def _s(st: dict[str, Any]) -> str:
     return f"{st['median']:.3f} s ({st['min']:.3f}–{st['max']:.3f})"
 
 
+def _cpu(r: dict[str, Any]) -> str:
+    return "" if r.get("cpu_ratio") is None else f" (CPU {r['cpu_ratio']:.2f}×)"
+
+
 def _met(flag: Optional[bool]) -> str:
     return "n/a" if flag is None else ("yes" if flag else "**no**")
 
@@ -543,16 +584,16 @@ def table(results: dict[str, Any]) -> str:
     items = results["items"]
     for name, r in items.get("static", {}).items():
         rows.append(f"| 1 | static check vs `pip check` | {name} | {_s(r['doctor'])} | {_s(r['pip_check'])} "
-                    f"| {r['ratio']:.2f}× | ≤ 0.5× | {_met(r['met'])} |")
+                    f"| {r['ratio']:.2f}×{_cpu(r)} | ≤ 0.5× | {_met(r['met'])} |")
     for name, r in items.get("full", {}).items():
         f = r["full"]
         rows.append(f"| 2 | full check vs serial imports ({len(r['modules'])}) | {name} | {_s(f['doctor'])} "
-                    f"| {_s(f['serial_imports'])} | {f['ratio']:.2f}× | ≤ 0.6× | {_met(f['met'])} |")
+                    f"| {_s(f['serial_imports'])} | {f['ratio']:.2f}×{_cpu(f)} | ≤ 0.6× | {_met(f['met'])} |")
     for name, r in items.get("full", {}).items():
         w = r["warm"]
         note = "" if w["cache_detected"] else " (no cache detected)"
         rows.append(f"| 3 | warm re-run vs cold, full check | {name} | {_s(w['warm'])} | {_s(w['cold'])} "
-                    f"| {w['ratio']:.2f}×{note} | ≤ 0.15× | {_met(w['met'])} |")
+                    f"| {w['ratio']:.2f}×{_cpu(w)}{note} | ≤ 0.15× | {_met(w['met'])} |")
     for name, r in items.get("static", {}).items():
         rows.append(f"| 3b | warm re-run vs cold, static check (info) | {name} | {_s(r['warm'])} | {_s(r['doctor'])} "
                     f"| {r['warm_vs_cold']:.2f}× | — | — |")
@@ -574,7 +615,8 @@ def table(results: dict[str, Any]) -> str:
             t51 = sc.get("t5000_over_t1000")
             mr = sc.get("marginal_ratio")
             shape = [f"t(5000)/t(1000) {t51:.2f}"] if t51 is not None else []
-            shape.append("marginal-cost ratio " + ("n/a (first step within noise)" if mr is None else f"{mr:.2f}"))
+            why = "needs 3 sizes" if len(sc.get("marginal_ms_per_dist", [])) < 2 else "first step within noise"
+            shape.append("marginal-cost ratio " + (f"n/a ({why})" if mr is None else f"{mr:.2f}"))
             rows.append(f"| 5b | scaling: fitted t = a + b·n | — | a = {fit['intercept_s']:.3f} s, "
                         f"b = {fit['slope_ms_per_dist']:.3f} ms/dist (r² {fit['r2']:.3f}) | — | {'; '.join(shape)} "
                         f"| linear | {_met(sc.get('linear'))} |")
@@ -602,7 +644,16 @@ def machine_info(b: Bench) -> dict[str, Any]:
         "git_dirty": bool(git("status", "--porcelain", "--", "doctor", "checks")),
         "doctor_version": version, "doctor_invocation": b.invocation,
         "hyperfine": hyperfine,
+        "load_average_at_start": _loadavg(),
     }
+
+
+def _loadavg() -> Optional[list[float]]:
+    """1, 5 and 15 minute load averages (None where the OS has none): other work on the machine skews timings."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
 
 
 def hyperfine_crosscheck(b: Bench, static_cmd: Optional[list[str]]) -> dict[str, Any]:
@@ -736,6 +787,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     results["config"] = {"runs": args.runs, "sizes": sizes, "venvs": args.venvs.split(","), "only": only,
                          "files_per_dist": args.files_per_dist, "scratch_kept": str(scratch) if args.keep else None}
     results["commands"] = b.commands
+    results["machine"]["load_average_at_end"] = _loadavg()
+    load = results["machine"]["load_average_at_start"]
+    if load and os.cpu_count() and load[0] > 0.5 * (os.cpu_count() or 1):
+        b.notes.append(f"the machine was busy when the run started (1-min load {load[0]} on {os.cpu_count()} CPUs): "
+                       "absolute times are inflated; the interleaved ratios are the robust numbers")
     results["notes"] = b.notes
     text = table(results)
     results["table"] = text
