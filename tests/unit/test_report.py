@@ -1,0 +1,80 @@
+"""`report`: an allowlisted, redacted ticket report; home shown as ~; the CLI writes Markdown by default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from doctor.commands.report import Tilde, ticket_report
+from doctor.model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from doctor.render.markdown import render
+
+HOME = "/home/ana"
+SECRET = "plain-secret-value-1234567890"
+
+
+def full_report() -> Report:
+    target = TargetInfo(f"{HOME}/.venvs/lc/bin/python", "3.11.7", "linux", "VIRTUAL_ENV",
+                        f"$VIRTUAL_ENV is {HOME}/.venvs/lc", f"{HOME}/.venvs/lc")
+    packages = (PackageInfo("langchain-openai", "0.1.25", f"{HOME}/.venvs/lc/lib/python3.11/site-packages",
+                            "langchain"),
+                PackageInfo("openai", "1.50.0", f"{HOME}/.venvs/lc/site", "sdk"),
+                PackageInfo("pydantic", "2.9.2", "/s", "pydantic"),
+                PackageInfo("my-private-package", "0.0.1", f"{HOME}/work/private", ""))
+    providers = (ProviderStatus("openai", "langchain-openai", ProviderState.ERROR, "0.1.25", True),)
+    findings = (Finding("LCD201", Kind.PYDANTIC_SCHEMA, Severity.ERROR, "t", "langchain-openai", "openai",
+                        (f"file {HOME}/.venvs/lc/x.py", f"key {SECRET}", f"{HOME}anaconda stays"),
+                        Fix("s", (f"{HOME}/.venvs/lc/bin/python -m pip install -U a",), install=("a",))),)
+    return Report("0.1.0", target, packages, providers, findings, "error",
+                  {"notebooks": [f"{HOME}/nb.ipynb"], "smoke": [{"provider": "openai"}]})
+
+
+def test_allowlist_home_and_secrets() -> None:
+    ticket = ticket_report(full_report(), home=HOME, environ={"MY_SERVICE_TOKEN": SECRET}, os_name="Linux 6.1 (x)")
+    assert ticket.target is not None
+    assert ticket.target.python == "~/.venvs/lc/bin/python" and ticket.target.reason == "$VIRTUAL_ENV is ~/.venvs/lc"
+    assert [p.name for p in ticket.packages] == ["langchain-openai", "openai", "pydantic"]
+    assert ticket.extras == {"report": True, "os": "Linux 6.1 (x)"}
+    f = ticket.findings[0]
+    assert f.evidence[0] == "file ~/.venvs/lc/x.py"
+    assert SECRET not in f.evidence[1]
+    assert f.evidence[2] == f"{HOME}anaconda stays"  # only whole path components are the home folder
+    assert f.fix is not None and f.fix.commands == ("~/.venvs/lc/bin/python -m pip install -U a",)
+    text = render(ticket)
+    assert text.startswith("# langchain-doctor report")
+    assert "| OS | Linux 6.1 (x) |" in text
+    assert HOME not in text.replace(f"{HOME}anaconda", "") and SECRET not in text
+    assert "my-private-package" not in text and "nb.ipynb" not in text
+
+
+def test_tilde() -> None:
+    t = Tilde("/home/ana/")
+    assert t("/home/ana") == "~" and t("'/home/ana/x'") == "'~/x'" and t("/home/anna/x") == "/home/anna/x"
+    assert Tilde(None)("/home/ana") == "/home/ana"
+    assert Tilde("/")("/x") == "/x"
+
+
+def test_cli_writes_markdown_by_default(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    env["HOME"] = str(Path(sys.executable).parents[2])
+    env["LANGCHAIN_DOCTOR_CACHE_DIR"] = str(tmp_path / "cache")
+    out = tmp_path / "ticket.md"
+    args = [sys.executable, "-m", "doctor", "report", "--python", sys.executable, "--no-probe"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.startswith("# langchain-doctor report")
+    assert "| interpreter | `~/" in done.stdout
+    written = subprocess.run([*args, "--output", str(out)], capture_output=True, text=True, env=env, timeout=120,
+                             cwd=tmp_path)
+    assert written.returncode == done.returncode
+    assert out.read_text().startswith("# langchain-doctor report") and "report written to" in written.stderr
+    as_json = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, env=env, timeout=120,
+                             cwd=tmp_path)
+    data = json.loads(as_json.stdout)
+    assert data["report"] is True and data["target"]["python"].startswith("~/")
+    bad = subprocess.run([sys.executable, "-m", "doctor", "report", "--python", str(tmp_path / "nope")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
