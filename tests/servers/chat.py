@@ -112,7 +112,8 @@ class ChatServer(LoopbackServer):
 
 # ---- answers ------------------------------------------------------------------------------------------------
 
-def _limit(req: Mapping[str, Any]) -> Optional[int]:
+def output_limit(req: Mapping[str, Any]) -> Optional[int]:
+    """The output-token limit a chat request asks for (any of the protocols), or None."""
     for key in ("max_completion_tokens", "max_tokens", "max_tokens_to_sample"):
         value = req.get(key)
         if isinstance(value, int):
@@ -124,7 +125,7 @@ def _limit(req: Mapping[str, Any]) -> Optional[int]:
 
 def _completion(req: Mapping[str, Any]) -> tuple[str, int, bool]:
     """(text, output tokens, cut by the limit)."""
-    limit = _limit(req)
+    limit = output_limit(req)
     if limit is not None and limit < 2:
         return "OK", 1, True
     return "OK.", 2, False
