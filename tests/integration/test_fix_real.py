@@ -42,8 +42,9 @@ def _versions(venv: Path) -> dict[str, str]:
 def test_apply_repairs_the_notebooks_environment(tmp_path: Path) -> None:
     venv = named_venv("seed-broken", dest=tmp_path / "venv")
     assert _run_in(venv, CONSTRUCT_BOTH).returncode != 0  # broken to begin with
+    # --timeout 60: probes import boto3 and openai; a loaded test machine must not turn slowness into a finding
     rc, data, err = run_doctor("fix", "--python", str(venv), "--apply", "--yes", "--format", "json",
-                               cwd=tmp_path, timeout=1200)
+                               "--timeout", "60", cwd=tmp_path, timeout=1200)
     assert isinstance(data, dict), err
     fix = data["fix"]
     assert fix["before"]["summary"]["error"] >= 2
@@ -53,15 +54,15 @@ def test_apply_repairs_the_notebooks_environment(tmp_path: Path) -> None:
     assert fix["applied"]["ok"] is True, fix["applied"]
     assert "LCD201 langchain-openai" in fix["comparison"]["resolved"]
     assert "LCD201 langchain-aws" in fix["comparison"]["resolved"]
-    assert _errors(data) == [] and rc == 0
+    assert _errors(data) == [] and rc == 0, [f for f in data["findings"] if f["severity"] == "error"]
     # the check after is the fresh one: both providers import and construct in the probe
     stages = {p["name"]: p.get("stages", {}) for p in data["providers"]}
     assert stages["openai"].get("construct") == "ok" and stages["aws"].get("construct") == "ok", stages
     done = _run_in(venv, CONSTRUCT_BOTH)
     assert done.returncode == 0 and "built" in done.stdout, done.stderr[-2000:]
     # and a plain check agrees
-    rc, data, _ = run_doctor("--python", str(venv), "--format", "json", cwd=tmp_path)
-    assert rc == 0 and _errors(data) == []
+    rc, data, _ = run_doctor("--python", str(venv), "--format", "json", "--timeout", "60", cwd=tmp_path)
+    assert rc == 0 and _errors(data) == [], data["findings"]
 
 
 def test_apply_removes_a_leftover_folder_with_pip(tmp_path: Path) -> None:
@@ -74,7 +75,8 @@ def test_apply_removes_a_leftover_folder_with_pip(tmp_path: Path) -> None:
     rc, data, _ = run_doctor("--python", str(venv), "--format", "json", cwd=tmp_path)
     assert "LCD111" in {f["code"] for f in data["findings"]}
 
-    rc, out, err = run_doctor("fix", "--python", str(venv), "--apply", "--yes", cwd=tmp_path, timeout=1200)
+    rc, out, err = run_doctor("fix", "--python", str(venv), "--apply", "--yes", "--timeout", "60", cwd=tmp_path,
+                              timeout=1200)
     assert isinstance(out, str)
     assert "with pip" in out and f"delete {leftover}" in out, out
     assert f"+ deleted {leftover}" in out and "installed langchain-fireworks" in out, out
