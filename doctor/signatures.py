@@ -978,7 +978,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "the Bedrock console, and IAM must allow bedrock:InvokeModel.",
         "Enable access to the model in the Bedrock console for this region and check the IAM policy",
         manual=True, provider="aws", subject="AWS credentials",
-        source="Bedrock runtime AccessDeniedException (botocore ClientError text)",
+        source="Bedrock runtime AccessDeniedException as botocore prints it, quoted in github.com/dirkpetersen/our-chat "
+        "issue #3 and aws-samples/generative-ai-to-build-a-devsecops-chatbot issue #3",
     ),
     Signature(
         "bedrock-on-demand-throughput", Kind.MISSING_CONFIG, E,
@@ -987,8 +988,9 @@ SIGNATURES: tuple[Signature, ...] = (
         "Newer Bedrock models are invoked through a cross-region inference profile (e.g. `us.` + model ID).",
         "Use the inference profile ID or ARN as model_id (e.g. `us.anthropic.claude-...`)",
         manual=True, provider="aws", subject="model_id",
-        source="Bedrock runtime ValidationException ('Invocation of model ID ... with on-demand throughput isn't "
-        "supported. Retry your request with the ID or ARN of an inference profile that contains this model.')",
+        source="Bedrock runtime ValidationException ('Invocation of model ID ... with on-demand throughput isn’t "
+        "supported. Retry your request with the ID or ARN of an inference profile that contains this model.') as "
+        "botocore prints it, quoted in github.com/terricain/aioboto3 issue #352",
     ),
     # ---- credentials: rejected by the API (401/403) ----------------------------------------------------------
     Signature(

@@ -15,7 +15,8 @@ from doctor.registry import registry
 from doctor.signatures import SIGNATURES, bare_name, classify, distribution_for, kinds_covered, shadow_in
 
 # (exc_type, message, traceback, expected row, kind, provider). Every message is what a real library printed:
-# tests/corpus/ (generated from real venvs), tests/fixtures/explain/, the seed notebook, or the library source named.
+# tests/corpus/ (generated from real venvs), tests/fixtures/explain/, the seed notebook, or the library source named
+# in the row's `source`; the two Bedrock service messages are quoted from the GitHub issues the rows cite.
 SITE = "/home/user/.venv/lib/python3.11/site-packages"
 REAL = [
     ("PydanticUserError", "The `__modify_schema__` method is not supported in Pydantic v2. Use "
