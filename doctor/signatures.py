@@ -978,8 +978,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "the Bedrock console, and IAM must allow bedrock:InvokeModel.",
         "Enable access to the model in the Bedrock console for this region and check the IAM policy",
         manual=True, provider="aws", subject="AWS credentials",
-        source="Bedrock runtime AccessDeniedException as botocore prints it, quoted in github.com/dirkpetersen/our-chat "
-        "issue #3 and aws-samples/generative-ai-to-build-a-devsecops-chatbot issue #3",
+        source="Bedrock runtime AccessDeniedException as botocore prints it, quoted in "
+        "github.com/dirkpetersen/our-chat issue #3 and aws-samples/generative-ai-to-build-a-devsecops-chatbot issue #3",
     ),
     Signature(
         "bedrock-on-demand-throughput", Kind.MISSING_CONFIG, E,
