@@ -157,7 +157,7 @@ def test_action_defaults_to_the_python_on_path(installed: dict[str, Any], tmp_pa
     workspace = tmp_path / "ws"
     workspace.mkdir()
     venv = named_venv("old-consistent-pyd2")  # consistent: nothing at error level without a notebook
-    rc, out, err, outputs, summary = _run_check(installed, workspace, {"summary": "false"},
+    rc, out, err, outputs, summary = _run_check(installed, workspace, {"summary": "false", "args": "--timeout 60"},
                                                 path_prefix=str(venv / "bin"))
     assert rc == 0, out + err
     assert outputs["exit-code"] == "0" and summary == ""

@@ -72,7 +72,9 @@ def test_hook_checks_the_repos_environment_for_its_notebooks(tmp_path: Path) -> 
         '[project]\nname = "analysis"\nversion = "0"\n\n'
         '[tool.langchain-doctor]\nignore = { LCD401 = "keys are set where the notebook runs, not in CI" }\n')
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {tmp_path / 'hooks'}\n    rev: {rev}\n    hooks:\n      - id: langchain-doctor\n")
+        f"repos:\n  - repo: {tmp_path / 'hooks'}\n    rev: {rev}\n    hooks:\n      - id: langchain-doctor\n"
+        # args come before the file names: they must pass through (a loaded machine needs the longer timeout)
+        '        args: [--timeout, "60"]\n')
     _git(repo, "add", "-A")
     home = tmp_path / "pre-commit-home"
 
