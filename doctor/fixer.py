@@ -280,10 +280,14 @@ def steps_for(p: plan.Plan, target: Target, installer: Installer, uv: Optional[S
 
 
 def manual_steps(findings: Sequence[Finding]) -> tuple[ManualStep, ...]:
-    """The fixes only a person can apply (not ignored), each once."""
+    """The fixes the doctor does not run (not ignored), each once: those for a person (logins, keys) and those
+    given only as text, with no structured package or cleanup step the plan could merge."""
     out: list[ManualStep] = []
     for f in findings:
-        if f.fix is None or not f.fix.manual or f.ignored is not None:
+        if f.fix is None or f.ignored is not None:
+            continue
+        fx = f.fix
+        if not fx.manual and (fx.install or fx.reinstall or fx.uninstall or fx.remove_paths):
             continue
         step = ManualStep(f.fix.summary, f.fix.commands, f.code)
         if all((m.summary, m.commands) != (step.summary, step.commands) for m in out):

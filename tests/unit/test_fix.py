@@ -392,3 +392,13 @@ def test_markdown_format_renders_the_final_report(cli_env: list[Examined], fake_
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _main(["fix", "--no-probe", "--format", "markdown"], capsys)
     assert "LCD201" in out and "Plan (2 steps" in err and "Plan (2 steps" not in out
+
+
+def test_fixes_given_only_as_text_are_listed_not_run(site: FakeSite) -> None:
+    _broken(site)
+    ex = _examined(site)
+    textual = Finding("LCD306", ex.report.findings[0].kind, ex.report.findings[0].severity, "numpy ABI", "numpy",
+                      fix=Fix("Reinstall numpy for this Python", ("/v/bin/python -m pip install --force-reinstall numpy",)))
+    fp = fixer.make_plan([*ex.report.findings, textual], ex.env.inventory, ex.env.target, {"PATH": ""})
+    assert fixer.ManualStep(textual.fix.summary, textual.fix.commands, "LCD306") in fp.manual  # type: ignore[union-attr]
+    assert all("numpy" not in s.display for s in fp.steps)
