@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ _PACKAGE_KINDS = frozenset({Kind.PYDANTIC_SCHEMA, Kind.VERSION_CONFLICT, Kind.MI
 _ASSIGNED = re.compile(r"(?i)((?:api[_-]?key|token|secret|password|passwd)[\w\-]{0,40}[\"']?\s{0,3}[=:]\s{0,3}"
                        r"[\"']?)([^\s\"',;}{)(]{6,300})")
 _WS = re.compile(r"\s{1,600}")
-_DIGITS = re.compile(r"(?:0x)?[0-9a-f]{0,40}[0-9][0-9a-f]{0,40}")
+_DIGITS = re.compile(r"[0-9][0-9a-fx]{0,40}")
 
 
 @dataclass
@@ -71,6 +72,7 @@ class _Explainer:
     def __init__(self) -> None:
         self.groups: dict[tuple[str, ...], _Group] = {}
         self.cache: dict[tuple[str, str, str], Optional[SignatureMatch]] = {}
+        self.facts_cache: dict[str, CodeFacts] = {}
         self.attr_cache: dict[tuple[object, ...], tuple[tuple[str, ...], Optional[SignatureMatch], Optional[str],
                                                         Optional[str], str, str]] = {}
         self.errors_seen = 0
@@ -98,7 +100,13 @@ class _Explainer:
         events = segment(block.lines)
         if not events:
             return
-        facts = code_facts(block.code) if block.code else CodeFacts()
+        context = block.context()
+        facts = self.facts_cache.get(context)
+        if facts is None:
+            facts = code_facts(context) if context else CodeFacts()
+            if len(self.facts_cache) > 2_000:
+                self.facts_cache.clear()
+            self.facts_cache[context] = facts
         retries: list[Event] = []
         warnings: list[tuple[Event, SignatureMatch]] = []
         for ev in events:
@@ -139,7 +147,7 @@ class _Explainer:
                   retry_only: bool) -> tuple[tuple[str, ...], Optional[SignatureMatch], Optional[str],
                                              Optional[str], str, str]:
         """(group key, tailored match, provider, package, subject, context), cached for repeated errors."""
-        cache_key = (id(block), ev.exc.type, ev.exc.message[:500], ev.exc.traceback[-2000:], exc.type,
+        cache_key = (facts, ev.exc.type, ev.exc.message[:500], ev.exc.traceback[-2000:], exc.type,
                      exc.message[:500], m.signature_id if m else "", retry_only, ev.target)
         hit = self.attr_cache.get(cache_key)
         if hit is not None:
@@ -224,6 +232,7 @@ def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
     return mine, rest
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     """A message as a grouping key: spaces collapsed, numbers and hex ids blanked (``item 7606`` = ``item 12``)."""
     return _DIGITS.sub("#", _WS.sub(" ", text[:600])).strip().rstrip(".")[:500]

@@ -61,10 +61,16 @@ class Block:
     where: str
     """``cell 3 (In [3])``, ``In [3]``, or empty for plain text; evidence adds ``line N`` for text."""
     code: str
-    """Code of the cell (notebook), or the block's own text (export): used to find providers; bounded."""
+    """Code of the cell (notebook); empty for text, whose own lines serve instead (see context())."""
     lines: tuple[Line, ...]
     notebook: bool = False
     """True for a .ipynb cell: locations say the cell, not a line number."""
+
+    def context(self) -> str:
+        """The text that says which providers the block uses: the cell's code, or an exported cell's first lines."""
+        if self.code or not self.where:
+            return self.code
+        return "\n".join(x.text for x in self.lines[:400])[:_MAX_CODE]
 
 
 @dataclass(frozen=True)
@@ -86,15 +92,25 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+_PREFIX_START = frozenset("0123456789[DIWECFNT")
+
+
 def strip_log_prefix(line: str) -> tuple[str, bool]:
     """The line without a CI stamp or log-record prefix, and whether a log record starts there."""
-    if len(line) > 21 and line[0].isdigit():
+    c = line[:1]
+    if c not in _PREFIX_START:
+        if c.isalnum() and "| " in line[:82]:
+            m = _COMPOSE.match(line)
+            if m:
+                return line[m.end():], False
+        return line, False
+    if len(line) > 21 and c.isdigit():
         m = _CI_STAMP.match(line)
         if m:
             line = line[m.end():]
-    if not line:
-        return line, False
-    c = line[0]
+            c = line[:1]
+            if c not in _PREFIX_START:
+                return line, False
     if (c.isdigit() or c == "[") and len(line) > 12:
         m = _TS_RECORD.match(line)
         if m:
@@ -104,13 +120,12 @@ def strip_log_prefix(line: str) -> tuple[str, bool]:
             if m:
                 return line[m.end():], True
         return line, False
-    if c in "DIWECFNT":
-        if c == "E" and line.startswith("E ") and _PYTEST_E.match(line):
-            return _PYTEST_E.sub("", line, count=1), False
-        if line[:4].isupper():
-            m = _BASIC_RECORD.match(line) or _LEVEL_RECORD.match(line)
-            if m:
-                return line[m.end():], True
+    if c == "E" and line.startswith("E ") and _PYTEST_E.match(line):
+        return _PYTEST_E.sub("", line, count=1), False
+    if line[:4].isupper():
+        m = _BASIC_RECORD.match(line) or _LEVEL_RECORD.match(line)
+        if m:
+            return line[m.end():], True
     if c.isalnum() and "| " in line[:82]:
         m = _COMPOSE.match(line)
         if m:
@@ -232,41 +247,44 @@ def _text_input(text: str, notes: list[str]) -> Input:
 
     def close() -> None:
         if current:
-            code = "\n".join(x.text for x in current[:400])[:_MAX_CODE] if where else ""
-            blocks.append(Block(where, code, tuple(current)))
+            blocks.append(Block(where, "", tuple(current)))
 
     n = len(raw_lines)
+    append = current.append
     for i, raw in enumerate(raw_lines):
         no = i + 1
-        if markdown and _FENCE.match(raw):
+        c = raw[:1]
+        if markdown and c in "` " and _FENCE.match(raw):
             if not in_fence:
                 close()
                 current = []
+                append = current.append
                 cells += 1
                 where = f"code block {cells}"
             in_fence = not in_fence
-            current.append(Line(no, "", record=True))
+            append(Line(no, "", True))
             continue
-        if not in_fence:
+        if not in_fence and c in "I#":
             m = _IN_CELL.match(raw) if raw.startswith("In [") else None
             if m:
                 close()
                 current = []
+                append = current.append
                 where = f"In [{m.group(1) or ' '}]"
-                current.append(Line(no, raw[m.end():].strip(), record=True))
+                append(Line(no, raw[m.end():].strip(), True))
                 continue
-            if raw.startswith("#") and _HEADING.match(raw) and (i == 0 or not raw_lines[i - 1].strip()) and (
+            if c == "#" and _HEADING.match(raw) and (i == 0 or not raw_lines[i - 1].strip()) and (
                     i + 1 >= n or not raw_lines[i + 1].strip()):
                 close()
                 current = []
+                append = current.append
                 where = ""
-                current.append(Line(no, "", record=True))
+                append(Line(no, "", True))
                 continue
-        line = raw
-        if markdown and not in_fence and line.startswith("    "):
-            line = line[4:]
-        clean, record = strip_log_prefix(line)
-        current.append(Line(no, clean, record))
+        if markdown and not in_fence and raw.startswith("    "):
+            raw = raw[4:]
+        clean, record = strip_log_prefix(raw)
+        append(Line(no, clean, record))
     close()
     fmt = "markdown" if markdown else ("notebook-text" if any(b.where.startswith("In [") for b in blocks) else "text")
     return Input(tuple(blocks), fmt, tuple(notes), n)
