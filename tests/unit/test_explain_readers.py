@@ -176,7 +176,7 @@ def test_markdown_export_dedents_outputs() -> None:
     inp = read(text, "nb.md")
     assert inp.format == "markdown"
     (block,) = inp.blocks
-    assert block.where == "code block 1" and "langchain_fireworks" in block.code
+    assert block.where == "code block 1" and "langchain_fireworks" in block.context()
     (ev,) = segment(block.lines)
     assert ev.exc.message == "No module named 'langchain_fireworks'"
 
