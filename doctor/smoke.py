@@ -701,19 +701,3 @@ def row_notes(smoke: Sequence[Mapping[str, Any]]) -> list[str]:
         elif e.get("response_metadata_keys"):
             out.append(f"{e.get('provider')}: response_metadata keys: {', '.join(e['response_metadata_keys'])}")
     return out
-
-
-def markdown(smoke: Sequence[Mapping[str, Any]]) -> str:
-    """The smoke section of a Markdown report (empty when there is none)."""
-    if not smoke:
-        return ""
-    head = ("provider", "model", "ok", "latency", "finish reason", "input tokens", "output tokens", "total tokens")
-    lines = ["## Smoke calls (`--online --smoke`)", "", "| " + " | ".join(head) + " |",
-             "|" + "|".join("---" for _ in head) + "|"]
-    for row in table_rows(smoke):
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
-    notes = row_notes(smoke)
-    if notes:
-        lines.append("")
-        lines += [f"- {n.replace('|', chr(92) + '|')}" for n in notes]
-    return "\n".join(lines) + "\n"

@@ -17,11 +17,13 @@ from typing import Any
 
 import pytest
 
-from doctor import smoke
+from doctor.model import Report
 from doctor.providers import PROVIDERS
+from doctor.render import markdown
 from tests.realenv import named_venv, real_venv, venv_python
 from tests.servers.chat import ChatServer, base_env, chat_server, output_limit
 from tests.servers.sts import Key, sts_server
+from tests.unit.test_notebook import notebook
 
 pytestmark = pytest.mark.integration
 
@@ -130,8 +132,10 @@ def test_default_models_over_every_protocol(healthy7: Path, tmp_path: Path) -> N
     head = lines.index("Smoke calls (--online --smoke: one real call per provider)")
     table = [ln.split() for ln in lines[head + 2:head + 8]]
     assert sorted(t[0] for t in table) == sorted(providers) and all(t[2] == "✓" for t in table)
-    md = smoke.markdown(data["smoke"])
-    assert "| groq | llama-3.1-8b-instant | ✓ |" in md and "| length | 12 | 1 | 13 |" in md
+    md = markdown.render(Report("x", None, (), (), (), extras={"smoke": data["smoke"]}))
+    head_md = next(ln for ln in md.splitlines() if ln.startswith("| provider | model | ok | latency_s |"))
+    assert "| finish_reason | input_tokens | output_tokens | total_tokens |" in head_md
+    assert "| groq | llama-3.1-8b-instant | yes | " in md and "| length | 12 | 1 | 13 |" in md
     assert_no_secret(done.stdout, done.stderr, out.read_text(), md)
 
 
@@ -206,6 +210,32 @@ def test_seed_notebook(healthy7: Path, tmp_path: Path) -> None:
     [note] = [f for f in data["findings"] if f["code"] == "LCD609"]
     assert note["provider"] == "google-vertexai" and note["severity"] == "info"
     assert "google-vertexai: no Google Application Default Credentials" in done.stderr  # the plan said so
+    assert_no_secret(done.stdout, done.stderr)
+
+
+def test_notebook_classes_bedrock_converse_and_a_private_endpoint(healthy7: Path, tmp_path: Path) -> None:
+    env = clean_env(tmp_path / "home")
+    with ExitStack() as stack:
+        aws = serve(stack, "aws", env)
+        # A gateway of the user's own, named in the notebook: kept as written (no variable points there).
+        gateway = stack.enter_context(chat_server("anthropic", valid_keys={KEYS["anthropic"][1]}))
+        env["ANTHROPIC_API_KEY"] = KEYS["anthropic"][1]
+        nb = notebook(tmp_path / "nb.ipynb",
+                      "from langchain_aws import ChatBedrockConverse\n"
+                      "llm = ChatBedrockConverse(model='amazon.nova-micro-v1:0')",
+                      "from langchain_anthropic import ChatAnthropic\n"
+                      f"llm = ChatAnthropic(model='claude-sonnet-4-5', base_url='{gateway.url}')")
+        done = doctor("--python", str(healthy7), "--notebook", str(nb), "--online", "--smoke", "--yes",
+                      "--format", "json", env=env, cwd=tmp_path)
+        one_bounded_call(aws)
+        one_bounded_call(gateway)
+        converse_path = aws.chat_requests[0].path
+    r = rows(json.loads(done.stdout))
+    assert converse_path == "/model/amazon.nova-micro-v1%3A0/converse"
+    assert (r["aws"]["ok"], r["aws"]["class"], r["aws"]["finish_reason"], r["aws"]["total_tokens"]) == (
+        True, "ChatBedrockConverse", "max_tokens", 13), r["aws"]
+    assert (r["anthropic"]["ok"], r["anthropic"]["model"], r["anthropic"]["finish_reason"]) == (
+        True, "claude-sonnet-4-5", "max_tokens")
     assert_no_secret(done.stdout, done.stderr)
 
 

@@ -452,15 +452,6 @@ def test_console_has_no_smoke_section_by_default() -> None:
     assert "Smoke calls" not in console.render(Report("0.0", None, (), (), ()))
 
 
-def test_markdown_table() -> None:
-    md = smoke.markdown(SMOKE_JSON)
-    assert md.startswith("## Smoke calls (`--online --smoke`)\n")
-    assert "| openai | gpt-4o-mini | ✓ | 0.42s | length | 12 | 1 | 13 |" in md
-    assert "| anthropic | claude-x | ✗ | - | - | - | - | - |" in md
-    assert "- google-vertexai: skipped: no Google Application Default Credentials" in md
-    assert smoke.markdown([]) == ""
-
-
 def test_entry_json_is_redacted() -> None:
     secret = "sk-proj-" + "Z" * 40
     e = smoke.Entry("openai", "ChatOpenAI", "gpt", "error", error=f"Incorrect API key provided: {secret}")
