@@ -313,17 +313,18 @@ def _verdict(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _diff(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def _diff(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str] = ("cold", "warm")) -> dict[str, Any]:
     """The keys of two verdicts that differ: what only ``a`` has and what only ``b`` has."""
+    na, nb = names
     out: dict[str, Any] = {}
     for key in a.keys() | b.keys():
         va, vb = a.get(key), b.get(key)
         if va == vb:
             continue
         if isinstance(va, list) and isinstance(vb, list):
-            out[key] = {"only_cold": [x for x in va if x not in vb], "only_warm": [x for x in vb if x not in va]}
+            out[key] = {f"only_{na}": [x for x in va if x not in vb], f"only_{nb}": [x for x in vb if x not in va]}
         else:
-            out[key] = {"cold": va, "warm": vb}
+            out[key] = {na: va, nb: vb}
     return out
 
 
@@ -434,6 +435,11 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
         matches.append(warm_verdict == cold_verdicts[-1])
         if warm_verdict != cold_verdicts[-1]:
             diffs.append(_diff(cold_verdicts[-1], warm_verdict))
+    cold_diffs = [_diff(cold_verdicts[0], v, ("first", "later")) for v in cold_verdicts[1:] if v != cold_verdicts[0]]
+    if cold_diffs:
+        b.notes.append(f"{name}: uncached full checks disagreed among themselves ({len(cold_diffs)} of "
+                       f"{len(cold_verdicts)} runs differ from the first; see cold_runs_differences): the doctor's "
+                       "verdict is not stable on this machine (e.g. a probe timeout under load)")
     if diffs:
         b.notes.append(f"{name}: a cached full check reported something else than the uncached one of the same "
                        f"round ({len(diffs)} of {b.runs} rounds; see warm_vs_cold_differences)")
@@ -457,7 +463,8 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
             "cache_detected": cache_files[0] > 0 and r_warm < NO_CACHE_RATIO,
             "warm_matches_cold": all(matches),
             "warm_vs_cold_differences": diffs,
-            "cold_runs_agree": all(v == cold_verdicts[0] for v in cold_verdicts),
+            "cold_runs_agree": not cold_diffs,
+            "cold_runs_differences": cold_diffs,
         },
     }
 
