@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 _FAMILIES = ("langchain", "pydantic", "sdk")
+# The contract's smoke object (--smoke): nothing else of a smoke result goes into a ticket.
+_SMOKE_KEYS = ("provider", "model", "ok", "latency_s", "finish_reason", "input_tokens", "output_tokens",
+               "total_tokens", "response_metadata_keys")
 
 
 class Tilde:
@@ -105,7 +108,32 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
                       for p in report.providers)
     findings = tuple(_finding(f, tilde, redactor) for f in report.findings)
     extras: dict[str, object] = {"report": True, "os": os_name or os_description()}
+    smoke = _smoke(report.extras.get("smoke"), tilde, redactor)
+    if smoke:
+        extras["smoke"] = smoke
     return Report(report.tool_version, target, packages, providers, findings, report.fail_on, extras)
+
+
+def _smoke(value: object, tilde: Tilde, redactor: Redactor) -> list[dict[str, object]]:
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        row: dict[str, object] = {}
+        for key in _SMOKE_KEYS:
+            if key not in item:
+                continue
+            v = item[key]
+            if isinstance(v, str):
+                row[key] = _clean(v, tilde, redactor)
+            elif isinstance(v, list):
+                row[key] = [_clean(str(x), tilde, redactor) for x in v]
+            elif v is None or isinstance(v, (bool, int, float)):
+                row[key] = v
+        out.append(row)
+    return out
 
 
 @click.command("report")

@@ -29,7 +29,10 @@ def full_report() -> Report:
                         (f"file {HOME}/.venvs/lc/x.py", f"key {SECRET}", f"{HOME}anaconda stays"),
                         Fix("s", (f"{HOME}/.venvs/lc/bin/python -m pip install -U a",), install=("a",))),)
     return Report("0.1.0", target, packages, providers, findings, "error",
-                  {"notebooks": [f"{HOME}/nb.ipynb"], "smoke": [{"provider": "openai"}]})
+                  {"notebooks": [f"{HOME}/nb.ipynb"],
+                   "smoke": [{"provider": "openai", "model": "gpt-4o-mini", "ok": True, "latency_s": 0.4,
+                              "input_tokens": None, "response_metadata_keys": ["model_name"],
+                              "raw_response": {"x": SECRET}, "error": f"{HOME}/secret {SECRET}"}]})
 
 
 def test_allowlist_home_and_secrets() -> None:
@@ -37,7 +40,9 @@ def test_allowlist_home_and_secrets() -> None:
     assert ticket.target is not None
     assert ticket.target.python == "~/.venvs/lc/bin/python" and ticket.target.reason == "$VIRTUAL_ENV is ~/.venvs/lc"
     assert [p.name for p in ticket.packages] == ["langchain-openai", "openai", "pydantic"]
-    assert ticket.extras == {"report": True, "os": "Linux 6.1 (x)"}
+    assert ticket.extras == {"report": True, "os": "Linux 6.1 (x)", "smoke": [
+        {"provider": "openai", "model": "gpt-4o-mini", "ok": True, "latency_s": 0.4, "input_tokens": None,
+         "response_metadata_keys": ["model_name"]}]}
     f = ticket.findings[0]
     assert f.evidence[0] == "file ~/.venvs/lc/x.py"
     assert SECRET not in f.evidence[1]
