@@ -32,7 +32,9 @@ from doctor import subproc
 from doctor.findings import make
 from doctor.model import Finding, Fix, Kind, Severity
 from doctor.providers import BY_NAME, PROVIDERS, CredentialKind, JSONScalar, Provider, by_class, by_host
+from doctor.redact import default as default_redactor
 from doctor.redact import fingerprint
+from doctor.registry import info
 from doctor.target import TargetError, probe_env
 
 if TYPE_CHECKING:
@@ -163,7 +165,6 @@ class Skip:
     provider: str
     reason: str
     needed: bool = False
-    model: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,8 @@ def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[
     if shape.timeout_kw == "config":
         kwargs["config"] = f"@probe:botocore-config:{timeout:g}"
     elif shape.timeout_kw:
-        kwargs[shape.timeout_kw] = int(timeout) if class_name == "ChatMistralAI" else timeout
+        # ChatMistralAI's timeout is an int field.
+        kwargs[shape.timeout_kw] = max(1, round(timeout)) if class_name == "ChatMistralAI" else timeout
     if shape.retries_kw:
         kwargs[shape.retries_kw] = 0
     return Call(p.name, row.module, class_name, kwargs, model, where or "default", credential, needed,
@@ -333,7 +335,10 @@ def plan(env: Environment) -> Plan:
             skipped.append(Skip(p.name, reason, is_needed))
             continue
         got = _call_for(p, env, nd, credential)
-        (calls if isinstance(got, Call) else skipped).append(got)  # type: ignore[arg-type]
+        if isinstance(got, Call):
+            calls.append(got)
+        else:
+            skipped.append(got)
     return Plan(tuple(calls), tuple(skipped))
 
 
@@ -348,7 +353,7 @@ def describe(pl: Plan) -> list[str]:
         lines += [f"  {' ' * width}  note: {note}" for note in c.notes]
     for s in pl.skipped:
         lines.append(f"  not called: {s.provider}: {s.reason}")
-    return lines
+    return [default_redactor().text(line) for line in lines]
 
 
 def cli_confirm(pl: Plan) -> bool:
@@ -625,9 +630,6 @@ def _evidence(call: Call, result: Mapping[str, Any], env: Environment) -> list[s
 
 def execute(env: Environment, pl: Plan, *, workers: Optional[int] = None) -> tuple[tuple[Entry, ...], list[Finding]]:
     """Make the planned calls (in parallel, one process each) and return the table rows and the findings."""
-    from doctor.creds import needs
-
-    nd = needs.compute(env) if pl.calls else None
     timeout = env.options.timeout + 2 * env.options.net_timeout
     n = max(1, min(workers or 4, len(pl.calls) or 1))
     with ThreadPoolExecutor(max_workers=n) as pool:
@@ -647,14 +649,12 @@ def execute(env: Environment, pl: Plan, *, workers: Optional[int] = None) -> tup
         failure = classify(call, result, env.target.python, timeout=env.options.net_timeout)
         entries.append(Entry(call.provider, call.chat_class, call.model, "error", error=failure.why,
                              code=failure.code, notes=call.notes))
-        severity = None
-        if nd is not None and call.provider not in nd.needed and failure.code in ("LCD601", "LCD603", "LCD604",
-                                                                                  "LCD608"):
-            severity = Severity.WARNING
+        # As for the offline credential checks: an error for a provider that must work, else a warning.
+        severity = None if call.needed or info(failure.code).severity is not Severity.ERROR else Severity.WARNING
         findings.append(make(failure.code, title=failure.title, subject=call.provider, provider=call.provider,
                              evidence=_evidence(call, result, env), fix=failure.fix, severity=severity))
     for s in pl.skipped:
-        entries.append(Entry(s.provider, "", s.model, "skipped", error=s.reason))
+        entries.append(Entry(s.provider, "", None, "skipped", error=s.reason))
         if s.needed:
             findings.append(make("LCD609", title=f"{s.provider}: not called by --smoke", subject=s.provider,
                                  provider=s.provider, evidence=[s.reason]))
