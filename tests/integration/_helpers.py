@@ -7,18 +7,40 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
+# One cache folder per test session: bytecode and offline results are reused between tests (the fingerprint
+# covers everything a verdict depends on), never across sessions or with the developer's own cache.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="lcdoctor-test-cache-")
+_CREDENTIAL_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL")
+_CREDENTIAL_PREFIXES = ("AWS_", "GOOGLE_", "GCLOUD", "CLOUDSDK_", "AZURE_", "OPENAI_", "ANTHROPIC_", "GROQ_",
+                        "MISTRAL_", "FIREWORKS_", "TOGETHER_", "GEMINI_", "COHERE_", "CO_API", "XAI_", "DEEPSEEK_",
+                        "HF_", "HUGGINGFACE", "OLLAMA_")
+
+
+def clean_environ() -> dict[str, str]:
+    """The test process's environment without venv selection or any credential: reports depend only on the test."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH")
+            and not k.startswith(_CREDENTIAL_PREFIXES) and not any(w in k for w in _CREDENTIAL_WORDS)}
 
 
 def run_doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                timeout: float = 300) -> tuple[int, dict[str, Any] | str, str]:
-    """(exit code, parsed JSON when --format json else stdout, stderr)."""
-    base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    """(exit code, parsed JSON when --format json else stdout, stderr).
+
+    Probes get 60 s unless the test sets --timeout: on a loaded 2-core CI machine importing
+    langchain_google_vertexai alone has taken 7-10 s, and a test is about verdicts, not the default's margin.
+    """
+    if "--timeout" not in args:
+        args = (*args, "--timeout", "60")
+    home = tempfile.mkdtemp(prefix="lcdoctor-home-")  # no gcloud/aws files of the machine's user
+    base = {**clean_environ(), "HOME": home, "LANGCHAIN_DOCTOR_CACHE_DIR": _SESSION_CACHE}
     done = subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**base, **(env or {})}, timeout=timeout)
+                          cwd=cwd or home, env={**base, **(env or {})}, timeout=timeout)
     out: dict[str, Any] | str = done.stdout
     if "json" in args:
         out = json.loads(done.stdout)
@@ -34,6 +56,9 @@ def normalise(data: dict[str, Any], venv: Path) -> dict[str, Any]:
     out = json.loads(text)
     out["tool"]["version"] = "<version>"
     out["target"] = {k: out["target"][k] for k in ("python", "selected_by")}
+    out.pop("cache", None)
+    for p in out["providers"]:
+        p.pop("loaded_from", None)
     out["packages"] = sorted(f"{p['name']}=={p['version']}" for p in out["packages"] if p.get("family"))
     for f in out["findings"]:
         # Probe evidence holds tracebacks whose line numbers are the libraries'; keep the decisive first lines.

@@ -70,7 +70,7 @@ def test_hostile_imports_become_findings(hostile_venv: Path, tmp_path: Path) -> 
     assert by_provider["mistralai"]["code"] == "LCD308"       # sys.exit(3)
     assert "sys.exit" in by_provider["mistralai"]["title"]
     stages = {p["name"]: p.get("stages", {}) for p in data["providers"]}
-    assert stages["groq"] == {"import": "ok", "class": "ok", "construct": "ok"}   # 50 MB of output, bounded
+    assert stages["groq"]["construct"] == "ok"   # after 50 MB of output, bounded
     assert stages["xai"]["import"] == "ok"
     assert stages["fireworks"]["construct"] == "ok"
     assert "groq" not in by_provider and "xai" not in by_provider and "fireworks" not in by_provider
