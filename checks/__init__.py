@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doctor.checkapi import Check
+from typing import TYPE_CHECKING
 
 from . import (
     api_keys,
@@ -17,6 +17,9 @@ from . import (
     pydantic_idioms,
     requirements,
 )
+
+if TYPE_CHECKING:
+    from doctor.checkapi import Check
 
 CHECKS: tuple[Check, ...] = (
     inventory.CHECK,

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from doctor.inventory import family_of, scan
+from doctor.runner import run_checks
 from tests.fakeenv import FakeSite, make_env
 from tests.fakeenv import static_checks as table
-from doctor.runner import run_checks
-
 
 
 def codes(env) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from doctor.model import Kind, Severity
-from doctor.runner import build_report, run_checks
 from doctor.redact import Redactor
+from doctor.runner import build_report, run_checks
 from tests.fakeenv import FakeSite, make_env
 from tests.fakeenv import static_checks as table
 
