@@ -24,6 +24,7 @@ def check(
     *,
     online: bool = False,
     smoke: bool = False,
+    yes: bool = False,
     probe: bool = True,
     timeout: float = 10.0,
     fail_on: str = "error",
@@ -39,6 +40,8 @@ def check(
     line: ``$VIRTUAL_ENV``, ``$CONDA_PREFIX``, ``./.venv``, else this interpreter. ``providers``: providers that
     must work. ``notebooks``: ``.ipynb``/``.py`` files whose needs are checked. ``ignore``: finding code ->
     reason (still listed, not counted). ``environ``/``cwd``: what the user's code sees (default: this process's).
+    ``smoke`` (with ``online``) makes one real, possibly billed, call per provider: only with ``yes=True`` or a
+    terminal confirmation.
     Raises ``doctor.target.TargetError`` when the target cannot be examined. Nothing is printed.
     """
     from pathlib import Path
@@ -66,7 +69,8 @@ def check(
         use_cache=use_cache,
         ignore=dict(ignore or {}),
     )
-    return run_check(options, environ=environ, cwd=Path(cwd) if cwd is not None else None)
+    confirm = (lambda plan: True) if yes else None  # smoke calls may cost money: agreed only explicitly
+    return run_check(options, environ=environ, cwd=Path(cwd) if cwd is not None else None, confirm_smoke=confirm)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -130,7 +130,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "groq", "langchain-groq", "langchain_groq", ("ChatGroq",), ("groq",),
-        key_vars=("GROQ_API_KEY",), base_url_vars=("GROQ_BASE_URL",), key_prefixes=("gsk_",),
+        key_vars=("GROQ_API_KEY",), base_url_vars=("GROQ_API_BASE", "GROQ_BASE_URL"), key_prefixes=("gsk_",),
         hosts=("api.groq.com",),
         docs="https://python.langchain.com/docs/integrations/chat/groq/", core1_line="1.0.0",
         construct=(("model", "llama-3.1-8b-instant"), ("api_key", "gsk_" + _FAKE), ("max_retries", 0)),
@@ -138,7 +138,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "together", "langchain-together", "langchain_together", ("ChatTogether",), ("openai",),
-        key_vars=("TOGETHER_API_KEY",), base_url_vars=("TOGETHER_BASE_URL",),
+        key_vars=("TOGETHER_API_KEY",), base_url_vars=("TOGETHER_API_BASE", "TOGETHER_BASE_URL"),
         hosts=("api.together.xyz", "api.together.ai"),
         docs="https://python.langchain.com/docs/integrations/chat/together/", core1_line=None,
         construct=(("model", "meta-llama/Llama-3-8b-chat-hf"), ("api_key", _FAKE), ("max_retries", 0)),

@@ -197,6 +197,8 @@ _CONFIRMS: dict[str, tuple[str, ...]] = {
     "LCD307": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101"),
     "LCD302": ("LCD210", "LCD211"),
     "LCD303": ("LCD111", "LCD112", "LCD113"),
+    # A key rejected by the online check and by the smoke call is one problem.
+    "LCD601": ("LCD460",),
 }
 # Static findings about the whole environment (no provider) that any provider's probe failure can confirm.
 _ENVIRONMENT_WIDE = frozenset({"LCD210", "LCD211", "LCD220"})

@@ -37,7 +37,9 @@ def command(fmt: str | None, output: str | None, **kw: Any) -> int:
 
     options = build_options(kw)
     try:
-        with progress("Examining the environment (probes run in the target interpreter)..."):
+        # No spinner under --smoke: its confirmation prompt must not be drawn over.
+        spinner = progress("Examining the environment (probes run in the target interpreter)...")
+        with contextlib.nullcontext() if options.smoke else spinner:
             report = check(options)
     except (TargetError, NotebookError) as exc:
         raise click.ClickException(str(exc)) from None

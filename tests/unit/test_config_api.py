@@ -17,7 +17,7 @@ from doctor.model import Report
 def test_arguments_become_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen: dict[str, Any] = {}
 
-    def fake_check(options: Options, *, environ: Any = None, cwd: Any = None) -> Report:
+    def fake_check(options: Options, *, environ: Any = None, cwd: Any = None, **_: Any) -> Report:
         seen.update(options=options, environ=environ, cwd=cwd)
         return Report("0", None, (), (), ())
 

@@ -96,7 +96,7 @@ def test_unreachable(site: FakeSite) -> None:
     with provider_server("groq") as srv:
         environ = dict(env_for("groq", srv, KEYS["groq"]))
     [f] = run(env_with(site, "groq", environ))
-    assert f.code == "LCD463" and f.severity is Severity.WARNING and "GROQ_BASE_URL" in f.evidence[0]
+    assert f.code == "LCD463" and f.severity is Severity.WARNING and "GROQ_API_BASE" in f.evidence[0]
 
 
 def test_wrong_base_url_path_is_unexpected(site: FakeSite) -> None:
