@@ -340,6 +340,13 @@ _SECRET_SCAN_BUDGET = 150_000
 """Characters searched for assignments at most (hostile inputs made of key words stay fast)."""
 
 
+def _looks_secret(value: str) -> bool:
+    """A value worth masking: has a digit (keys do; ``admin_api_key`` does not), not a reference or placeholder."""
+    if value.startswith(("$", "os.", "self.", "<", "{")):
+        return False
+    return any(ch.isdigit() for ch in value) and value.lower() not in ("none", "null", "true", "false")
+
+
 def _assigned_secrets(text: str) -> list[str]:
     """Values the input itself assigns to key-like names (they are masked everywhere in the output).
 
@@ -361,13 +368,14 @@ def _assigned_secrets(text: str) -> list[str]:
             budget -= seg_end - seg_start
             for m in _ASSIGNED.finditer(text, seg_start, seg_end):
                 value = m.group(2)
-                if value.lower() not in ("none", "null", "true", "false") and not value.startswith("$"):
+                if _looks_secret(value):
                     out.add(value)
     return sorted(out)
 
 
 def _mask_assignments(text: str) -> str:
-    return _ASSIGNED.sub(lambda m: m.group(1) + fingerprint(m.group(2)), text)
+    return _ASSIGNED.sub(lambda m: m.group(1) + (fingerprint(m.group(2)) if _looks_secret(m.group(2)) else m.group(2)),
+                         text)
 
 
 def redactor_for(text: str, environ: Optional[Mapping[str, str]]) -> Redactor:

@@ -231,3 +231,13 @@ def test_empty_and_clean_inputs() -> None:
     assert explain_text("", environ=NO_ENV).findings == ()
     clean = explain_text("all good\nnothing to see\n", environ=NO_ENV)
     assert clean.findings == () and clean.exit_code == 0
+
+
+def test_variable_names_next_to_key_words_are_not_masked() -> None:
+    text = ("Traceback (most recent call last):\n  File \"/v/site-packages/openai/_client.py\", line 3, in f\n"
+            "    api_key=admin_api_key, token: tok_9f8e7d6c5b4a39281\n"
+            "openai.OpenAIError: Missing credentials. Please pass an `api_key`, `admin_api_key`, or set the "
+            "`OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable.\n")
+    (f,) = explain_text(text, environ=NO_ENV, verbose=True).findings
+    assert "`admin_api_key`" in f.evidence[0]
+    assert "tok_9f8e7d6c5b4a39281" not in json.dumps(f.evidence)
