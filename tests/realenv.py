@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
@@ -280,7 +279,7 @@ def _build(target: Path, py: dict, requirements: Sequence[str], then_no_deps: Se
         steps.append((["--no-deps"], list(then_no_deps)))
     for extra, reqs in steps:
         # --compile-bytecode: imports stay fast even where PYTHONDONTWRITEBYTECODE
-        # is set (healthy7 imports in ~4 s instead of ~15 s).
+        # is set (healthy7 imports its seven chat classes in ~7 s instead of ~15 s).
         args = (["pip", "install", "--python", target_py, "--compile-bytecode"]
                 + common + extra + ["--"] + reqs)
         try:
@@ -391,6 +390,9 @@ def real_venv(requirements: Sequence[str], *, python: Optional[str] = None,
             return final
         if final.exists():  # left by something other than us; never trust it
             shutil.rmtree(final, ignore_errors=True)
+        # Half-built folders of this key: their builders died (we hold the lock).
+        for stale in venvs.glob(".tmp-%s-*" % key):
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-%s-" % key, dir=str(venvs)))
         tmp.rmdir()  # uv wants to create it
         try:
@@ -425,36 +427,66 @@ def installed_versions(venv: Path) -> dict:
 SPECS = {
     # The notebook state users reached: integration built for core 0.2 with
     # core 0.3 / pydantic 2.9 forced over it.
-    "seed-broken": dict(
-        requirements=["langchain-openai==0.1.25", "langchain-aws==0.1.17"],
-        then_no_deps=["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]),
-    "a": dict(
-        requirements=["langchain-openai==0.1.25"],
-        then_no_deps=["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]),
+    "seed-broken": {
+        "requirements": ["langchain-openai==0.1.25", "langchain-aws==0.1.17"],
+        "then_no_deps": ["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]},
+    "a": {
+        "requirements": ["langchain-openai==0.1.25"],
+        "then_no_deps": ["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]},
     # Current releases of seven integrations, all consistent.
-    "healthy7": dict(requirements=[
+    "healthy7": {"requirements": [
         "langchain-openai==1.7.4", "langchain-anthropic==1.7.10",
         "langchain-google-vertexai==3.2.5", "langchain-aws==1.9.1",
-        "langchain-mistralai==1.1.6", "langchain-groq==1.1.3", "langchain-fireworks==1.7.1"]),
+        "langchain-mistralai==1.1.6", "langchain-groq==1.1.3", "langchain-fireworks==1.7.1"]},
     # Old but self-consistent: core 0.2 line.
-    "old-consistent-pyd2": dict(requirements=[
-        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==2.14.4"]),
-    "old-consistent-pyd1": dict(requirements=[
-        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==1.10.27"]),
+    "old-consistent-pyd2": {"requirements": [
+        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==2.14.4"]},
+    "old-consistent-pyd1": {"requirements": [
+        "langchain-openai==0.1.25", "langchain-core==0.2.43", "pydantic==1.10.27"]},
     # Resolves normally; ChatOpenAI() fails: "`ChatOpenAI` is not fully defined;
     # you should define `BaseCache`".
-    "basecache": dict(requirements=[
-        "langchain-openai==0.2.5", "langchain-core==0.3.15", "pydantic==2.11.7"]),
+    "basecache": {"requirements": [
+        "langchain-openai==0.2.5", "langchain-core==0.3.15", "pydantic==2.11.7"]},
     # langchain 1.x with the last langchain-community 0.3 (resolves normally).
-    "lc1-community-old": dict(requirements=["langchain==1.5.2", "langchain-community==0.3.31"]),
-    "lc1-mistral-02": dict(requirements=["langchain-mistralai==0.2.12", "langchain-core==1.0.7"]),
+    "lc1-community-old": {"requirements": ["langchain==1.5.2", "langchain-community==0.3.31"]},
+    "lc1-mistral-02": {"requirements": ["langchain-mistralai==0.2.12", "langchain-core==1.0.7"]},
+    # Integrations built for core 0.2 (pydantic v1 shim) under core 0.3.
+    "mixed-old-core03": {
+        "requirements": ["langchain-anthropic==0.1.23", "langchain-google-vertexai==1.0.10",
+                      "langchain-mistralai==0.1.13", "langchain-groq==0.1.10",
+                      "langchain-fireworks==0.1.7", "langchain-community==0.2.19",
+                      "langchain==0.2.17"],
+        "then_no_deps": ["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]},
+    # Integrations too new for the forced langchain-core (plain version conflicts).
+    "new-integ-old-core": {
+        "requirements": ["langchain-openai==1.7.4", "langchain-anthropic==1.7.10"],
+        "then_no_deps": ["langchain-core==0.3.79"]},
+    "openai025-core02": {"requirements": ["langchain-openai==0.2.5"],
+                             "then_no_deps": ["langchain-core==0.2.43"]},
+    "anthropic-03": {"requirements": ["langchain-anthropic==0.3.22"]},
+    "fireworks": {"requirements": ["langchain-fireworks==1.7.1"]},
+    # The same states with a Jupyter kernel, to record real notebooks' saved errors.
+    "nb-seed-broken": {
+        "requirements": ["langchain-openai==0.1.25", "langchain-aws==0.1.17",
+                      "ipykernel==7.4.0", "nbclient==0.11.0", "nbformat==5.11.1"],
+        "then_no_deps": ["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]},
+    "nb-healthy": {"requirements": [
+        "langchain-openai==1.7.4", "langchain-anthropic==1.7.10", "langchain-groq==1.1.3",
+        "ipykernel==7.4.0", "nbclient==0.11.0", "nbformat==5.11.1"]},
     # Small helpers for the corpus.
-    "google-auth": dict(requirements=["google-auth==2.63.0", "requests==2.34.2"]),
+    "tiny": {"requirements": []},
+    "numpy-abi": {"requirements": ["pandas==1.5.3"], "then_no_deps": ["numpy==2.2.6"]},
+    "openai-pydcore-mismatch": {
+        "requirements": ["langchain-openai==0.2.5", "langchain-core==0.3.15", "pydantic==2.11.7"],
+        "then_no_deps": ["pydantic-core==2.23.4"]},
+    "google-auth": {"requirements": ["google-auth==2.63.0", "requests==2.34.2"]},
     # pydantic and pydantic-core that do not belong together, both directions.
-    "pydcore-old-core": dict(requirements=["pydantic==2.11.7"],
-                             then_no_deps=["pydantic-core==2.23.4"]),
-    "pydcore-new-core": dict(requirements=["pydantic==2.9.2"],
-                             then_no_deps=["pydantic-core==2.33.2"]),
+    "pydcore-old-core": {"requirements": ["pydantic==2.11.7"],
+                             "then_no_deps": ["pydantic-core==2.23.4"]},
+    "pydcore-new-core": {"requirements": ["pydantic==2.11.7"],
+                             "then_no_deps": ["pydantic-core==2.41.5"]},
+    "pydcore-systemerror": {"requirements": ["pydantic==2.14.4"],
+                                "then_no_deps": ["pydantic-core==2.33.2"]},
 }
 
 
