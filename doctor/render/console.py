@@ -100,8 +100,10 @@ def _markup(report: Report, verbose: bool) -> list[str]:
         out.append(f"[{mark}] [bold]Environment[/]")
         for f in rest:
             out.extend(_finding_lines(f, verbose, "    "))
-    elif not report.providers:
+    elif not report.providers and report.target is not None:
         out.append("[dim]No provider integration installed.[/]")
+    elif report.target is None and not report.findings:
+        out.append("[green]No known failure found in the input.[/]")
     smoke = report.extras.get("smoke")
     if isinstance(smoke, list) and smoke:
         out.extend(_smoke_lines(smoke, verbose))
