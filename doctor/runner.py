@@ -229,6 +229,17 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
     return out
 
 
+def notebook_summary(env: Environment) -> list[dict[str, object]]:
+    """What each --notebook needs, for the report: providers, env var names (never values), skipped cells."""
+    return [
+        {"path": f.path, "kernel": f.kernel_name, "providers": list(f.providers),
+         "provider_packages": dict(f.provider_packages), "env_vars": list(f.env_vars),
+         "env_vars_set": list(f.env_vars_set), "imports": sorted({i.module for i in f.imports}),
+         "problems": list(f.problems)}
+        for f in env.notebook_facts
+    ]
+
+
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
           cwd: Optional[Path] = None, confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
@@ -270,6 +281,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
         *secrets.collect(env))
     extras: dict[str, object] = {}
+    if env.notebook_facts:
+        extras["notebooks"] = notebook_summary(env)
     if smoke_plan is not None:
         entries, smoke_findings = smoke_stage.execute(env, smoke_plan)
         findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]

@@ -83,6 +83,8 @@ def test_seed_notebook_on_the_seed_environment(tmp_path: Path) -> None:
     for name in ("anthropic", "mistralai", "groq", "fireworks", "google-vertexai"):
         assert "LCD103" in [f["code"] for f in by[name]], name
     assert all(p["needed"] for p in data["providers"] if p["name"] in by)
+    [nb] = data["notebooks"]
+    assert nb["env_vars"] == ["TOGETHER_API_KEY"] and nb["provider_packages"]["together"] == "langchain-openai"
 
 
 def test_kernelspec_selects_the_interpreter(tmp_path: Path) -> None:
