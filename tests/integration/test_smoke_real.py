@@ -156,9 +156,14 @@ def test_failures_are_classified_and_calls_never_retried(healthy7: Path, tmp_pat
             one_bounded_call(srv)  # exactly one request each: max_retries=0 / one botocore attempt
     data = json.loads(done.stdout)
     smoke_findings = {f["provider"]: f for f in data["findings"] if f["code"].startswith("LCD6")}
+    # The 401 is seen by the online key check too: one finding carrying both evidences.
+    [rejected] = [f for f in data["findings"] if f["provider"] == "openai" and f["code"] == "LCD460"]
+    assert "confirmed by probe (LCD601)" in rejected["evidence"]
+    assert rejected["kind"] == "invalid-credential" and rejected["severity"] == "error"
+    assert "HTTP status 401" in rejected["evidence"]
+    assert "key OPENAI_API_KEY: sk-proj-...LOOP" in rejected["evidence"]
     got = {p: (f["code"], f["kind"], f["severity"]) for p, f in smoke_findings.items()}
     assert got == {
-        "openai": ("LCD601", "invalid-credential", "error"),
         "anthropic": ("LCD605", "unreachable", "warning"),
         "groq": ("LCD604", "missing-config", "error"),
         "mistralai": ("LCD606", "unreachable", "warning"),
@@ -167,8 +172,6 @@ def test_failures_are_classified_and_calls_never_retried(healthy7: Path, tmp_pat
     }, data["findings"]
     assert "'llama-3.1-8b-instant'" in smoke_findings["groq"]["title"]
     assert "'anthropic.claude-3-haiku-20240307-v1:0'" in smoke_findings["aws"]["title"]
-    assert "HTTP status 401" in smoke_findings["openai"]["evidence"]
-    assert "key OPENAI_API_KEY: sk-proj-...LOOP" in smoke_findings["openai"]["evidence"]
     r = rows(data)
     assert all(not e["ok"] and e["status"] == "error" and e["input_tokens"] is None for e in r.values())
     assert r["anthropic"]["error"].startswith("HTTP 429")
@@ -202,7 +205,7 @@ def test_seed_notebook(healthy7: Path, tmp_path: Path) -> None:
     }
     assert bodies["together"]["model"] == "mistralai/Mixtral-8x7B-Instruct-v0.1"
     assert together_auth == f"Bearer {KEYS['together'][1]}"  # ChatOpenAI got TOGETHER_API_KEY, as in the cell
-    assert r["together"]["notes"] == ["base URL from TOGETHER_BASE_URL (the notebook names "
+    assert r["together"]["notes"] == ["base URL from TOGETHER_API_BASE (the notebook names "
                                       "https://api.together.xyz/v1)"]
     # Vertex AI cannot be pointed at a fake (no endpoint variable) and has no credentials here: not called.
     assert r["google-vertexai"]["status"] == "skipped"
