@@ -437,9 +437,14 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
             diffs.append(_diff(cold_verdicts[-1], warm_verdict))
     cold_diffs = [_diff(cold_verdicts[0], v, ("first", "later")) for v in cold_verdicts[1:] if v != cold_verdicts[0]]
     if cold_diffs:
-        b.notes.append(f"{name}: uncached full checks disagreed among themselves ({len(cold_diffs)} of "
-                       f"{len(cold_verdicts)} runs differ from the first; see cold_runs_differences): the doctor's "
-                       "verdict is not stable on this machine (e.g. a probe timeout under load)")
+        def side(key: str) -> list[str]:
+            return sorted({" ".join(map(str, f)) for d in cold_diffs for f in d.get("findings", {}).get(key, [])})
+
+        first_only, later_only = side("only_first"), side("only_later")
+        b.notes.append(f"{name}: uncached full checks disagreed: {len(cold_diffs)} of {len(cold_verdicts) - 1} timed "
+                       "runs differ from the first (the untimed warm-up, on an empty doctor cache folder); only the "
+                       f"first: {', '.join(first_only) or 'nothing'}; only later: {', '.join(later_only) or 'nothing'} "
+                       "(see cold_runs_differences)")
     if diffs:
         b.notes.append(f"{name}: a cached full check reported something else than the uncached one of the same "
                        f"round ({len(diffs)} of {b.runs} rounds; see warm_vs_cold_differences)")
