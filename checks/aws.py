@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from doctor.checkapi import Check
-from doctor.creds import aws, aws_online, needs, probes
+from doctor.creds import aws, needs, probes
 from doctor.findings import make
 from doctor.model import Finding, Fix, Severity
 from doctor.providers import BY_NAME
@@ -99,6 +99,8 @@ def _offline(env: Environment, nd: needs.Needs, chain: aws.Chain,
 
 
 def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Finding]:
+    from doctor.creds import aws_online  # online only: keeps urllib off the offline path
+
     sev = nd.severity(PROVIDER, when_needed=E, otherwise=W)
     if any(p.code in ("LCD443", "LCD444") for p in chain.problems):
         return

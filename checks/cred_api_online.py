@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from doctor.checkapi import Check
-from doctor.creds import apikeys, needs, verify
+from doctor.creds import apikeys, needs
 from doctor.findings import make
 from doctor.model import Finding, Fix, Severity
 from doctor.providers import CredentialKind
@@ -29,6 +29,8 @@ _TITLES = {
 
 def run(env: Environment) -> Iterator[Finding]:
     """LCD460-464 for providers that are needed or configured, with --online."""
+    from doctor.creds import verify  # online only: keeps urllib off the offline path
+
     if not env.options.online:
         return
     nd = needs.compute(env)

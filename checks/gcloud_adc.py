@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from doctor.checkapi import Check
-from doctor.creds import gcloud, google_online, http, needs, probes
+from doctor.creds import gcloud, needs, probes
 from doctor.findings import make
 from doctor.model import Finding, Fix, Severity
 from doctor.providers import BY_NAME
@@ -116,6 +116,8 @@ def _verdict_finding(code: str, seen: str, library: str, url: str, elapsed: floa
 
 
 def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterator[Finding]:
+    from doctor.creds import google_online  # online only: keeps urllib off the offline path
+
     f = res.file
     sev = nd.severity(PROVIDER, when_needed=E, otherwise=W)
     timeout = env.options.net_timeout
@@ -160,6 +162,11 @@ def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterat
 
 
 def _metadata(env: Environment, res: gcloud.Resolution, sev: Severity) -> Iterator[Finding]:
+    from doctor.creds import (
+        google_online,  # online only: keeps urllib off the offline path
+        http,  # online only: keeps urllib off the offline path
+    )
+
     host = env.environ.get("GCE_METADATA_HOST", "").strip()
     if not host and not res.on_gce:
         return

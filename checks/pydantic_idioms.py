@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from doctor.checkapi import Check
 from doctor.findings import install_fix, make
@@ -31,6 +32,8 @@ def run(env: Environment) -> Iterator[Finding]:
         if dist is None or dist.name in seen:
             continue
         seen.add(dist.name)
+        if prov.core1_line is not None and dist.version is not None and dist.version >= Version(prov.core1_line):
+            continue  # built for langchain-core 1.x: pydantic v2 by construction, nothing to suspect
         core_reqs = [r for r in dist.requirements() if canonicalize_name(r.name) == "langchain-core"]
         if any(core_era(r.specifier) == "v1" for r in core_reqs):
             continue  # the requirements check reports it, with these idioms as evidence

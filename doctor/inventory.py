@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,14 +66,8 @@ class Dist:
             return None
 
     def requirements(self) -> list[Requirement]:
-        """Parsed Requires-Dist; unparsable lines are skipped (reported as problems at read time)."""
-        out = []
-        for line in self.requires:
-            try:
-                out.append(Requirement(line))
-            except InvalidRequirement:
-                continue
-        return out
+        """Parsed Requires-Dist; unparsable lines are skipped."""
+        return [r for r in map(parse_requirement, self.requires) if r is not None]
 
     def recorded_files(self) -> Optional[list[str]]:
         """Paths listed in RECORD (relative to ``location``), or None when there is no RECORD."""
@@ -137,6 +132,15 @@ def _name_from_folder(folder: str) -> str:
     stem = folder.rsplit(".", 1)[0]
     # "name-version" for dist-info; egg-info may lack the version.
     return stem.split("-", 1)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_requirement(line: str) -> Optional[Requirement]:
+    """A Requirement, parsed once per distinct line (several checks ask for the same ones); None if invalid."""
+    try:
+        return Requirement(line)
+    except InvalidRequirement:
+        return None
 
 
 def parse_headers(text: str) -> dict[str, list[str]]:

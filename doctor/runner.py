@@ -12,39 +12,21 @@ from doctor import __version__, builtin, plan
 from doctor.context import Environment, Options
 from doctor.findings import make
 from doctor.inventory import Inventory, scan
+from doctor.locate import Located, locate
+from doctor.locate import start as start_locate
 from doctor.model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
 from doctor.providers import BY_NAME, PROVIDERS, Provider
 from doctor.redact import Redactor
-from doctor.target import Target, TargetError, discover
+from doctor.target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
+    from concurrent.futures import Future
 
     from doctor import smoke
     from doctor.checkapi import Check
-    from doctor.notebook import NotebookFacts
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
-
-
-def locate(
-    options: Options, environ: Mapping[str, str], cwd: Path
-) -> tuple[Target, tuple[NotebookFacts, ...], Path]:
-    """Read the notebooks and discover the target (--python, else a notebook's kernel, else the default order)."""
-    from doctor import kernels, notebook
-
-    facts = tuple(notebook.read(nb) for nb in options.notebooks)
-    work_dir = Path(facts[0].folder) if facts else cwd
-    selected = None
-    python = options.python
-    if python is None:
-        for f in facts:
-            found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None
-            if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
-                python, selected = found[0], ("notebook kernel", found[1])
-                break
-    target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
-    return target, facts, work_dir
 
 
 def read_environment(
@@ -52,7 +34,7 @@ def read_environment(
     *,
     environ: Optional[Mapping[str, str]] = None,
     cwd: Optional[Path] = None,
-    located: Optional[tuple[Target, tuple[NotebookFacts, ...], Path]] = None,
+    located: Optional[Located] = None,
 ) -> Environment:
     """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined."""
     environ = dict(os.environ if environ is None else environ)
@@ -88,15 +70,19 @@ def _run_one(env: Environment, check: Check) -> list[Finding]:
 
 
 def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
-    """Run the checks concurrently (several wait on the target's interpreter); results keep the table's order.
+    """Run the checks, concurrently when probes run (several wait on the target); results keep the table's order.
 
     A crash becomes an LCD901 finding about the doctor and the others still run.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     active = [c for c in table if env.options.probe or not c.needs_probe]
-    with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
-        results = list(pool.map(lambda c: _run_one(env, c), active))
+    if not env.options.probe:
+        # Static checks are CPU-bound: threads would only contend for the GIL.
+        results = [_run_one(env, c) for c in active]
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
+            results = list(pool.map(lambda c: _run_one(env, c), active))
     return [f for chunk in results for f in chunk]
 
 
@@ -240,8 +226,9 @@ def notebook_summary(env: Environment) -> list[dict[str, object]]:
     ]
 
 
-def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
-          cwd: Optional[Path] = None, confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
+def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
+          located: Optional[Future[Located]] = None,
+          confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
 
     Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
@@ -253,7 +240,11 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
     unknown = [p for p in options.providers if p not in BY_NAME]
     if unknown:
         raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
-    located = locate(options, environ, cwd)
+    # The target interpreter answers in a subprocess while this one imports the checks (the CLI starts it
+    # even before importing this module).
+    pending = located or start_locate(options, environ, cwd)
+    builtin.checks()
+    target_facts = pending.result()
     use_cache = options.use_cache and not options.online
     key = None
     if use_cache:
@@ -261,14 +252,14 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None,
 
         folder = cache.cache_dir(environ)
         try:
-            key = cache.fingerprint(options, located[0], environ, str(located[2]), options.notebooks, folder,
+            key = cache.fingerprint(options, target_facts[0], environ, str(target_facts[2]), options.notebooks, folder,
                                     __version__)
         except OSError:
             key = None
         hit = cache.load(folder, key) if key else None
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
-    env = read_environment(options, environ=environ, cwd=cwd, located=located)
+    env = read_environment(options, environ=environ, cwd=cwd, located=target_facts)
     smoke_plan = None
     if options.smoke and options.online:
         from doctor import smoke as smoke_stage

@@ -32,15 +32,22 @@ def progress(message: str) -> Iterator[None]:
 @output_options()
 def command(fmt: str | None, output: str | None, **kw: Any) -> int:
     """Examine an environment: packages, pydantic, imports, credentials."""
+    import os
+    from pathlib import Path
+
+    from doctor import locate
     from doctor.notebook import NotebookError
-    from doctor.runner import check
 
     options = build_options(kw)
+    # Start asking the target about itself now: it answers while the checks are imported.
+    located = locate.start(options, os.environ, Path.cwd())
+    from doctor.runner import check
+
     try:
         # No spinner under --smoke: its confirmation prompt must not be drawn over.
         spinner = progress("Examining the environment (probes run in the target interpreter)...")
         with contextlib.nullcontext() if options.smoke else spinner:
-            report = check(options)
+            report = check(options, located=located)
     except (TargetError, NotebookError) as exc:
         raise click.ClickException(str(exc)) from None
     emit(lambda f, color: render_report(report, f, color, options.verbose), fmt, output)

@@ -6,11 +6,12 @@ import ipaddress
 import json
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from urllib.request import BaseHandler, OpenerDirector
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -53,9 +54,12 @@ def is_loopback(url: str) -> bool:
         return False
 
 
-def _opener(url: str) -> urllib.request.OpenerDirector:
+def _opener(url: str) -> OpenerDirector:
+    # urllib.request pulls in http.client and ssl: imported only when an online check really runs.
+    import urllib.request
+
     # Loopback never goes through a proxy; other hosts use the proxy settings of the environment, as SDKs do.
-    handlers: list[urllib.request.BaseHandler] = []
+    handlers: list[BaseHandler] = []
     if is_loopback(url):
         handlers.append(urllib.request.ProxyHandler({}))
     return urllib.request.build_opener(*handlers)
@@ -70,6 +74,9 @@ def request(
     timeout: float = 5.0,
 ) -> Answer:
     """One HTTP request, no retries, no redirects followed for POST; never raises for network trouble."""
+    import urllib.error
+    import urllib.request
+
     req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     req.add_header("User-Agent", "langchain-doctor")
     start = time.monotonic()
