@@ -743,7 +743,10 @@ def real_venvs(names: tuple[str, ...]) -> dict[str, Path]:
     out = {}
     for n in names:
         print(f"venv {n}: ", end="", flush=True, file=sys.stderr)
-        out[n] = Path(named_venv(n))
+        try:
+            out[n] = Path(named_venv(n))
+        except (KeyError, RuntimeError) as exc:  # RealVenvError: uv missing, PyPI unreachable, install failed
+            raise BenchError(f"cannot build the real venv {n!r}: {exc}") from exc
         print(out[n], file=sys.stderr)
     return out
 
