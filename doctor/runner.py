@@ -35,8 +35,12 @@ def read_environment(
     environ: Optional[Mapping[str, str]] = None,
     cwd: Optional[Path] = None,
     located: Optional[Located] = None,
+    probe: bool = True,
 ) -> Environment:
-    """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined."""
+    """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined.
+
+    ``probe=False`` leaves the probes to the caller (``check`` runs them beside the static checks).
+    """
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
     target, facts, work_dir = located or locate(options, environ, cwd)
@@ -50,7 +54,7 @@ def read_environment(
             needed_packages.setdefault(prov, pkg)
     env = Environment(target, inventory, options, environ, needed=frozenset(needed_packages),
                       needed_packages=needed_packages, notebook_facts=facts, work_dir=str(work_dir))
-    if options.probe:
+    if options.probe and probe:
         from doctor import probeplan
 
         env = replace(env, probes=probeplan.run(env))
@@ -215,6 +219,24 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
     return out
 
 
+def _checks_beside_probes(env: Environment, table: Sequence[Check]) -> tuple[Environment, list[Finding]]:
+    """Static checks run while the probes work in the target, then the checks that read the probes' results.
+
+    Returns the Environment with the probe results (the report's provider stages read them) and all findings.
+    """
+    if not env.options.probe:
+        return env, run_checks(env, table)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from doctor import probeplan
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        probing = pool.submit(probeplan.run, env)
+        first = run_checks(env, [c for c in table if not c.needs_probe])
+        probed = replace(env, probes=probing.result())
+    return probed, first + run_checks(probed, [c for c in table if c.needs_probe])
+
+
 def notebook_summary(env: Environment) -> list[dict[str, object]]:
     """What each --notebook needs, for the report: providers, env var names (never values), skipped cells."""
     return [
@@ -259,14 +281,19 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
         hit = cache.load(folder, key) if key else None
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
-    env = read_environment(options, environ=environ, cwd=cwd, located=target_facts)
+    table = builtin.checks()
     smoke_plan = None
     if options.smoke and options.online:
+        # The plan depends on what the probes saw, and is confirmed before any network check runs.
+        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts)
         from doctor import smoke as smoke_stage
 
         smoke_plan = smoke_stage.plan(env)
         smoke_stage.confirm(smoke_plan, confirm_smoke)
-    findings = run_checks(env, builtin.checks())
+        findings = run_checks(env, table)
+    else:
+        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
+        env, findings = _checks_beside_probes(env, table)
     from doctor.creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(

@@ -14,6 +14,8 @@ from doctor import subproc
 from doctor.target import probe_env
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.context import Environment
 
 GOOGLE_AUTH = r'''
@@ -186,9 +188,31 @@ def run(env: Environment, snippet: str, args: dict[str, Any], timeout: float,
     return {"probe_failed": f"exit {done.returncode}: {tail[:300]}"}
 
 
+def _nothing_for_google(environ: Mapping[str, str]) -> bool:
+    # No key file named, no gcloud folder, not on Google Cloud: offline, google-auth can only find nothing too,
+    # so the interpreter start-up (and google-auth's import) would buy no information.
+    from doctor.creds.gcloud import gcloud_config_dir, on_gce
+
+    return (not environ.get("GOOGLE_APPLICATION_CREDENTIALS") and not gcloud_config_dir(environ).exists()
+            and not on_gce())
+
+
+def _nothing_for_aws(environ: Mapping[str, str]) -> bool:
+    # No AWS_* variable and no shared config or credentials file: botocore (metadata services skipped offline)
+    # can only find nothing too.
+    from doctor.creds.gcloud import home
+
+    if any(k.startswith("AWS_") for k in environ):
+        return False
+    aws_dir = home(environ) / ".aws"
+    return not (aws_dir / "config").exists() and not (aws_dir / "credentials").exists()
+
+
 def google_auth(env: Environment, *, refresh: bool = False, token_uri: str = "") -> Optional[dict[str, Any]]:
     """google-auth's own view of the ADC file (and, with ``refresh``, one refresh); None when it cannot run."""
     if not env.options.probe or not _has(env, "google-auth"):
+        return None
+    if not refresh and _nothing_for_google(env.environ):
         return None
     net = env.options.net_timeout
     args = {"refresh": refresh, "token_uri": token_uri, "timeout": net}
@@ -198,6 +222,8 @@ def google_auth(env: Environment, *, refresh: bool = False, token_uri: str = "")
 def botocore(env: Environment, *, sts: bool = False) -> Optional[dict[str, Any]]:
     """botocore's own credential method and region (and, with ``sts``, GetCallerIdentity); None if not run."""
     if not env.options.probe or not _has(env, "botocore"):
+        return None
+    if not sts and _nothing_for_aws(env.environ):
         return None
     net = env.options.net_timeout
     args = {"skip": list(OFFLINE_SKIP) if not sts else ["container-role", "iam-role"], "sts": sts,
