@@ -90,20 +90,6 @@ def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
     return [f for chunk in results for f in chunk]
 
 
-def _present_providers(env: Environment) -> list[Provider]:
-    # langchain-openai serves openai and azure-openai: the secondary row shows only when it is used.
-    out = []
-    primary_seen: set[str] = set()
-    for p in PROVIDERS:
-        installed = env.inventory.get(p.package) is not None
-        primary = p.package not in primary_seen
-        primary_seen.add(p.package)
-        uses_vars = any(v in env.environ for v in (*p.key_vars, *p.required_vars))
-        if p.name in env.needed or (installed and (primary or uses_vars)):
-            out.append(p)
-    return out
-
-
 def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[ProviderStatus, ...]:
     """One status per provider that is installed or needed, from the worst finding about it."""
     findings = list(findings)
@@ -114,7 +100,10 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
                 worst[f.provider] = f.severity
     out = []
     primary = {q.package: q.name for q in reversed(PROVIDERS)}
-    for p in _present_providers(env):
+    from doctor.creds.needs import present_providers
+
+    # One rule for which providers a report shows, shared with the credentials checks.
+    for p in present_providers(env, env.needed):
         package = env.needed_packages.get(p.name, p.package)
         # Through another provider's class (Together via ChatOpenAI): that class's probe and findings apply.
         proxy = primary.get(package, p.name) if package != p.package else p.name
