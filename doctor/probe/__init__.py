@@ -133,6 +133,15 @@ def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str
         remaining = [i for i in pending if i.id not in results]
         if not remaining:
             break
+        if started is None and len(remaining) == len(pending):
+            # Not one item began: the interpreter itself fails or hangs before running anything (a .pth file,
+            # sitecustomize, a broken encodings module). Re-running item by item would only repeat that.
+            what = (f"the interpreter did not start running the probe within {timeout:g}s" if done.timed_out
+                    else f"the interpreter failed before running the probe: {_describe_exit(done)}")
+            for item in remaining:
+                results[item.id] = Result(item.id, "timeout" if done.timed_out else "crashed", message=what,
+                                          stderr=done.stderr[-2000:], stdout=done.stdout[:2000])
+            break
         culprit_id = started or remaining[0].id
         if done.timed_out:
             results[culprit_id] = Result(culprit_id, "timeout", message=f"no result within {timeout:g}s",
