@@ -102,18 +102,38 @@ def build(findings: Sequence[Finding], inventory: Inventory) -> Plan:
 
 
 def unify(findings: Sequence[Finding], inventory: Inventory, python: str) -> list[Finding]:
-    """Rewrite each package-step fix to the environment's single merged install command, so any one works."""
+    """Rewrite each package-step fix to the environment's single merged install command, so any one works.
+
+    In an environment without pip (``uv venv`` makes those), the commands use ``uv pip ... --python``.
+    """
     plan = build(findings, inventory)
-    if not plan.install:
-        return list(findings)
-    merged = pip_install(python, plan.install)
+    merged = pip_install(python, plan.install) if plan.install else None
+    no_pip = inventory.get("pip") is None
     out = []
     for f in findings:
-        if f.fix is not None and f.fix.install and not f.fix.manual:
-            cleanup = tuple(c for c in f.fix.commands if " -m pip install " not in c)
-            f = replace(f, fix=replace(f.fix, commands=(*cleanup, merged)))
+        if f.fix is not None and not f.fix.manual:
+            commands = f.fix.commands
+            if merged is not None and f.fix.install:
+                commands = (*(c for c in commands if " -m pip install " not in c), merged)
+            if no_pip:
+                commands = tuple(_via_uv(c, python) for c in commands)
+            if commands != f.fix.commands:
+                f = replace(f, fix=replace(f.fix, commands=commands))
         out.append(f)
     return out
+
+
+def _via_uv(command: str, python: str) -> str:
+    """``PY -m pip install ARGS`` as ``uv pip install --python PY ARGS`` (other commands unchanged)."""
+    import shlex
+
+    prefix = shlex.join([python, "-m", "pip"]) + " "
+    if not command.startswith(prefix):
+        return command
+    verb, _, rest = command[len(prefix):].partition(" ")
+    if verb == "uninstall":
+        rest = " ".join(a for a in rest.split(" ") if a != "-y")  # uv pip uninstall asks nothing
+    return shlex.join(["uv", "pip", verb, "--python", python]) + (" " + rest if rest else "")
 
 
 def fix_for(python: str, plan: Plan) -> Fix:

@@ -187,6 +187,7 @@ def test_fixes_of_one_environment_are_one_command(site: FakeSite) -> None:
     site.add("langchain-openai", "0.1.25", ["langchain-core<0.3.0,>=0.2.40"])
     site.add("langchain-aws", "0.1.17", ["langchain-core<0.3,>=0.2.33"])
     site.add("langchain-text-splitters", "0.3.0", ["langchain-core<0.4.0,>=0.3.0"])
+    site.add("pip", "24.2", [])
     env = make_env(site)
     report = build_report(env, run_checks(env, table()), Redactor())
     cmds = {f.fix.commands[-1] for f in report.findings if f.code == "LCD201"}
@@ -196,3 +197,17 @@ def test_fixes_of_one_environment_are_one_command(site: FakeSite) -> None:
     for name in ("langchain-openai", "langchain-aws", "langchain-core", "langchain-text-splitters"):
         assert name in cmd
     assert cmd.startswith(env.target.python + " -m pip install -U ")
+
+
+def test_fix_commands_use_uv_where_the_environment_has_no_pip(site: FakeSite) -> None:
+    seed_core(site)
+    site.add("langchain-openai", "0.1.25", ["langchain-core<0.3.0,>=0.2.40"])
+    env = make_env(site)
+    report = build_report(env, run_checks(env, table()), Redactor())
+    [f] = [f for f in report.findings if f.code == "LCD201"]
+    assert f.fix.commands[-1].startswith(f"uv pip install --python {env.target.python} -U ")
+    site.add("pip", "24.2", [])
+    env = make_env(site)
+    report = build_report(env, run_checks(env, table()), Redactor())
+    [f] = [f for f in report.findings if f.code == "LCD201"]
+    assert f.fix.commands[-1].startswith(f"{env.target.python} -m pip install -U ")
