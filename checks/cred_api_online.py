@@ -29,10 +29,10 @@ _TITLES = {
 
 def run(env: Environment) -> Iterator[Finding]:
     """LCD460-464 for providers that are needed or configured, with --online."""
-    from doctor.creds import verify  # online only: keeps urllib off the offline path
-
     if not env.options.online:
         return
+    from doctor.creds import verify  # online only: keeps urllib off the offline path
+
     nd = needs.compute(env)
     for p in nd.present:
         if p.credential is not CredentialKind.API_KEY or not p.verify_path:

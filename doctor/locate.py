@@ -18,14 +18,19 @@ Located = tuple["Target", tuple["NotebookFacts", ...], Path]
 
 def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
     """Read the notebooks and discover the target (--python, else a notebook's kernel, else the default order)."""
-    from doctor import kernels, notebook
     from doctor.target import discover
 
-    facts = tuple(notebook.read(nb) for nb in options.notebooks)
+    facts: tuple[NotebookFacts, ...] = ()
+    if options.notebooks:  # the reader (ast and friends) only when there is something to read
+        from doctor import notebook
+
+        facts = tuple(notebook.read(nb) for nb in options.notebooks)
     work_dir = Path(facts[0].folder) if facts else cwd
     selected = None
     python = options.python
     if python is None:
+        from doctor import kernels
+
         for f in facts:
             found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None
             if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
