@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 from doctor.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
 LANGCHAIN_EXACT = frozenset({"langchain", "langsmith"})
 PYDANTIC = frozenset({"pydantic", "pydantic-core"})
@@ -237,11 +237,3 @@ def scan(path_entries: Sequence[str]) -> Inventory:
     for d in dists:
         by_name.setdefault(d.name, d)
     return Inventory(tuple(dists), tuple(scanned), by_name)
-
-
-def import_folders(location: str) -> Iterable[str]:
-    """Names of the package folders directly under ``location``."""
-    try:
-        return [e.name for e in os.scandir(location) if e.is_dir() and e.name.isidentifier()]
-    except OSError:
-        return []

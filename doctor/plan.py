@@ -9,12 +9,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from doctor.findings import pip_install, pip_uninstall, remove_path
-from doctor.model import Finding, Fix
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from doctor.inventory import Inventory
+    from doctor.model import Finding
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,3 @@ def _via_uv(command: str, python: str) -> str:
     if verb == "uninstall":
         rest = " ".join(a for a in rest.split(" ") if a != "-y")  # uv pip uninstall asks nothing
     return shlex.join(["uv", "pip", verb, "--python", python]) + (" " + rest if rest else "")
-
-
-def fix_for(python: str, plan: Plan) -> Fix:
-    """The plan as one Fix value."""
-    return Fix("Repair the environment in one step", tuple(plan.commands(python)), install=plan.install,
-               reinstall=plan.reinstall, uninstall=plan.uninstall, remove_paths=plan.remove_paths)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -82,11 +81,6 @@ def make_env(site: FakeSite | Path, *, options: Optional[Options] = None, enviro
     target = make_target(root, extra_path=extra_path)
     return Environment(target, scan(target.sys_path), options or Options(), dict(environ or {}),
                        needed=frozenset(needed), work_dir=str(root.parent))
-
-
-def doctor_python() -> str:
-    """The interpreter running the tests (has the doctor installed)."""
-    return sys.executable
 
 
 def static_checks() -> tuple[Check, ...]:
