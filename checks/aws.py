@@ -34,13 +34,11 @@ def _sso_login(profile: str) -> Fix:
 
 
 def _probe_lines(probe: Optional[Mapping[str, Any]]) -> list[str]:
-    if probe is None:
-        return []
-    if "probe_failed" in probe:
-        return [f"botocore probe in the target failed: {probe['probe_failed']}"]
+    failed = probes.failure_lines(probe, "botocore")
+    if failed is not None:
+        return failed
+    assert probe is not None
     v = probe.get("version", "?")
-    if probe.get("error_class"):
-        return [f"botocore {v} in the target: {probe['error_class']}: {probe.get('message', '')}"]
     skipped = probe.get("skipped") or []
     return [f"botocore {v} in the target resolves: method {probe.get('method') or 'none'}, region "
             f"{probe.get('region') or 'none'}" + (f" (not run offline: {', '.join(skipped)})" if skipped else "")]

@@ -35,13 +35,11 @@ _FILE_FIX = {
 
 
 def _probe_line(probe: Optional[Mapping[str, Any]]) -> list[str]:
-    if probe is None:
-        return []
-    if "probe_failed" in probe:
-        return [f"google-auth probe in the target failed: {probe['probe_failed']}"]
+    failed = probes.failure_lines(probe, "google-auth")
+    if failed is not None:
+        return failed
+    assert probe is not None
     version = probe.get("version", "?")
-    if probe.get("error_class"):
-        return [f"google-auth {version} in the target: {probe['error_class']}: {probe.get('message', '')}"]
     if probe.get("source") == "none":
         return [f"google-auth {version} in the target finds no credentials file either"]
     cls = str(probe.get("class", "")).rsplit(".", 2)

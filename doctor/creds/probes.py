@@ -18,13 +18,17 @@ if TYPE_CHECKING:
 
     from doctor.context import Environment
 
-GOOGLE_AUTH = r'''
+# What both snippets start with: arguments in, one JSON line out.
+_PREAMBLE = r'''
 import json, os, sys
 args = json.loads(sys.argv[1])
 out = {"ok": False}
 def done():
     sys.stdout.write("\n" + json.dumps(out) + "\n")
     sys.exit(0)
+'''
+
+GOOGLE_AUTH = _PREAMBLE + r'''
 try:
     import warnings
     import google.auth
@@ -96,13 +100,7 @@ if args.get("refresh"):
 done()
 '''
 
-BOTOCORE = r'''
-import json, os, sys
-args = json.loads(sys.argv[1])
-out = {"ok": False}
-def done():
-    sys.stdout.write("\n" + json.dumps(out) + "\n")
-    sys.exit(0)
+BOTOCORE = _PREAMBLE + r'''
 try:
     import botocore
     import botocore.session
@@ -206,6 +204,18 @@ def _nothing_for_aws(environ: Mapping[str, str]) -> bool:
         return False
     aws_dir = home(environ) / ".aws"
     return not (aws_dir / "config").exists() and not (aws_dir / "credentials").exists()
+
+
+def failure_lines(probe: Optional[Mapping[str, Any]], library: str) -> Optional[list[str]]:
+    """Evidence when the in-target probe did not run or the library raised; None when it answered normally."""
+    if probe is None:
+        return []
+    if "probe_failed" in probe:
+        return [f"{library} probe in the target failed: {probe['probe_failed']}"]
+    if probe.get("error_class"):
+        return [f"{library} {probe.get('version', '?')} in the target: {probe['error_class']}: "
+                f"{probe.get('message', '')}"]
+    return None
 
 
 def google_auth(env: Environment, *, refresh: bool = False, token_uri: str = "") -> Optional[dict[str, Any]]:
