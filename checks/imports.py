@@ -15,7 +15,6 @@ from doctor.checkapi import Check
 from doctor.findings import install_fix, make
 from doctor.knowledge import moved
 from doctor.model import Finding, Fix, Kind
-from doctor.probeplan import STAGES, probed_providers
 from doctor.providers import Provider, by_module
 
 if TYPE_CHECKING:
@@ -215,6 +214,8 @@ def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optio
 
 
 def _provider_findings(env: Environment, p: Provider) -> Iterator[Finding]:
+    from doctor.probeplan import STAGES
+
     results = {stage: env.probes.get(f"{p.name}:{stage}") for stage in STAGES}
     imp = results["import"]
     if imp is None:
@@ -248,6 +249,8 @@ def _provider_findings(env: Environment, p: Provider) -> Iterator[Finding]:
 
 
 def _notebook_findings(env: Environment) -> Iterator[Finding]:
+    from doctor.probeplan import probed_providers
+
     provider_modules = {p.module for p in probed_providers(env)}
     for n, facts in enumerate(env.notebook_facts, 1):
         for imp in facts.imports:
@@ -270,6 +273,9 @@ def _notebook_findings(env: Environment) -> Iterator[Finding]:
 
 def run(env: Environment) -> Iterator[Finding]:
     """Findings from the probe results."""
+    # The probe machinery is imported only by runs that probe (this check needs_probe).
+    from doctor.probeplan import probed_providers
+
     for p in probed_providers(env):
         yield from _provider_findings(env, p)
     yield from _notebook_findings(env)

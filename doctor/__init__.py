@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from typing import Union
 
     from doctor.model import Report
 
-__all__ = ["__version__", "check", "load_ipython_extension"]
+    # Only for annotations: building a typing.Union at import would cost every command line run.
+    PathLike = Union[str, os.PathLike[str]]
 
-PathLike = Union[str, "os.PathLike[str]"]
+__all__ = ["__version__", "check", "load_ipython_extension"]
 
 
 def check(

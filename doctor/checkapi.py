@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from doctor.context import Environment
 from doctor.model import Finding
@@ -12,8 +11,7 @@ from doctor.model import Finding
 CheckFunc = Callable[[Environment], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One built-in check (one module in ``checks/``)."""
 
     name: str

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python < 3.11 only
-    import tomli as tomllib
+    from types import ModuleType
 
 TABLE = "langchain-doctor"
 """The table name under ``[tool]``."""
@@ -37,12 +32,23 @@ _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\]\s*
 _ANY_HEADER = re.compile(r"^\s*\[")
 
 
+def _tomllib() -> ModuleType:
+    """The TOML parser, imported only when a file mentions us (its regexes cost milliseconds at start-up)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
+    return tomllib
+
+
+# The default of a mapping field: shared by every instance, so read-only.
+_NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
+
 class ConfigError(Exception):
     """A settings file that cannot be used; the message is one line: ``FILE:LINE: what is wrong``."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The settings one file gives; None (or empty) where the file says nothing."""
 
     path: Path
@@ -53,12 +59,11 @@ class Config:
     """Paths (globs expanded), relative ones resolved against the file's folder."""
     python: Optional[str] = None
     """The target interpreter, a relative path resolved against the file's folder."""
-    ignore: Mapping[str, str] = field(default_factory=dict)
+    ignore: Mapping[str, str] = _NO_ENTRIES
     """Finding code -> the reason it is ignored."""
 
 
-@dataclass(frozen=True)
-class _Source:
+class _Source(NamedTuple):
     path: Path
     text: str
     in_pyproject: bool
@@ -114,6 +119,7 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         raise ConfigError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -146,6 +152,7 @@ def find(start: Path) -> Optional[Path]:
             continue
         if "langchain-doctor" not in text:
             continue
+        tomllib = _tomllib()
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError:
@@ -280,6 +287,8 @@ def isolated_target(environ: Mapping[str, str], cwd: Path) -> tuple[dict[str, st
     own_bins = {os.path.join(p, "bin") for p in own} | {os.path.join(p, "Scripts") for p in own}
     path = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
                            if d and os.path.realpath(d) not in own_bins)
+    import shutil
+
     for name in ("python3", "python"):
         found = shutil.which(name, path=path)
         if found:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 import importlib_metadata
 from packaging.requirements import InvalidRequirement, Requirement
@@ -37,8 +36,7 @@ def family_of(name: str) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class Dist:
+class Dist(NamedTuple):
     """One installed distribution, as its metadata folder describes it."""
 
     name: str
@@ -104,14 +102,13 @@ class Dist:
         return found
 
 
-@dataclass(frozen=True)
-class Inventory:
+class Inventory(NamedTuple):
     """All distributions on the target's path, in path order (the first of a name is the one imported)."""
 
     dists: tuple[Dist, ...]
     scanned: tuple[str, ...]
     """Path entries that were folders and were scanned."""
-    by_name: dict[str, Dist] = field(default_factory=dict)
+    by_name: dict[str, Dist]
     """First (winning) distribution of each name."""
 
     def get(self, name: str) -> Optional[Dist]:

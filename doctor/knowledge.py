@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -47,8 +46,7 @@ V1_IDIOMS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class KnownIssue:
+class KnownIssue(NamedTuple):
     """An incompatibility no package declares; every row is sourced and checked against a real venv in tests."""
 
     code: str
@@ -89,8 +87,7 @@ def spec(text: str) -> SpecifierSet:
     return SpecifierSet(text)
 
 
-@dataclass(frozen=True)
-class Moved:
+class Moved(NamedTuple):
     """A module or name that langchain 1.0 removed, and where it lives now."""
 
     old: str

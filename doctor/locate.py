@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,10 +40,35 @@ def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
     return target, facts, work_dir
 
 
-def start(options: Options, environ: Mapping[str, str], cwd: Path) -> Future[Located]:
-    """``locate`` in a background thread; ``.result()`` re-raises its TargetError/NotebookError."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(locate, options, dict(environ), cwd)
-    finally:
-        pool.shutdown(wait=False)
+class Pending:
+    """``locate`` running in a background thread; ``result()`` waits and re-raises its TargetError/NotebookError.
+
+    A bare thread, not concurrent.futures: that package (and the logging it imports) costs start-up time on
+    every run for one worker that is joined once.
+    """
+
+    def __init__(self, options: Options, environ: Mapping[str, str], cwd: Path) -> None:
+        self._value: Optional[Located] = None
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._work, args=(options, dict(environ), cwd),
+                                        name="langchain-doctor-locate", daemon=True)
+        self._thread.start()
+
+    def _work(self, options: Options, environ: Mapping[str, str], cwd: Path) -> None:
+        try:
+            self._value = locate(options, environ, cwd)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> Located:
+        """What ``locate`` returned, once it has finished; its exception if it raised one."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def start(options: Options, environ: Mapping[str, str], cwd: Path) -> Pending:
+    """``locate`` in a background thread, started now; ``.result()`` waits for it."""
+    return Pending(options, environ, cwd)

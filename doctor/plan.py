@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from doctor.model import Finding
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """One repair plan: cleanups first, then one package step, then what a person must do."""
 
     remove_paths: tuple[str, ...]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 JSONScalar = Union[str, int, float, bool, None]
 
@@ -18,8 +17,7 @@ class CredentialKind(str, enum.Enum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(NamedTuple):
     """Everything the doctor knows about one provider, as data."""
 
     name: str

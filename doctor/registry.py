@@ -7,15 +7,13 @@ Codes are stable: a retired code stays here with ``retired=True`` and is never r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from doctor.model import Kind, Severity
 
 
-@dataclass(frozen=True)
-class CodeInfo:
+class CodeInfo(NamedTuple):
     """Documentation of one finding code."""
 
     code: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -12,7 +11,7 @@ from doctor import __version__, builtin, plan
 from doctor.context import Environment, Options
 from doctor.findings import make
 from doctor.inventory import Inventory, scan
-from doctor.locate import Located, locate
+from doctor.locate import Located, Pending, locate
 from doctor.locate import start as start_locate
 from doctor.model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
 from doctor.providers import BY_NAME, PROVIDERS, Provider
@@ -21,7 +20,6 @@ from doctor.target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
-    from concurrent.futures import Future
 
     from doctor import smoke
     from doctor.checkapi import Check
@@ -65,6 +63,8 @@ def _run_one(env: Environment, check: Check) -> list[Finding]:
     try:
         return [replace(finding, check=check.name) for finding in check.run(env)]
     except Exception as exc:  # crash isolation: never a traceback for the user
+        import traceback
+
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return [replace(
             make("LCD901", title=f"check {check.name!r} crashed: {type(exc).__name__}", subject=check.name,
@@ -78,13 +78,13 @@ def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
 
     A crash becomes an LCD901 finding about the doctor and the others still run.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     active = [c for c in table if env.options.probe or not c.needs_probe]
     if not env.options.probe:
         # Static checks are CPU-bound: threads would only contend for the GIL.
         results = [_run_one(env, c) for c in active]
     else:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
             results = list(pool.map(lambda c: _run_one(env, c), active))
     return [f for chunk in results for f in chunk]
@@ -115,9 +115,7 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
             state = ProviderState.NOT_INSTALLED
         else:
             state = ProviderState.OK
-        from doctor.probeplan import stages as probe_stages
-
-        stages = probe_stages(env.probes, proxy) + _credential_stage(findings, p)
+        stages = _probe_stages(env, proxy) + _credential_stage(findings, p)
         imported = env.probes.get(f"{proxy}:import")
         origin = dict(imported.origin or {}) if imported is not None else {}
         loaded_from = origin.get("file") or next(iter(origin.get("path") or []), None)
@@ -125,6 +123,15 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
                                   p.name in env.needed, stages, via=proxy if proxy != p.name else None,
                                   loaded_from=loaded_from))
     return tuple(out)
+
+
+def _probe_stages(env: Environment, provider: str) -> tuple[tuple[str, str], ...]:
+    """The provider's probe stages; none without probes (and then the probe machinery is not even imported)."""
+    if not env.probes:
+        return ()
+    from doctor.probeplan import stages
+
+    return stages(env.probes, provider)
 
 
 def _credential_stage(findings: Iterable[Finding], p: Provider) -> tuple[tuple[str, str], ...]:
@@ -238,7 +245,7 @@ def notebook_summary(env: Environment) -> list[dict[str, object]]:
 
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
-          located: Optional[Future[Located]] = None,
+          located: Optional[Pending] = None,
           confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
 

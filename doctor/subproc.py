@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import tempfile
 import time
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Callable, Optional
+from typing import IO, TYPE_CHECKING, Callable, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -20,8 +18,7 @@ if TYPE_CHECKING:
 MAX_CAPTURE = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Completed:
+class Completed(NamedTuple):
     """What a finished (or killed) process left behind."""
 
     argv: tuple[str, ...]
@@ -35,6 +32,18 @@ class Completed:
     duration: float
     stdout_truncated: bool = False
     stderr_truncated: bool = False
+
+
+def _scratch() -> IO[bytes]:
+    """An anonymous file for a child's output: a memfd on Linux (no disk, no tempfile import), else a temp file."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("langchain-doctor", os.MFD_CLOEXEC), "w+b")  # noqa: SIM115 - closed by caller
+        except OSError:  # e.g. a seccomp policy that forbids memfd_create
+            pass
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def _read_bounded(fh: IO[bytes], tail: bool) -> tuple[str, bool]:
@@ -87,7 +96,7 @@ def _run(
     watch: Optional[str] = None,
 ) -> Completed:
     start = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with _scratch() as out, _scratch() as err:
         try:
             proc = subprocess.Popen(
                 list(argv),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from doctor.creds import dotenv, keys
 
@@ -13,8 +12,7 @@ if TYPE_CHECKING:
     from doctor.providers import Provider
 
 
-@dataclass(frozen=True)
-class KeySource:
+class KeySource(NamedTuple):
     """The value the application would use for a provider's key, and where it comes from."""
 
     var: str

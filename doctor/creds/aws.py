@@ -7,17 +7,12 @@ The profile is AWS_DEFAULT_PROFILE, else AWS_PROFILE, else ``default``.
 
 from __future__ import annotations
 
-import configparser
 import datetime as dt
-import hashlib
 import json
 import os
 import re
-import shlex
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from doctor.creds.gcloud import home
 
@@ -28,8 +23,7 @@ STATIC_METHODS = ("env", "shared-credentials-file", "config-file")
 _KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding-worthy fact about the AWS setup (no secret values)."""
 
     code: str
@@ -37,8 +31,7 @@ class Problem:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class SsoToken:
+class SsoToken(NamedTuple):
     """What the SSO cache says about a profile's token."""
 
     cache_file: str
@@ -47,8 +40,7 @@ class SsoToken:
     expires: str = ""
 
 
-@dataclass(frozen=True)
-class Chain:
+class Chain(NamedTuple):
     """The outcome of resolving like botocore, without network."""
 
     profile: str
@@ -66,27 +58,34 @@ class Chain:
     problems: tuple[Problem, ...] = ()
     sso: Optional[SsoToken] = None
     sso_profile: str = ""
-    tried: tuple[str, ...] = field(default_factory=tuple)
+    tried: tuple[str, ...] = ()
 
 
-def _read_ini(path: Path) -> tuple[configparser.RawConfigParser, str]:
-    parser = configparser.RawConfigParser(strict=False)
+Ini = dict[str, list[tuple[str, str]]]
+"""An INI file's sections, each with its (key, value) items in file order."""
+
+
+def _read_ini(path: Path) -> tuple[Ini, str]:
+    """The sections of ``path`` ({} when it does not exist) and the one-line error when it cannot be parsed."""
     if not path.is_file():
-        return parser, ""
+        return {}, ""  # the common case: configparser is not even imported
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read(path, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return configparser.RawConfigParser(), f"{path}: {first[:200]}"
-    return parser, ""
+        return {}, f"{path}: {first[:200]}"
+    return {section: parser.items(section) for section in parser.sections()}, ""
 
 
-def _profiles(config: configparser.RawConfigParser, creds: configparser.RawConfigParser
+def _profiles(config: Ini, creds: Ini
               ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     conf: dict[str, dict[str, str]] = {}
     sessions: dict[str, dict[str, str]] = {}
-    for section in config.sections():
-        items = {k.lower(): v.strip() for k, v in config.items(section)}
+    for section, pairs in config.items():
+        items = {k.lower(): v.strip() for k, v in pairs}
         s = section.strip()
         if s == "default":
             conf["default"] = items
@@ -94,12 +93,14 @@ def _profiles(config: configparser.RawConfigParser, creds: configparser.RawConfi
             conf[s[len("profile "):].strip()] = items
         elif s.startswith("sso-session "):
             sessions[s[len("sso-session "):].strip()] = items
-    shared = {s.strip(): {k.lower(): v.strip() for k, v in creds.items(s)} for s in creds.sections()}
+    shared = {s.strip(): {k.lower(): v.strip() for k, v in pairs} for s, pairs in creds.items()}
     return conf, shared, sessions
 
 
 def sso_cache_key(profile: Mapping[str, str]) -> str:
     """botocore's cache key: sha1 of the sso_session name, else of the legacy sso_start_url."""
+    import hashlib
+
     seed = profile.get("sso_session") or profile.get("sso_start_url", "")
     return hashlib.sha1(seed.encode("utf-8")).hexdigest()
 
@@ -153,6 +154,8 @@ def _key_problems(where: str, key: str, secret: str, token: str) -> list[Problem
 def _which(program: str, environ: Mapping[str, str]) -> bool:
     if os.sep in program or (os.altsep and os.altsep in program):
         return os.access(os.path.expanduser(program), os.X_OK)
+    import shutil
+
     return shutil.which(program, path=environ.get("PATH", os.defpath)) is not None
 
 
@@ -251,6 +254,8 @@ def resolve(environ: Mapping[str, str], now: Optional[dt.datetime] = None) -> Ch
     if prof.get("credential_process"):
         tried.append(f"profile {name!r}: credential_process")
         try:
+            import shlex
+
             program = shlex.split(prof["credential_process"])[0]
         except (ValueError, IndexError):
             program = ""

@@ -7,9 +7,9 @@ key checks judge what the application would see.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -23,8 +23,10 @@ _DQ_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "'": "'", 
 _PROJECT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 
 
-@dataclass(frozen=True)
-class Entry:
+# The default of a mapping field: shared by every instance, so read-only.
+_NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
+
+class Entry(NamedTuple):
     """One ``NAME=value`` binding of a .env file."""
 
     name: str
@@ -33,12 +35,11 @@ class Entry:
     line: int
 
 
-@dataclass(frozen=True)
-class DotenvFile:
+class DotenvFile(NamedTuple):
     """A parsed .env file."""
 
     path: str
-    entries: Mapping[str, Entry] = field(default_factory=dict)
+    entries: Mapping[str, Entry] = _NO_ENTRIES
     """Last binding wins, as in python-dotenv."""
     bad_lines: tuple[int, ...] = ()
     """Line numbers python-dotenv could not parse (it skips them with a warning)."""

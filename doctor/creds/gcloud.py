@@ -6,13 +6,12 @@ Order (google.auth.default): GOOGLE_APPLICATION_CREDENTIALS, then gcloud's well-
 
 from __future__ import annotations
 
-import configparser
 import json
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -36,8 +35,10 @@ SECRET_FIELDS = ("refresh_token", "client_secret", "private_key", "private_key_i
 PROJECT_VARS = ("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
 
 
-@dataclass(frozen=True)
-class AdcFile:
+# The default of a mapping field: shared by every instance, so read-only.
+_NO_ENTRIES: Mapping[str, Any] = MappingProxyType({})
+
+class AdcFile(NamedTuple):
     """A credentials file as read and validated (values stay here; nothing secret leaves this object)."""
 
     path: str
@@ -47,7 +48,7 @@ class AdcFile:
     error_code: str = ""
     """LCD421 missing, LCD422 unreadable, LCD423 invalid; empty when valid."""
     error: str = ""
-    info: Mapping[str, Any] = field(default_factory=dict)
+    info: Mapping[str, Any] = _NO_ENTRIES
     """Parsed JSON (only when it parsed)."""
     mode: Optional[int] = None
 
@@ -63,8 +64,7 @@ class AdcFile:
         return self.mode is not None and bool(self.mode & 0o077) and has_secret and os.name == "posix"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """Where google-auth would get credentials from."""
 
     file: Optional[AdcFile]
@@ -161,9 +161,14 @@ def gcloud_project(gdir: Path) -> Optional[str]:
         name = (gdir / "active_config").read_text(encoding="utf-8").strip() or "default"
     except OSError:
         pass
+    path = gdir / "configurations" / f"config_{name}"
+    if not path.is_file():
+        return None  # gcloud never configured here: configparser is not even imported
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(gdir / "configurations" / f"config_{name}", encoding="utf-8")
+        parser.read(path, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return None
     value = parser.get("core", "project", fallback="").strip()

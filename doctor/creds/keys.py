@@ -6,8 +6,7 @@ Nothing here returns or formats the value itself: callers show ``doctor.redact.f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from doctor.providers import PROVIDERS, Provider
 
@@ -47,8 +46,7 @@ _PLACEHOLDER_RES = (
 )
 
 
-@dataclass(frozen=True)
-class KeyIssue:
+class KeyIssue(NamedTuple):
     """One problem with a key value, described without the value."""
 
     code: str

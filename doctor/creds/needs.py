@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from doctor.creds import dotenv
 from doctor.providers import BY_NAME, PROVIDERS, Provider
@@ -21,8 +20,7 @@ _SCAN_LIMIT = 200
 _SCAN_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Needs:
+class Needs(NamedTuple):
     """The credential layer's view of what the run requires."""
 
     needed: frozenset[str]
@@ -105,8 +103,23 @@ def provider_of_var(name: str) -> Optional[Provider]:
     return None
 
 
+# The last Environment computed and its Needs: the three credential checks of one run share the result
+# (it reads .env files and scans the working folder) instead of computing it three times.
+_last: Optional[tuple[Environment, Needs]] = None
+
+
 def compute(env: Environment) -> Needs:
     """Needs of ``env`` (reads .env files and, when there are no notebooks, the working folder's scripts)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is env:
+        return last[1]
+    needs = _compute(env)
+    _last = (env, needs)
+    return needs
+
+
+def _compute(env: Environment) -> Needs:
     facts = _facts(env)
     needed = set(env.needed)
     vars_by_nb: dict[str, list[str]] = {}

@@ -64,9 +64,9 @@ def _adc(environ: Mapping[str, str]) -> Iterator[str]:
 def _aws(environ: Mapping[str, str]) -> Iterator[str]:
     chain = aws.resolve(environ)
     for path in (chain.config_file, chain.credentials_file):
-        parser, _ = aws._read_ini(Path(path))
-        for section in parser.sections():
-            for k, v in parser.items(section):
+        sections, _ = aws._read_ini(Path(path))
+        for pairs in sections.values():
+            for k, v in pairs:
                 if k.lower() in _AWS_SECRET_FIELDS and v.strip():
                     yield v
                     yield v.strip()
