@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from doctor.checkapi import Check
 from doctor.findings import install_fix, make, remove_path
@@ -83,14 +83,26 @@ def _owned_modules(env: Environment, location: str) -> set[str]:
     return owned
 
 
+def _owned_by_expected(env: Environment, location: str, module: str) -> bool:
+    """True when the distribution that normally provides ``module`` is installed here and lists it."""
+    expected = _WATCHED[module]
+    return any(d.location == location and d.name == expected and module in d.top_level_names()
+               for d in env.inventory.dists)
+
+
 def _stray_folders(env: Environment) -> Iterator[Finding]:
     py = env.target.python
     for location in env.inventory.scanned:
         present = [m for m in _WATCHED if os.path.isdir(os.path.join(location, m))]
         if not present:
             continue
-        owned = _owned_modules(env, location)
+        owned: Optional[set[str]] = None
         for module in present:
+            # The usual owner first; every LangChain/pydantic distribution's file list only when it is not.
+            if _owned_by_expected(env, location, module):
+                continue
+            if owned is None:
+                owned = _owned_modules(env, location)
             if module in owned:
                 continue
             folder = os.path.join(location, module)
@@ -118,6 +130,23 @@ def _stray_folders(env: Environment) -> Iterator[Finding]:
             )
 
 
+def _absent(location: str, files: list[str]) -> list[str]:
+    """The files (relative to ``location``, in order) that are not there: one listing per folder, not a stat each."""
+    listings: dict[str, Optional[frozenset[str]]] = {}
+    missing = []
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        if folder not in listings:
+            try:
+                listings[folder] = frozenset(os.listdir(os.path.join(location, folder)))
+            except OSError:
+                listings[folder] = None
+        names = listings[folder]
+        if names is None or name not in names:
+            missing.append(rel)
+    return missing
+
+
 def _missing_files(env: Environment) -> Iterator[Finding]:
     py = env.target.python
     for d in env.inventory.by_name.values():
@@ -128,12 +157,8 @@ def _missing_files(env: Environment) -> Iterator[Finding]:
         files = d.recorded_files()
         if not files:
             continue
-        missing = []
-        for rel in files:
-            if rel.startswith("..") or "__pycache__" in rel or rel.endswith(".pyc"):
-                continue
-            if not os.path.exists(os.path.join(d.location, rel)):
-                missing.append(rel)
+        missing = _absent(d.location, [rel for rel in files if not (
+            rel.startswith("..") or "__pycache__" in rel or rel.endswith(".pyc"))])
         if not missing:
             continue
         inits = [m for m in missing if m.endswith("/__init__.py") and m.count("/") == 1]

@@ -69,17 +69,8 @@ class Dist(NamedTuple):
 
     def recorded_files(self) -> Optional[list[str]]:
         """Paths listed in RECORD (relative to ``location``), or None when there is no RECORD."""
-        record = Path(self.metadata_dir) / "RECORD"
-        try:
-            text = record.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-        files = []
-        for line in text.splitlines():
-            path = line.rsplit(",", 2)[0] if line.count(",") >= 2 else line
-            if path:
-                files.append(path.strip('"'))
-        return files
+        files = _record(self.metadata_dir)
+        return None if files is None else list(files)
 
     def top_level_names(self) -> list[str]:
         """Import names this distribution provides (top_level.txt, else derived from RECORD)."""
@@ -91,7 +82,7 @@ class Dist(NamedTuple):
         except (OSError, UnicodeDecodeError):
             pass
         found: list[str] = []
-        for rel in self.recorded_files() or []:
+        for rel in _record(self.metadata_dir) or ():
             head = rel.split("/", 1)[0]
             if head.endswith((".dist-info", ".egg-info", ".data")) or head in ("..", "__pycache__"):
                 continue
@@ -125,6 +116,32 @@ class Inventory(NamedTuple):
         return [d for d in self.by_name.values() if d.family == family]
 
 
+def _record(metadata_dir: str) -> Optional[tuple[str, ...]]:
+    """RECORD's paths, parsed once per version of the file (the integrity and requirements checks both ask)."""
+    path = os.path.join(metadata_dir, "RECORD")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _parse_record(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_record(path: str, mtime_ns: int, size: int) -> Optional[tuple[str, ...]]:
+    # mtime and size are part of the cache key: a RECORD rewritten in the same process (a fix, a test) is reread.
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    files = []
+    for line in text.splitlines():
+        path = line.rsplit(",", 2)[0] if line.count(",") >= 2 else line
+        if path:
+            files.append(path.strip('"'))
+    return tuple(files)
+
+
 def _name_from_folder(folder: str) -> str:
     stem = folder.rsplit(".", 1)[0]
     # "name-version" for dist-info; egg-info may lack the version.
@@ -148,6 +165,12 @@ def parse_headers(text: str) -> dict[str, list[str]]:
     """
     headers: dict[str, list[str]] = {}
     last: Optional[list[str]] = None
+    # Split the header block only: the body (a README of tens of kilobytes) is never looked at.
+    end = text.find("\n\n")
+    if end < 0:
+        end = text.find("\n\r\n")  # CRLF line endings (rare)
+    if end >= 0:
+        text = text[:end]
     for line in text.split("\n"):
         line = line.rstrip("\r")
         if not line:

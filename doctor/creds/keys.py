@@ -5,6 +5,7 @@ Nothing here returns or formats the value itself: callers show ``doctor.redact.f
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple, Optional
 
@@ -33,17 +34,22 @@ _PLACEHOLDER_WORDS = frozenset({
     "null", "undefined", "placeholder", "dummy", "fake", "test", "secret", "password", "apikey", "api_key",
     "api-key", "key", "token", "sk-", "sk-ant-", "example", "xxx", "...", "your_key", "mykey", "my-key",
 })
-_PLACEHOLDER_RES = (
-    re.compile(r"^<[^<>]{0,200}>$"),                      # <your-api-key>
-    re.compile(r"^\{\{?[^{}]{0,200}\}?\}$"),              # {OPENAI_API_KEY}, {{key}}
-    re.compile(r"^\[[^\[\]]{0,200}\]$"),                  # [key]
-    re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?$"),  # $OPENAI_API_KEY, unexpanded
-    re.compile(r"^[a-z0-9]{0,12}[-_]?(?:proj-)?[x*.•…]{3,}$", re.IGNORECASE),  # sk-xxxx, sk-...., ****
-    re.compile(r"(?:\.\.\.|…)"),                          # an ellipsis: a shortened example
-    re.compile(r"your.{0,40}(?:key|token|api|secret)", re.IGNORECASE),
-    re.compile(r"(?:key|token|secret).{0,20}here", re.IGNORECASE),
-    re.compile(r"^(?:insert|enter|paste|put|add)[-_ ].{0,60}$", re.IGNORECASE),
-)
+
+
+@functools.cache
+def _placeholder_res() -> tuple[re.Pattern[str], ...]:
+    # Compiled on first use: most runs have no key set at all, and nine patterns cost start-up time.
+    return (
+        re.compile(r"^<[^<>]{0,200}>$"),                      # <your-api-key>
+        re.compile(r"^\{\{?[^{}]{0,200}\}?\}$"),              # {OPENAI_API_KEY}, {{key}}
+        re.compile(r"^\[[^\[\]]{0,200}\]$"),                  # [key]
+        re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]{0,100}\}?$"),  # $OPENAI_API_KEY, unexpanded
+        re.compile(r"^[a-z0-9]{0,12}[-_]?(?:proj-)?[x*.•…]{3,}$", re.IGNORECASE),  # sk-xxxx, sk-...., ****
+        re.compile(r"(?:\.\.\.|…)"),                          # an ellipsis: a shortened example
+        re.compile(r"your.{0,40}(?:key|token|api|secret)", re.IGNORECASE),
+        re.compile(r"(?:key|token|secret).{0,20}here", re.IGNORECASE),
+        re.compile(r"^(?:insert|enter|paste|put|add)[-_ ].{0,60}$", re.IGNORECASE),
+    )
 
 
 class KeyIssue(NamedTuple):
@@ -84,7 +90,7 @@ def is_placeholder(core: str, name: str = "") -> bool:
     low = core.lower()
     if low in _PLACEHOLDER_WORDS or (name and low == name.lower()):
         return True
-    return any(p.search(core) for p in _PLACEHOLDER_RES)
+    return any(p.search(core) for p in _placeholder_res())
 
 
 def owners(core: str) -> tuple[tuple[str, ...], str]:
