@@ -107,3 +107,23 @@ def test_console_output_is_a_checklist(tmp_path: Path) -> None:
     rc, text, _ = run_doctor("--python", str(named_venv("seed-broken")), cwd=tmp_path, env={"NO_COLOR": "1"})
     assert "[✗] openai" in text and "[✗] aws" in text
     assert "LCD201" in text and "fix:" in text and "Summary: 2 error(s)" in text
+
+
+@pytest.mark.parametrize("name", ["healthy7", "seed-broken", "old-consistent-pyd1"])
+def test_inventory_agrees_with_importlib_metadata(name: str) -> None:
+    # The inventory reads METADATA headers itself (start-up time); importlib-metadata is the reference.
+    import importlib_metadata
+    from packaging.utils import canonicalize_name
+
+    from doctor.inventory import scan
+    from tests.realenv import site_packages
+
+    site = str(site_packages(named_venv(name)))
+    ours = {d.name: d for d in scan([site]).dists}
+    reference = list(importlib_metadata.distributions(path=[site]))
+    assert len(reference) == len(ours) > 10
+    for dist in reference:
+        mine = ours[canonicalize_name(dist.metadata["Name"])]
+        assert mine.raw_version == dist.version, mine.name
+        assert list(mine.requires) == list(dist.requires or []), mine.name
+        assert mine.problems == (), mine.name

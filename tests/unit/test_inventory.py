@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from doctor.inventory import family_of, scan
+from doctor.inventory import family_of, parse_headers, scan
 from doctor.runner import run_checks
 from tests.fakeenv import FakeSite, make_env
 from tests.fakeenv import static_checks as table
@@ -97,3 +97,17 @@ def test_no_langchain_among_other_packages(site: FakeSite) -> None:
 def test_missing_path_entries_are_skipped(tmp_path: Path) -> None:
     inv = scan([str(tmp_path / "nope"), str(tmp_path / "file.zip")])
     assert inv.dists == ()
+
+
+def test_parse_headers_reads_the_three_fields_of_the_header_block_only() -> None:
+    text = ("Metadata-Version: 2.1\r\nname : Langchain_Core\r\nVersion: 0.3.0\r\n"
+            "Requires-Dist: pydantic<3,>=2.7;\r\n  python_full_version >= \"3.12.4\"\r\n"
+            "Requires-Dist-Extra: not-a-field\r\nREQUIRES-DIST: jsonpatch<2.0\r\n\r\n"
+            "Requires-Dist: in-the-body\r\nName: body\r\n")
+    headers = parse_headers(text.replace("\r\n", "\n"))
+    assert headers == {
+        "name": ["Langchain_Core"],
+        "version": ["0.3.0"],
+        "requires-dist": ['pydantic<3,>=2.7; python_full_version >= "3.12.4"', "jsonpatch<2.0"],
+    }
+    assert parse_headers(text) == headers  # CRLF as read in binary mode or by a reader that keeps it
