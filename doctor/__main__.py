@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
-    """Entry point: the fast path for --version, else the click command line."""
+    """Entry point: the fast path for --version, else the click command line; ends the process itself."""
     if sys.argv[1:] == ["--version"]:
         from doctor import __version__
 
@@ -14,7 +15,36 @@ def main() -> None:
         raise SystemExit(0)
     from doctor.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    _leave(code)
+
+
+def _leave(code: object) -> None:
+    """Flush and end the process without the interpreter's teardown.
+
+    Tearing down the ~300 modules a run imports takes about 10 ms on every command, a tenth of a static
+    check (measured: 13 ms from the last write to the exit seen by the shell, 3 ms with os._exit). mypy's
+    command line ends the same way. Nothing is lost: every file the doctor writes is closed by then, its
+    temporary folders are context-managed, its worker threads have been joined, and it registers no atexit
+    handlers. Only the console entry points end this way; ``doctor.cli.main`` (used in-process) does not.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # SystemExit("message"): what the interpreter would print, and its exit status
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``| head``): 120, as the interpreter's own exit gives
+            status = 120
+    os._exit(status)
 
 
 if __name__ == "__main__":

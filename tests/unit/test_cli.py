@@ -137,3 +137,28 @@ def test_readme_table_is_generated_from_the_registry() -> None:
     assert start in readme and end in readme, "README.md lacks the generated code table"
     section = readme.split(start, 1)[1].split(end, 1)[0]
     assert section == table_markdown(), "README code table is stale: run `langchain-doctor list-checks --format markdown`"
+
+
+@pytest.mark.parametrize(("code", "status", "stderr"), [(None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""),
+                                                        ("langchain-doctor: bye", 1, "langchain-doctor: bye\n")])
+def test_the_console_entry_flushes_and_keeps_the_exit_status(code: object, status: int, stderr: str) -> None:
+    # The entry point ends with os._exit (no interpreter teardown): buffered output must still arrive whole.
+    program = ("import sys; from doctor.__main__ import _leave; sys.stdout.write('x' * 200000); "
+               f"_leave({code!r})")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as on most machines
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=60)
+    assert (done.returncode, len(done.stdout), done.stderr) == (status, 200000, stderr)
+
+
+def test_a_closed_pipe_is_status_120_as_without_the_fast_exit() -> None:
+    # The reader went away before the output was flushed (``| head`` that has finished).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    program = "import sys; from doctor.__main__ import _leave; sys.stdout.write('x' * 10); _leave(0)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as on most machines
+    try:
+        done = subprocess.run([sys.executable, "-c", program], stdout=write_end, stderr=subprocess.PIPE, env=env,
+                              timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 120, done.stderr
