@@ -215,19 +215,21 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
     return out
 
 
-def _checks_beside_probes(env: Environment, table: Sequence[Check]) -> tuple[Environment, list[Finding]]:
+def _checks_beside_probes(env: Environment) -> tuple[Environment, list[Finding]]:
     """Static checks run while the probes work in the target, then the checks that read the probes' results.
 
     Returns the Environment with the probe results (the report's provider stages read them) and all findings.
     """
     if not env.options.probe:
-        return env, run_checks(env, table)
+        return env, run_checks(env, builtin.checks())
     from concurrent.futures import ThreadPoolExecutor
 
     from doctor import probeplan
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         probing = pool.submit(probeplan.run, env)
+        # The checks are imported only now: the probes' interpreters start first, and the import overlaps them.
+        table = builtin.checks()
         first = run_checks(env, [c for c in table if not c.needs_probe])
         probed = replace(env, probes=probing.result())
     return probed, first + run_checks(probed, [c for c in table if c.needs_probe])
@@ -258,10 +260,9 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     unknown = [p for p in options.providers if p not in BY_NAME]
     if unknown:
         raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
-    # The target interpreter answers in a subprocess while this one imports the checks (the CLI starts it
-    # even before importing this module).
+    # The target interpreter answers in a subprocess while this one imports (the CLI starts it before importing
+    # this module, so it has answered by now); the checks are imported once the probes have been started.
     pending = located or start_locate(options, environ, cwd)
-    builtin.checks()
     target_facts = pending.result()
     use_cache = options.use_cache and not options.online
     key = None
@@ -277,7 +278,6 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
         hit = cache.load(folder, key) if key else None
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
-    table = builtin.checks()
     smoke_plan = None
     if options.smoke and options.online:
         # The plan depends on what the probes saw, and is confirmed before any network check runs.
@@ -286,10 +286,10 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
 
         smoke_plan = smoke_stage.plan(env)
         smoke_stage.confirm(smoke_plan, confirm_smoke)
-        findings = run_checks(env, table)
+        findings = run_checks(env, builtin.checks())
     else:
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
-        env, findings = _checks_beside_probes(env, table)
+        env, findings = _checks_beside_probes(env)
     from doctor.creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
