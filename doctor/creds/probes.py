@@ -195,12 +195,26 @@ def _nothing_for_google(environ: Mapping[str, str]) -> bool:
             and not on_gce())
 
 
+# AWS_* variables that are transport or CLI settings, never a source of credentials or of a profile
+# (botocore's BOTOCORE_DEFAULT_SESSION_VARIABLES: ca_bundle, retries, endpoints, metadata-service tuning...).
+# A proxy's AWS_CA_BUNDLE alone must not cost a botocore import in the target on every run.
+_AWS_NOT_CREDENTIALS = frozenset({
+    "AWS_CA_BUNDLE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_METADATA_SERVICE_TIMEOUT",
+    "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "AWS_EC2_METADATA_DISABLED", "AWS_STS_REGIONAL_ENDPOINTS",
+    "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT", "AWS_DEFAULTS_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "AWS_DISABLE_REQUEST_COMPRESSION", "AWS_SDK_UA_APP_ID",
+    "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION", "AWS_DEFAULT_OUTPUT", "AWS_PAGER",
+})
+_AWS_NOT_CREDENTIALS_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_CLI_")
+
+
 def _nothing_for_aws(environ: Mapping[str, str]) -> bool:
-    # No AWS_* variable and no shared config or credentials file: botocore (metadata services skipped offline)
-    # can only find nothing too.
+    # No AWS_* variable that could name credentials, a profile or a region, and no shared config or credentials
+    # file: botocore (metadata services skipped offline) can only find nothing too.
     from doctor.creds.gcloud import home
 
-    if any(k.startswith("AWS_") for k in environ):
+    if any(k.startswith("AWS_") and k not in _AWS_NOT_CREDENTIALS and not k.startswith(_AWS_NOT_CREDENTIALS_PREFIXES)
+           for k in environ):
         return False
     aws_dir = home(environ) / ".aws"
     return not (aws_dir / "config").exists() and not (aws_dir / "credentials").exists()

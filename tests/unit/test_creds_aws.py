@@ -269,3 +269,23 @@ def test_online_sso_without_botocore_is_not_verified(site: FakeSite, tmp_path: P
     sso_cache(environ, "my-sso", expires=NOW + dt.timedelta(hours=1))
     [f] = run(env_for(site, environ, online=True))
     assert f.code == "LCD449" and f.severity is Severity.INFO
+
+
+@pytest.mark.parametrize(("extra", "nothing"), [
+    ({}, True),
+    ({"AWS_CA_BUNDLE": "/etc/ssl/proxy.pem", "AWS_MAX_ATTEMPTS": "3", "AWS_ENDPOINT_URL_S3": "http://x"}, True),
+    ({"AWS_CA_BUNDLE": "/etc/ssl/proxy.pem", "AWS_PROFILE": "dev"}, False),
+    ({"AWS_ACCESS_KEY_ID": AKID}, False),
+    ({"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token"}, False),
+    ({"AWS_REGION": "us-east-1"}, False),
+    ({"AWS_SOMETHING_NEW": "1"}, False),  # unknown: botocore may use it, so its probe runs
+])
+def test_botocore_probe_is_skipped_only_when_nothing_could_name_credentials(
+        tmp_path: Path, extra: dict[str, str], nothing: bool) -> None:
+    from doctor.creds.probes import _nothing_for_aws
+
+    environ = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **extra}
+    assert _nothing_for_aws(environ) is nothing
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    assert _nothing_for_aws(environ) is False  # a config file: botocore reads it
