@@ -32,6 +32,7 @@ def _leave(code: object) -> None:
     temporary folders are context-managed, its worker threads have been joined, and it registers no atexit
     handlers. Only the console entry points end this way; ``doctor.cli.main`` (used in-process) does not.
     """
+    status: int
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -39,6 +40,9 @@ def _leave(code: object) -> None:
     else:  # SystemExit("message"): what the interpreter would print, and its exit status
         sys.stderr.write(f"{code}\n")
         status = 1
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        # Under coverage, cProfile, pyinstrument or a debugger: their reports are written at interpreter exit.
+        raise SystemExit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -162,3 +162,14 @@ def test_a_closed_pipe_is_status_120_as_without_the_fast_exit() -> None:
     finally:
         os.close(write_end)
     assert done.returncode == 120, done.stderr
+
+
+@pytest.mark.parametrize(("tracer", "atexit_ran"), [(False, False), (True, True)])
+def test_the_fast_exit_steps_aside_for_profilers_and_coverage(tracer: bool, atexit_ran: bool) -> None:
+    # coverage, cProfile and debuggers write their reports at interpreter exit: under them, a normal exit.
+    program = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('atexit ran')); "
+               + ("sys.settrace(lambda *a: None); " if tracer else "")
+               + "from doctor.__main__ import _leave; _leave(3)")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert ("atexit ran" in done.stderr) is atexit_ran
