@@ -25,7 +25,7 @@ class Renderer(Protocol):
 
 
 def renderer(fmt: Format) -> Renderer:
-    """The renderer of ``fmt``; imported lazily so that rich is loaded only to draw the console."""
+    """The renderer of ``fmt``; imported lazily (rich itself only when the console is drawn in colour)."""
     if fmt is Format.CONSOLE:
         from doctor.render import console
 
