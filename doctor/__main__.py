@@ -30,7 +30,8 @@ def _leave(code: object) -> None:
     check (measured: 13 ms from the last write to the exit seen by the shell, 3 ms with os._exit). mypy's
     command line ends the same way. Nothing is lost: every file the doctor writes is closed by then, its
     temporary folders are context-managed, its worker threads have been joined, and it registers no atexit
-    handlers. Only the console entry points end this way; ``doctor.cli.main`` (used in-process) does not.
+    handlers. Only the console entry points end this way, and not when the process is hosted (``_hosted``);
+    ``doctor.cli.main`` (used in-process) never does.
     """
     status: int
     if code is None:
@@ -40,8 +41,7 @@ def _leave(code: object) -> None:
     else:  # SystemExit("message"): what the interpreter would print, and its exit status
         sys.stderr.write(f"{code}\n")
         status = 1
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        # Under coverage, cProfile, pyinstrument or a debugger: their reports are written at interpreter exit.
+    if _hosted():
         raise SystemExit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -49,6 +49,19 @@ def _leave(code: object) -> None:
         except (OSError, ValueError):  # a closed pipe (``| head``): 120, as the interpreter's own exit gives
             status = 120
     os._exit(status)
+
+
+def _hosted() -> bool:
+    """True when this process is not only the doctor's, so that its exit must stay the interpreter's own.
+
+    Under coverage, cProfile, pyinstrument or a debugger, whose reports are written at interpreter exit; in
+    an IPython kernel (``%run -m doctor`` must not kill the notebook's kernel); with ``python -i``.
+    """
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    if sys.flags.inspect or sys.flags.interactive:
+        return True
+    return any(name in sys.modules for name in ("IPython", "ipykernel"))
 
 
 if __name__ == "__main__":

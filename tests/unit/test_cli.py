@@ -164,11 +164,15 @@ def test_a_closed_pipe_is_status_120_as_without_the_fast_exit() -> None:
     assert done.returncode == 120, done.stderr
 
 
-@pytest.mark.parametrize(("tracer", "atexit_ran"), [(False, False), (True, True)])
-def test_the_fast_exit_steps_aside_for_profilers_and_coverage(tracer: bool, atexit_ran: bool) -> None:
-    # coverage, cProfile and debuggers write their reports at interpreter exit: under them, a normal exit.
-    program = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('atexit ran')); "
-               + ("sys.settrace(lambda *a: None); " if tracer else "")
+@pytest.mark.parametrize(("host", "atexit_ran"), [
+    ("", False),
+    ("sys.settrace(lambda *a: None); ", True),  # coverage, debuggers
+    ("sys.setprofile(lambda *a: None); ", True),  # cProfile, pyinstrument
+    ("import types; sys.modules['ipykernel'] = types.ModuleType('ipykernel'); ", True),  # %run -m doctor
+])
+def test_the_fast_exit_steps_aside_for_profilers_coverage_and_kernels(host: str, atexit_ran: bool) -> None:
+    # They write their reports at interpreter exit, or are a notebook's kernel: there, a normal exit.
+    program = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('atexit ran')); " + host
                + "from doctor.__main__ import _leave; _leave(3)")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
