@@ -177,3 +177,12 @@ def test_the_fast_exit_steps_aside_for_profilers_coverage_and_kernels(host: str,
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert ("atexit ran" in done.stderr) is atexit_ran
+
+
+def test_a_hosted_run_leaves_the_garbage_collector_on() -> None:
+    # In a kernel (``%run -m doctor``) the process lives on after the command: nothing of the fast path stays.
+    program = ("import gc, sys, types; sys.modules['ipykernel'] = types.ModuleType('ipykernel'); "
+               "sys.argv = ['langchain-doctor', 'list-checks']; from doctor.__main__ import main\n"
+               "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code, 'gc', gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "exit 0 gc True", done.stderr
