@@ -7,7 +7,8 @@ Run from the repository root, with the interpreter that has the doctor installed
     python benchmarks/run.py --runs 3 --only version,scaling
 
 Every measurement is wall time (``time.perf_counter`` around ``subprocess.run``) of a whole command, the
-median of ``--runs`` samples (min and max reported too), after one untimed warm-up run of that command (so
+median of ``--runs`` samples (at least 15 for item 1 and 20 for item 4, which are sub-second; min and max
+reported too), after one untimed warm-up run of that command (so
 the OS page cache and bytecode caches are warm for both sides of every ratio). The two sides of a ratio are
 interleaved (A1 B1 A2 B2 ...) in the same run, so slow drift of the machine hits both equally.
 
@@ -57,6 +58,9 @@ TARGETS: dict[str, float] = {
     "version_seconds": 0.15,         # seconds
     "static_1000_seconds": 1.0,      # seconds
 }
+
+#: Item 1 (static vs pip check, both sub-second) takes at least this many samples per side.
+STATIC_MIN_RUNS = 15
 
 #: A warm/cold ratio above this means no cache was used at all.
 NO_CACHE_RATIO = 0.8
@@ -361,7 +365,9 @@ def bench_static(b: Bench, name: str, venv: Path) -> dict[str, Any]:
     p: list[Sample] = []
     w: list[Sample] = []
     warm_report: dict[str, Any] = {}
-    for _ in range(b.runs):
+    # Cheap commands get more samples (as --version does): a median of 5 sub-second runs moves with one busy
+    # moment of a shared machine.
+    for _ in range(max(STATIC_MIN_RUNS, b.runs)):
         d.append(b.time(doc, env=env, cwd=cwd))
         p.append(b.time(pip, env=env, cwd=cwd))
         ws = b.time(warm_cmd, env=env, cwd=cwd)
