@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import ast
 import os
 import sys
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ MIN_TARGET = (3, 9)
 # Runs in the target. Kept compatible with Python 2.7 so that a too-old interpreter is named, not crashed on.
 # Imports nothing but the standard library, so it works when the target's packages are broken.
 _DISCOVER = r"""
-import sys, os, json, platform
+import sys, os
 try:
     import sysconfig
     purelib = sysconfig.get_paths().get("purelib")
@@ -34,23 +34,40 @@ except Exception:
     user_site, enable_user_site, site_packages = None, False, []
 impl = sys.implementation.name if hasattr(sys, "implementation") else "cpython"
 iver = sys.implementation.version if hasattr(sys, "implementation") else sys.version_info
+ivers = "%d.%d.%d" % (iver[0], iver[1], iver[2])
+if iver[3] != "final":
+    ivers += iver[3][0] + str(iver[4])
+try:
+    # What the platform module reports, without importing it (nor re): os.uname() is where it reads these on
+    # POSIX, and python_version() is the first word of sys.version for CPython and PyPy.
+    u = os.uname()
+    machine, release, system, kversion = u.machine, u.release, u.sysname, u.version
+    pyimpl = {"cpython": "CPython", "pypy": "PyPy"}[impl]
+    full = sys.version.split()[0]
+    if full.count(".") == 1:
+        full += ".0"
+except (AttributeError, KeyError, IndexError):  # Windows, Python 2, other implementations
+    import platform
+    machine, release, system, kversion = platform.machine(), platform.release(), platform.system(), platform.version()
+    pyimpl, full = platform.python_implementation(), platform.python_version()
 markers = {
     "implementation_name": impl,
-    "implementation_version": "%d.%d.%d" % (iver[0], iver[1], iver[2]),
+    "implementation_version": ivers,
     "os_name": os.name,
-    "platform_machine": platform.machine(),
-    "platform_release": platform.release(),
-    "platform_system": platform.system(),
-    "platform_version": platform.version(),
-    "python_full_version": platform.python_version(),
-    "platform_python_implementation": platform.python_implementation(),
-    "python_version": ".".join(platform.python_version_tuple()[:2]),
+    "platform_machine": machine,
+    "platform_release": release,
+    "platform_system": system,
+    "platform_version": kversion,
+    "python_full_version": full,
+    "platform_python_implementation": pyimpl,
+    "python_version": ".".join(full.split(".")[:2]),
     "sys_platform": sys.platform,
 }
-print(json.dumps({
+# repr, read back with ast.literal_eval: json would import re and enum, a third of this script's time.
+print(repr({
     "executable": sys.executable,
     "version_info": list(sys.version_info[:3]),
-    "version": platform.python_version(),
+    "version": full,
     "prefix": sys.prefix,
     "base_prefix": getattr(sys, "base_prefix", sys.prefix),
     "path": sys.path,
@@ -169,9 +186,9 @@ def discover(
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {last[:200]})")
     try:
-        data = json.loads(done.stdout.strip().splitlines()[-1])
+        data = ast.literal_eval(done.stdout.strip().splitlines()[-1])
         version_info = tuple(int(x) for x in data["version_info"])
-    except (ValueError, KeyError, IndexError, TypeError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError, KeyError, IndexError, TypeError):
         raise TargetError(f"{path}: is not a Python interpreter (unexpected output)") from None
     if version_info < MIN_TARGET:
         raise TargetError(

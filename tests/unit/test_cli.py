@@ -186,3 +186,15 @@ def test_a_hosted_run_leaves_the_garbage_collector_on() -> None:
                "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code, 'gc', gc.isenabled())")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "exit 0 gc True", done.stderr
+
+
+def test_discovered_markers_are_packagings_default_environment(tmp_path: Path) -> None:
+    # The discovery script reads the marker values without the platform module: they must be what packaging
+    # (and so pip) computes in the same interpreter.
+    from packaging.markers import default_environment
+
+    from doctor.target import discover
+
+    target = discover(sys.executable, cwd=tmp_path)
+    assert dict(target.markers) == default_environment()
+    assert target.version == default_environment()["python_full_version"]
