@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from doctor.providers import BY_NAME, by_class, by_host, by_module
+from doctor.providers import BY_NAME, by_class, by_host, by_module, by_package
 from doctor.signatures import integration_in, provider_for_var
+
+if TYPE_CHECKING:
+    from doctor.providers import Provider
 
 _MAX_SCAN = 60_000
 
@@ -49,32 +52,31 @@ class CodeFacts:
     class_provider: Optional[str] = None
 
 
+def _first(pattern: re.Pattern[str], text: str, name_of: Callable[[str], Optional[str]], group: int = 1
+           ) -> Optional[str]:
+    """The provider ``name_of`` gives for the first match of ``pattern`` in ``text`` that it recognises."""
+    for m in pattern.finditer(text):
+        name = name_of(m.group(group))
+        if name:
+            return name
+    return None
+
+
+def _name(p: Optional[Provider]) -> Optional[str]:
+    return p.name if p is not None else None
+
+
 def code_facts(code: str) -> CodeFacts:
     """Providers named by a base_url host, key variables, imports, chat classes or init_chat_model strings."""
     code = code[:_MAX_SCAN]
-    host = None
-    for m in _URL_HOST.finditer(code):
-        p = by_host(m.group(1))
-        if p is not None:
-            host = p.name
-            break
-    var = None
-    if "_" in code:
-        for m in _VAR.finditer(code):
-            var = provider_for_var(m.group(0))
-            if var:
-                break
+    host = _first(_URL_HOST, code, lambda h: _name(by_host(h)))
+    var = _first(_VAR, code, provider_for_var, group=0) if "_" in code else None
     packages: list[str] = []
     for m in _IMPORT.finditer(code):
         for p in by_module(m.group(1)):
             if p.package not in packages:
                 packages.append(p.package)
-    cls = None
-    for m in _CLASS_CALL.finditer(code):
-        p = by_class(m.group(1))
-        if p is not None:
-            cls = p.name
-            break
+    cls = _first(_CLASS_CALL, code, lambda c: _name(by_class(c)))
     if cls is None:
         m2 = _INIT_CHAT.search(code)
         if m2 is not None:
@@ -91,28 +93,32 @@ def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback
         return facts.host_provider
     if message_provider:
         return message_provider
-    for m in _CLASS_NAME.finditer(message[:4000]):
-        p = by_class(m.group(1))
-        if p is not None:
-            return p.name
+    named = _first(_CLASS_NAME, message[:4000], lambda c: _name(by_class(c)))
+    if named:
+        return named
     if facts.var_provider:
         return facts.var_provider
     pkg = integration_in(traceback)
-    if pkg:
-        providers = [p for p in BY_NAME.values() if p.package == pkg]
-        if providers:
-            return providers[0].name
-    for m in _COMMUNITY.finditer(traceback[-_MAX_SCAN:]):
-        name = _COMMUNITY_NAMES.get(m.group(1), m.group(1))
-        if name in BY_NAME:
-            return name
+    if pkg and _package_provider(pkg):
+        return _package_provider(pkg)
+    community = _first(_COMMUNITY, traceback[-_MAX_SCAN:], _community_provider)
+    if community:
+        return community
     if facts.class_provider:
         return facts.class_provider
-    for pkg in facts.import_packages:
-        providers = [p for p in BY_NAME.values() if p.package == pkg]
-        if providers:
-            return providers[0].name
-    return None
+    return next((name for pkg in facts.import_packages if (name := _package_provider(pkg))), None)
+
+
+def _community_provider(module: str) -> Optional[str]:
+    """The provider of a ``langchain_community`` chat module name, if it is one of ours."""
+    name = _COMMUNITY_NAMES.get(module, module)
+    return name if name in BY_NAME else None
+
+
+def _package_provider(package: str) -> Optional[str]:
+    """The first provider row of an integration package (openai for langchain-openai)."""
+    rows = by_package(package)
+    return rows[0].name if rows else None
 
 
 _FAMILY_FRAME = re.compile(r"(?:site|dist)-packages[/\\](langchain(?:_[a-z][a-z0-9_]{1,40})?)[/\\]")

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from tests import realenv  # noqa: E402
+from tests.servers import closed_port  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 KINDS = {
@@ -167,14 +167,6 @@ def json_response(status: int, obj, headers: Optional[dict] = None) -> Callable:
         h.update(headers or {})
         return status, h, data
     return respond
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # ------------------------------------------------------------------- cases ---

@@ -24,7 +24,18 @@ from urllib.parse import parse_qs, urlsplit
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["LoopbackServer", "Reply", "Seen", "Handler"]
+__all__ = ["LoopbackServer", "Reply", "Seen", "Handler", "closed_port"]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound once, then released): connections to it are refused."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port: int = s.getsockname()[1]
+    s.close()
+    return port
 
 
 @dataclass(frozen=True)
