@@ -15,6 +15,7 @@ from typing import Optional, Union
 from urllib.parse import urlparse
 
 from doctor.providers import Provider, by_class, by_host, by_module
+from doctor.target import TargetError
 
 Literal = Union[str, int, float, bool, None]
 
@@ -75,8 +76,12 @@ class NotebookFacts:
     """Cells skipped or the file unreadable, with reasons."""
 
 
-class NotebookError(Exception):
-    """The notebook cannot be read at all (missing, not a notebook); the CLI exits 2 with one line."""
+class NotebookError(TargetError):
+    """The notebook cannot be read at all (missing, not a notebook); the CLI exits 2 with one line.
+
+    A TargetError: what the run was asked to examine cannot be examined, so every command (check, fix, report,
+    the magic) answers it the same way.
+    """
 
 
 def _blank_magics(src: str) -> tuple[str, Optional[str]]:

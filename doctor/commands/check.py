@@ -27,14 +27,6 @@ def progress(message: str) -> Iterator[None]:
         yield
 
 
-def _user_error(exc: Exception) -> bool:
-    """A target or notebook that cannot be examined: one line and exit 2, not a traceback."""
-    # A NotebookError can only come from doctor.notebook once it is imported; a run without notebooks
-    # does not import it just to name the exception.
-    notebook = sys.modules.get("doctor.notebook")
-    return isinstance(exc, TargetError) or (notebook is not None and isinstance(exc, notebook.NotebookError))
-
-
 @click.command("check")
 @target_options
 @output_options()
@@ -54,9 +46,7 @@ def command(fmt: str | None, output: str | None, **kw: Any) -> int:
         spinner = progress("Examining the environment (probes run in the target interpreter)...")
         with contextlib.nullcontext() if options.smoke else spinner:
             report = check(options, located=located)
-    except Exception as exc:
-        if not _user_error(exc):
-            raise
+    except TargetError as exc:  # NotebookError included
         raise click.ClickException(str(exc)) from None
     emit(lambda f, color: render_report(report, f, color, options.verbose), fmt, output)
     return report.exit_code
