@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,3 +91,16 @@ def codes(data: dict[str, Any]) -> list[str]:
 def errors(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Error-severity findings."""
     return [f for f in data["findings"] if f["severity"] == "error"]
+
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def copy_project(dest: Path, names: tuple[str, ...]) -> None:
+    """Copy these top-level files and folders of the checkout into ``dest`` (no bytecode): a user's clean copy."""
+    for name in names:
+        src = CHECKOUT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif src.exists():
+            shutil.copy2(src, dest / name)

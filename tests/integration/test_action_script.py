@@ -10,7 +10,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from tests.integration._helpers import CHECKOUT, copy_project
 from tests.realenv import named_venv, real_venv, venv_python
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 _COPY = ("doctor", "checks", "scripts", "pyproject.toml", "README.md", "LICENSE", "action.yml")
 
 NOTEBOOK = {
@@ -88,12 +87,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("action")
     action_path = root / "action"
     action_path.mkdir()
-    for name in _COPY:
-        src = CHECKOUT / name
-        if src.is_dir():
-            shutil.copytree(src, action_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif src.exists():
-            shutil.copy2(src, action_path / name)
+    copy_project(action_path, _COPY)
     install, check = _steps()
     assert install["id"] == "install" and check["id"] == "check"
     outputs = root / "install-output"

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.integration._helpers import copy_project
 from tests.realenv import named_venv, real_venv, venv_python
 
 pytestmark = pytest.mark.integration
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 _COPY = ("doctor", "checks", "pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml")
 _GIT = ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false",
         "-c", "init.defaultBranch=main"]
@@ -40,12 +39,7 @@ def _git(cwd: Path, *args: str) -> str:
 
 def _hook_repo(dest: Path) -> str:
     dest.mkdir()
-    for name in _COPY:
-        src = CHECKOUT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif src.exists():
-            shutil.copy2(src, dest / name)
+    copy_project(dest, _COPY)
     _git(dest, "init", "-q")
     _git(dest, "add", "-A")
     _git(dest, "commit", "-q", "-m", "hook repo")
