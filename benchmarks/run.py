@@ -13,7 +13,7 @@ the OS page cache and bytecode caches are warm for both sides of every ratio). T
 interleaved (A1 B1 A2 B2 ...) in the same run, so slow drift of the machine hits both equally.
 
 The doctor is run as the console script ``langchain-doctor`` that sits next to ``sys.executable`` (what users
-type), else as ``sys.executable -m doctor``; the JSON says which. Results: a table on stdout and
+type), else as ``sys.executable -m langchain_doctor``; the JSON says which. Results: a table on stdout and
 ``benchmarks/results/<date>.json`` (every raw timing, machine info). Stdlib only, so the unit tests can load the
 synthetic-environment generator from this file.
 """
@@ -483,7 +483,7 @@ def bench_full(b: Bench, name: str, venv: Path) -> dict[str, Any]:
 def importtime_top(b: Bench, args: list[str], n: int = 12, env: Optional[dict[str, str]] = None,
                    ok: tuple[int, ...] = (0,)) -> list[dict[str, Any]]:
     """The slowest imports (depth <= 1) of ``python -X importtime -m doctor ARGS``, cumulative microseconds."""
-    cmd = [sys.executable, "-X", "importtime", "-m", "doctor", *args]
+    cmd = [sys.executable, "-X", "importtime", "-m", "langchain_doctor", *args]
     s = b.time(cmd, env=env or b.env(), cwd=b.cwd("importtime"), ok=ok)
     rows: list[tuple[int, int, int, str]] = []  # (cumulative, self, depth, module)
     for line in s.stderr.splitlines():
@@ -730,13 +730,13 @@ def build_env(keep_bytecode_env: bool) -> tuple[dict[str, str], list[str]]:
 
 
 def doctor_argv(invoke: str) -> tuple[list[str], str]:
-    """How the doctor is run: its console script next to sys.executable, or ``sys.executable -m doctor``."""
+    """How the doctor is run: its console script next to sys.executable, or ``sys.executable -m langchain_doctor``."""
     script = Path(sys.executable).parent / ("langchain-doctor.exe" if os.name == "nt" else "langchain-doctor")
     if invoke in ("auto", "script") and script.exists():
         return [str(script)], f"console script {script} (same interpreter: {sys.executable})"
     if invoke == "script":
         raise BenchError(f"no console script at {script}; pip install -e . first, or use --invoke module")
-    return [sys.executable, "-m", "doctor"], f"{sys.executable} -m doctor"
+    return [sys.executable, "-m", "langchain_doctor"], f"{sys.executable} -m doctor"
 
 
 def real_venvs(names: tuple[str, ...]) -> dict[str, Path]:

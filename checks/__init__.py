@@ -19,7 +19,7 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from doctor.checkapi import Check
+    from ..checkapi import Check
 
 CHECKS: tuple[Check, ...] = (
     inventory.CHECK,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from doctor.providers import by_package
+from ..knowledge.providers import by_package
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from packaging.requirements import Requirement
 
-    from doctor.inventory import Dist
+    from ..inventory import Dist
 
 
 def provider_of(package: str) -> Optional[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from doctor.knowledge import V1_IDIOMS
+from ..knowledge.compat import V1_IDIOMS
 
 _MAX_FILES = 400
 _MAX_BYTES = 2_000_000

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
-from doctor.creds import apikeys, keys, needs
-from doctor.findings import make
-from doctor.model import Finding, Fix, Severity
-from doctor.providers import CredentialKind, Provider
-from doctor.redact import fingerprint, is_secret_name
+from ..checkapi import Check
+from ..creds import apikeys, keys, needs
+from ..findings import make
+from ..knowledge.providers import CredentialKind, Provider
+from ..model import Finding, Fix, Severity
+from ..redact import fingerprint, is_secret_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -80,7 +80,7 @@ def _key_findings(p: Provider, env: Environment, nd: needs.Needs) -> Iterator[Fi
 
 def dotenv_search(nd: needs.Needs) -> list[str]:
     """The folders searched for .env files (for evidence)."""
-    from doctor.creds.dotenv import search_folders
+    from ..creds.dotenv import search_folders
 
     return [str(p) for p in search_folders(nd.folders)]
 
@@ -118,8 +118,8 @@ _HANDLED_ELSEWHERE = frozenset({
 
 
 def _notebook_vars(env: Environment, nd: needs.Needs) -> Iterator[Finding]:
-    from doctor.creds.dotenv import lookup
-    from doctor.providers import PROVIDERS
+    from ..creds.dotenv import lookup
+    from ..knowledge.providers import PROVIDERS
 
     optional = {v for p in PROVIDERS for v in (*p.base_url_vars, *p.key_vars, *p.required_vars)}
     for var, notebooks in sorted(nd.notebook_vars.items()):

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.checkapi import Check
-from doctor.creds import aws, needs, probes
-from doctor.findings import make
-from doctor.model import Finding, Fix, Severity
-from doctor.providers import BY_NAME
-from doctor.redact import fingerprint
+from ..checkapi import Check
+from ..creds import aws, needs, probes
+from ..findings import make
+from ..knowledge.providers import BY_NAME
+from ..model import Finding, Fix, Severity
+from ..redact import fingerprint
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 PROVIDER = "aws"
@@ -97,7 +97,7 @@ def _offline(env: Environment, nd: needs.Needs, chain: aws.Chain,
 
 
 def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Finding]:
-    from doctor.creds import aws_online  # online only: keeps urllib off the offline path
+    from ..creds import aws_online  # online only: keeps urllib off the offline path
 
     sev = nd.severity(PROVIDER, when_needed=E, otherwise=W)
     if any(p.code in ("LCD443", "LCD444") for p in chain.problems):

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
-from doctor.creds import apikeys, needs
-from doctor.findings import make
-from doctor.model import Finding, Fix, Severity
-from doctor.providers import CredentialKind
-from doctor.redact import fingerprint
+from ..checkapi import Check
+from ..creds import apikeys, needs
+from ..findings import make
+from ..knowledge.providers import CredentialKind
+from ..model import Finding, Fix, Severity
+from ..redact import fingerprint
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -31,7 +31,7 @@ def run(env: Environment) -> Iterator[Finding]:
     """LCD460-464 for providers that are needed or configured, with --online."""
     if not env.options.online:
         return
-    from doctor.creds import verify  # online only: keeps urllib off the offline path
+    from ..creds import verify  # online only: keeps urllib off the offline path
 
     nd = needs.compute(env)
     for p in nd.present:

@@ -7,16 +7,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.checkapi import Check
-from doctor.creds import gcloud, needs, probes
-from doctor.findings import make
-from doctor.model import Finding, Fix, Severity
-from doctor.providers import BY_NAME
+from ..checkapi import Check
+from ..creds import gcloud, needs, probes
+from ..findings import make
+from ..knowledge.providers import BY_NAME
+from ..model import Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 PROVIDER = "google-vertexai"
@@ -114,7 +114,7 @@ def _verdict_finding(code: str, seen: str, library: str, url: str, elapsed: floa
 
 
 def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterator[Finding]:
-    from doctor.creds import google_online  # online only: keeps urllib off the offline path
+    from ..creds import google_online  # online only: keeps urllib off the offline path
 
     f = res.file
     sev = nd.severity(PROVIDER, when_needed=E, otherwise=W)
@@ -160,7 +160,7 @@ def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterat
 
 
 def _metadata(env: Environment, res: gcloud.Resolution, sev: Severity) -> Iterator[Finding]:
-    from doctor.creds import (
+    from ..creds import (
         google_online,  # online only: keeps urllib off the offline path
         http,  # online only: keeps urllib off the offline path
     )

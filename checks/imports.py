@@ -1,7 +1,7 @@
 """What actually happens when the target imports and constructs each chat class, and runs the notebooks' imports.
 
 Structural facts come first (where the module was loaded from: a namespace, a stray or a local folder, a crash,
-a timeout); the exception text is then classified by the shared signature table (``doctor.signatures``).
+a timeout); the exception text is then classified by the shared signature table (``doctor.classify``).
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from packaging.version import Version
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make
-from doctor.knowledge import moved
-from doctor.model import Finding, Fix, Kind
-from doctor.providers import Provider, by_module
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge.compat import moved
+from ..knowledge.providers import Provider, by_module
+from ..model import Finding, Fix, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-    from doctor.context import Environment
-    from doctor.probe import Result
+    from ..context import Environment
+    from ..probe import Result
 
 _CODE_BY_KIND = {
     Kind.PYDANTIC_SCHEMA: "LCD301",
@@ -168,9 +168,9 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
         found = _moved_finding(env, module, names, provider, [*decisive, *frames])
         if found is not None:
             return found
-    from doctor import signatures  # type: ignore[attr-defined,unused-ignore]
+    from ..classify import classify
 
-    match = signatures.classify(r.exc_type or "", r.message, r.traceback)
+    match = classify(r.exc_type or "", r.message, r.traceback)
     if match is not None and match.kind in _CREDENTIAL_KINDS:
         return None  # the credentials checks own these, with the user's real settings
     if match is not None and match.kind in _CODE_BY_KIND:
@@ -214,7 +214,7 @@ def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optio
 
 
 def _provider_findings(env: Environment, p: Provider) -> Iterator[Finding]:
-    from doctor.probeplan import STAGES
+    from ..probejobs import STAGES
 
     results = {stage: env.probes.get(f"{p.name}:{stage}") for stage in STAGES}
     imp = results["import"]
@@ -249,7 +249,7 @@ def _provider_findings(env: Environment, p: Provider) -> Iterator[Finding]:
 
 
 def _notebook_findings(env: Environment) -> Iterator[Finding]:
-    from doctor.probeplan import probed_providers
+    from ..probejobs import probed_providers
 
     provider_modules = {p.module for p in probed_providers(env)}
     for n, facts in enumerate(env.notebook_facts, 1):
@@ -274,7 +274,7 @@ def _notebook_findings(env: Environment) -> Iterator[Finding]:
 def run(env: Environment) -> Iterator[Finding]:
     """Findings from the probe results."""
     # The probe machinery is imported only by runs that probe (this check needs_probe).
-    from doctor.probeplan import probed_providers
+    from ..probejobs import probed_providers
 
     for p in probed_providers(env):
         yield from _provider_findings(env, p)

@@ -6,18 +6,17 @@ import os
 from collections import defaultdict
 from typing import TYPE_CHECKING, Optional
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make, remove_path
-from doctor.model import Finding, Fix
-from doctor.providers import PROVIDERS
-
+from ..checkapi import Check
+from ..findings import install_fix, make, remove_path
+from ..knowledge.providers import PROVIDERS
+from ..model import Finding, Fix
 from ._common import provider_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
-    from doctor.inventory import Dist
+    from ..context import Environment
+    from ..inventory import Dist
 
 # Import names whose leftovers matter: every integration plus the packages they all import first.
 _CORE_MODULES = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
-from doctor.findings import make
+from ..checkapi import Check
+from ..findings import make
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
-    from doctor.model import Finding
+    from ..context import Environment
+    from ..model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

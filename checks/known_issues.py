@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make
-from doctor.knowledge import KNOWN_ISSUES, spec
-from doctor.providers import PROVIDERS
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge.compat import KNOWN_ISSUES, spec
+from ..knowledge.providers import PROVIDERS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
-    from doctor.model import Finding
+    from ..context import Environment
+    from ..model import Finding
 
 _CORE_1 = Version("1.0.0")
 

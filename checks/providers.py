@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make
-from doctor.providers import BY_NAME
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge.providers import BY_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
-    from doctor.model import Finding
+    from ..context import Environment
+    from ..model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

@@ -7,18 +7,17 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make
-from doctor.knowledge import core_era, installed_core_era
-from doctor.providers import PROVIDERS
-
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge.compat import core_era, installed_core_era
+from ..knowledge.providers import PROVIDERS
 from ._source_scan import v1_idioms
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from doctor.context import Environment
-    from doctor.model import Finding
+    from ..context import Environment
+    from ..model import Finding
 
 
 def run(env: Environment) -> Iterator[Finding]:

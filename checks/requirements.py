@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from doctor.checkapi import Check
-from doctor.findings import install_fix, make
-from doctor.knowledge import PYDANTIC_V2_CORE, core_era, installed_core_era
-
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge.compat import PYDANTIC_V2_CORE, core_era, installed_core_era
 from ._common import applies, direction, provider_of, req_text
 from ._source_scan import v1_idioms
 
@@ -20,9 +19,9 @@ if TYPE_CHECKING:
 
     from packaging.requirements import Requirement
 
-    from doctor.context import Environment
-    from doctor.inventory import Dist
-    from doctor.model import Finding
+    from ..context import Environment
+    from ..inventory import Dist
+    from ..model import Finding
 
 _CHECKED_FAMILIES = ("langchain", "pydantic", "sdk")
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from typing import Union
 
-    from doctor.model import Report
+    from .model import Report
 
     # Only for annotations: building a typing.Union at import would cost every command line run.
     PathLike = Union[str, os.PathLike[str]]
@@ -48,8 +48,8 @@ def check(
     """
     from pathlib import Path
 
-    from doctor.context import Options
-    from doctor.runner import check as run_check
+    from .context import Options
+    from .runner import check as run_check
 
     if isinstance(providers, str) or isinstance(notebooks, (str, os.PathLike)):
         raise TypeError("providers and notebooks are sequences, not a single string")
@@ -77,6 +77,6 @@ def check(
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext doctor``: registers the ``%langchain_doctor`` line magic (see doctor.magic)."""
-    from doctor.magic import load_ipython_extension as load
+    from .magic import load_ipython_extension as load
 
     load(ipython)

@@ -9,7 +9,7 @@ import sys
 def main() -> None:
     """Entry point: the fast path for --version, else the click command line; ends the process itself."""
     if sys.argv[1:] == ["--version"]:
-        from doctor import __version__
+        from . import __version__
 
         sys.stdout.write(f"langchain-doctor {__version__}\n")
         raise SystemExit(0)
@@ -19,7 +19,7 @@ def main() -> None:
         import gc
 
         gc.disable()
-    from doctor.cli import main as cli_main
+    from .cli import main as cli_main
 
     try:
         cli_main()

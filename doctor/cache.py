@@ -20,13 +20,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from .model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from doctor.context import Options
-    from doctor.target import Target
+    from .context import Options
+    from .target import Target
 
 FORMAT = 2  # bump when the stored shape changes: older entries are then ignored
 _MAX_ENTRIES = 200

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Callable, NamedTuple
 
-from doctor.context import Environment
-from doctor.model import Finding
+from .context import Environment
+from .model import Finding
 
 CheckFunc = Callable[[Environment], Iterable[Finding]]
 

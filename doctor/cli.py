@@ -8,15 +8,15 @@ from typing import Any, Optional
 
 import click
 
-from doctor import __version__
+from . import __version__
 
-# Subcommand name -> "module:attribute" of its click.Command; imported only when that command runs.
+# Subcommand name -> "module:attribute" (relative to this package) of its click.Command; imported only when used.
 COMMANDS: dict[str, str] = {
-    "check": "doctor.commands.check:command",
-    "explain": "doctor.commands.explain:command",
-    "fix": "doctor.commands.fix:command",
-    "report": "doctor.commands.report:command",
-    "list-checks": "doctor.commands.list_checks:command",
+    "check": ".commands.check:command",
+    "explain": ".commands.explain:command",
+    "fix": ".commands.fix:command",
+    "report": ".commands.report:command",
+    "list-checks": ".commands.list_checks:command",
 }
 DEFAULT_COMMAND = "check"
 
@@ -32,7 +32,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        cmd: click.Command = getattr(importlib.import_module(module), attr)
+        cmd: click.Command = getattr(importlib.import_module(module, __package__), attr)
         return cmd
 
     def resolve_command(

@@ -207,7 +207,7 @@ def _expand(base: Path, items: Sequence[str]) -> tuple[str, ...]:
 
 
 def _ignore(src: _Source, value: Any) -> dict[str, str]:
-    from doctor.registry import registry
+    from .registry import registry
 
     pairs: list[tuple[str, Any, int]] = []
     if isinstance(value, dict):
@@ -234,7 +234,7 @@ def _ignore(src: _Source, value: Any) -> dict[str, str]:
 
 
 def _parse(src: _Source, table: Mapping[str, Any], *, explicit: bool) -> Config:
-    from doctor.providers import BY_NAME
+    from .knowledge.providers import BY_NAME
 
     base = src.path.absolute().parent
     for key in table:
@@ -339,9 +339,14 @@ def hook_main(argv: Optional[Sequence[str]] = None, *, isolated: bool = True) ->
 
     ``isolated=False`` for ``language: system``, where the doctor is installed in the environment it checks.
     """
-    from doctor.cli import main
+    from .cli import main
 
     args, env = hook_argv(sys.argv[1:] if argv is None else argv, os.environ, Path.cwd(), isolated=isolated)
     if "VIRTUAL_ENV" not in env:
         os.environ.pop("VIRTUAL_ENV", None)
     main(args)
+
+
+def hook_main_system() -> None:
+    """Console entry of the ``language: system`` hook: the doctor is installed in the environment it checks."""
+    hook_main(isolated=False)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Optional
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.inventory import Inventory
-    from doctor.target import Target
+    from .inventory import Inventory
+    from .target import Target
 
 
 @dataclass(frozen=True)

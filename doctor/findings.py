@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Optional
 
-from doctor.model import Finding, Fix, Severity
-from doctor.registry import info
+from .model import Finding, Fix, Severity
+from .registry import info
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

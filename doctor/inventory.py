@@ -12,7 +12,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from doctor.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
+from .knowledge.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -9,27 +9,27 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.context import Options
-    from doctor.notebook import NotebookFacts
-    from doctor.target import Target
+    from .context import Options
+    from .notebook import NotebookFacts
+    from .target import Target
 
 Located = tuple["Target", tuple["NotebookFacts", ...], Path]
 
 
 def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
     """Read the notebooks and discover the target (--python, else a notebook's kernel, else the default order)."""
-    from doctor.target import discover
+    from .target import discover
 
     facts: tuple[NotebookFacts, ...] = ()
     if options.notebooks:  # the reader (ast and friends) only when there is something to read
-        from doctor import notebook
+        from . import notebook
 
         facts = tuple(notebook.read(nb) for nb in options.notebooks)
     work_dir = Path(facts[0].folder) if facts else cwd
     selected = None
     python = options.python
     if python is None:
-        from doctor import kernels
+        from . import kernels
 
         for f in facts:
             found = kernels.resolve(f.kernel_name, environ) if f.kernel_name else None

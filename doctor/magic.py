@@ -19,9 +19,9 @@ from typing import Any, Optional
 
 import click
 
-from doctor.commands._options import build_options, output_options, render_report, target_options
-from doctor.render import Format
-from doctor.target import TargetError
+from .commands._options import build_options, output_options, render_report, target_options
+from .render import Format
+from .target import TargetError
 
 MAGIC = "langchain_doctor"
 
@@ -95,7 +95,7 @@ def _command(folder: Path, notebook: Optional[Path]) -> click.Command:
     @output_options()
     def run(fmt: Optional[str], output: Optional[str], **kw: Any) -> Optional[DoctorResult]:
         """Check the running kernel's interpreter from this notebook's folder."""
-        from doctor.runner import check
+        from .runner import check
 
         options = build_options(kw, cwd=folder)
         # The kernel is the interpreter the notebook runs: only an explicit --python replaces it.

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Optional, Union
 from urllib.parse import urlparse
 
-from doctor.providers import Provider, by_class, by_host, by_module
-from doctor.target import TargetError
+from .knowledge.providers import Provider, by_class, by_host, by_module
+from .target import TargetError
 
 Literal = Union[str, int, float, bool, None]
 
@@ -280,7 +280,7 @@ _INIT_CHAT_MODEL_PROVIDERS = {
 
 
 def _package_for(provider: str, classes: list[ClassUse]) -> str:
-    from doctor.providers import BY_NAME
+    from .knowledge.providers import BY_NAME
 
     for c in classes:
         if c.provider == provider:
@@ -347,6 +347,6 @@ def read(path: str | Path) -> NotebookFacts:
 
 
 def _providers_reading(var: str) -> list[str]:
-    from doctor.providers import PROVIDERS
+    from .knowledge.providers import PROVIDERS
 
     return [p.name for p in PROVIDERS if var in p.key_vars and p.name != "azure-openai"][:1]

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from doctor.model import Kind, Severity
+    from .model import Kind, Severity
 
 
 class CodeInfo(NamedTuple):
@@ -34,7 +34,7 @@ class CodeInfo(NamedTuple):
 
 def _all_codes() -> tuple[CodeInfo, ...]:
     # One explicit list of areas, in code order; no registration by import side effect.
-    from doctor.codes import credentials, explain, imports, install, internal, pydantic, smoke
+    from .knowledge.codes import credentials, explain, imports, install, internal, pydantic, smoke
 
     return (
         *install.CODES,

@@ -7,22 +7,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from doctor import __version__, builtin, plan
-from doctor.context import Environment, Options
-from doctor.findings import make
-from doctor.inventory import Inventory, scan
-from doctor.locate import Located, Pending, locate
-from doctor.locate import start as start_locate
-from doctor.model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.providers import BY_NAME, PROVIDERS, Provider
-from doctor.redact import Redactor
-from doctor.target import TargetError
+from . import __version__, builtin
+from .context import Environment, Options
+from .findings import make
+from .inventory import Inventory, scan
+from .knowledge.providers import BY_NAME, PROVIDERS, Provider
+from .locate import Located, Pending, locate
+from .locate import start as start_locate
+from .model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from .redact import Redactor
+from .repair import plan
+from .target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from doctor import smoke
-    from doctor.checkapi import Check
+    from . import smoke
+    from .checkapi import Check
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
 
@@ -53,7 +54,7 @@ def read_environment(
     env = Environment(target, inventory, options, environ, needed=frozenset(needed_packages),
                       needed_packages=needed_packages, notebook_facts=facts, work_dir=str(work_dir))
     if options.probe and probe:
-        from doctor import probeplan
+        from . import probejobs as probeplan
 
         env = replace(env, probes=probeplan.run(env))
     return env
@@ -100,7 +101,7 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
                 worst[f.provider] = f.severity
     out = []
     primary = {q.package: q.name for q in reversed(PROVIDERS)}
-    from doctor.creds.needs import present_providers
+    from .creds.needs import present_providers
 
     # One rule for which providers a report shows, shared with the credentials checks.
     for p in present_providers(env, env.needed):
@@ -129,14 +130,14 @@ def _probe_stages(env: Environment, provider: str) -> tuple[tuple[str, str], ...
     """The provider's probe stages; none without probes (and then the probe machinery is not even imported)."""
     if not env.probes:
         return ()
-    from doctor.probeplan import stages
+    from .probejobs import stages
 
     return stages(env.probes, provider)
 
 
 def _credential_stage(findings: Iterable[Finding], p: Provider) -> tuple[tuple[str, str], ...]:
     """("credential", ok|warning|error) from the credentials checks' findings (LCD4xx) about ``p``."""
-    from doctor.providers import CredentialKind
+    from .knowledge.providers import CredentialKind
 
     if p.credential is CredentialKind.NONE:
         return ()
@@ -224,7 +225,7 @@ def _checks_beside_probes(env: Environment) -> tuple[Environment, list[Finding]]
         return env, run_checks(env, builtin.checks())
     from concurrent.futures import ThreadPoolExecutor
 
-    from doctor import probeplan
+    from . import probejobs as probeplan
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         probing = pool.submit(probeplan.run, env)
@@ -248,7 +249,7 @@ def notebook_summary(env: Environment) -> list[dict[str, object]]:
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
           located: Optional[Pending] = None,
-          confirm_smoke: Optional[Callable[[smoke.Plan], bool]] = None) -> Report:
+          confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
 
     Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
@@ -267,7 +268,7 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     use_cache = options.use_cache and not options.online
     key = None
     if use_cache:
-        from doctor import cache
+        from . import cache
 
         folder = cache.cache_dir(environ)
         try:
@@ -278,27 +279,27 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
         hit = cache.load(folder, key) if key else None
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
-    smoke_plan = None
+    smoke_calls = None
     if options.smoke and options.online:
         # The plan depends on what the probes saw, and is confirmed before any network check runs.
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts)
-        from doctor import smoke as smoke_stage
+        from . import smoke as smoke_stage
 
-        smoke_plan = smoke_stage.plan(env)
-        smoke_stage.confirm(smoke_plan, confirm_smoke)
+        smoke_calls = smoke_stage.select(env)
+        smoke_stage.confirm(smoke_calls, confirm_smoke)
         findings = run_checks(env, builtin.checks())
     else:
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
         env, findings = _checks_beside_probes(env)
-    from doctor.creds import secrets
+    from .creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
         *secrets.collect(env))
     extras: dict[str, object] = {}
     if env.notebook_facts:
         extras["notebooks"] = notebook_summary(env)
-    if smoke_plan is not None:
-        entries, smoke_findings = smoke_stage.execute(env, smoke_plan)
+    if smoke_calls is not None:
+        entries, smoke_findings = smoke_stage.execute(env, smoke_calls)
         findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
         extras["smoke"] = smoke_stage.to_json(entries, redactor)
     report = build_report(env, findings, redactor, extras)

@@ -2,14 +2,14 @@
 
 The stage is three pure-ish steps around one confirmation:
 
-- :func:`plan` decides who is called and how: providers that must work (``--provider``, a notebook) or that are
+- :func:`select` decides who is called and how: providers that must work (``--provider``, a notebook) or that are
   configured (their credential is present); the notebook's own class and literal arguments (model, base URL)
   when it constructs one, else the provider's default model; the smallest output limit the class accepts,
   ``max_retries=0`` (or one botocore attempt) and the network timeout. Never more than one call per provider.
 - :func:`confirm` shows that plan (the calls may cost money) and needs ``--yes`` or a terminal's answer.
 - :func:`execute` makes each call in the target interpreter (``doctor/probe/_probe.py``'s ``invoke`` op, in a job
   whose network is open; nothing else runs in it) and turns what came back into table rows (:class:`Entry`)
-  and findings (LCD6xx, classified with ``doctor.signatures`` and the HTTP status).
+  and findings (LCD6xx, classified with ``doctor.classify`` and the HTTP status).
 
 Response metadata differ per provider; :func:`normalise` reads them all into one row, preferring the standard
 ``AIMessage.usage_metadata`` where present. Nothing secret crosses into the doctor: keys are named
@@ -28,20 +28,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 from urllib.parse import urlparse
 
-from doctor import subproc
-from doctor.findings import make
-from doctor.model import Finding, Fix, Kind, Severity
-from doctor.providers import BY_NAME, PROVIDERS, CredentialKind, JSONScalar, Provider, by_class, by_host
-from doctor.redact import default as default_redactor
-from doctor.redact import fingerprint
-from doctor.registry import info
-from doctor.target import TargetError, probe_env
+from . import subproc
+from .findings import make
+from .knowledge.providers import BY_NAME, PROVIDERS, CredentialKind, JSONScalar, Provider, by_class, by_host
+from .model import Finding, Fix, Kind, Severity
+from .redact import default as default_redactor
+from .redact import fingerprint
+from .registry import info
+from .target import TargetError, probe_env
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from doctor.context import Environment
-    from doctor.redact import Redactor
+    from .context import Environment
+    from .redact import Redactor
 
 PROMPT = "Reply with the single word OK."
 """The one-line prompt every smoke call sends."""
@@ -168,7 +168,7 @@ class Skip:
 
 
 @dataclass(frozen=True)
-class Plan:
+class SmokeCalls:
     """Who is called and how; who is not and why."""
 
     calls: tuple[Call, ...] = ()
@@ -181,7 +181,7 @@ class SmokeRefused(TargetError):
 
 def _configured(p: Provider, env: Environment, nd: Any) -> tuple[bool, str, Optional[str]]:
     """(credential present, what it is for the plan, why it cannot be used or None)."""
-    from doctor.creds import apikeys, aws, gcloud
+    from .creds import apikeys, aws, gcloud
 
     if p.credential is CredentialKind.API_KEY:
         src, dotenv_only = apikeys.resolve(p, env, nd)
@@ -286,7 +286,7 @@ def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[
                 notes.append(f"base URL from {override[0]} (the notebook names {url})")
     item_env: dict[str, str] = {}
     if p.credential is CredentialKind.API_KEY:
-        from doctor.creds import apikeys
+        from .creds import apikeys
 
         src, _ = apikeys.resolve(p, env, nd)
         if src is not None:
@@ -309,9 +309,9 @@ def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[
                 tuple(notes), item_env)
 
 
-def plan(env: Environment) -> Plan:
+def select(env: Environment) -> SmokeCalls:
     """Which providers are called and how (needed or configured ones; at most one call each)."""
-    from doctor.creds import needs
+    from .creds import needs
 
     nd = needs.compute(env)
     calls: list[Call] = []
@@ -339,10 +339,10 @@ def plan(env: Environment) -> Plan:
             calls.append(got)
         else:
             skipped.append(got)
-    return Plan(tuple(calls), tuple(skipped))
+    return SmokeCalls(tuple(calls), tuple(skipped))
 
 
-def describe(pl: Plan) -> list[str]:
+def describe(pl: SmokeCalls) -> list[str]:
     """What will be called, shown before anything is: provider, class and arguments, credential, notes."""
     n = len(pl.calls)
     lines = [f"--smoke will make {n} real chat call{'s' if n != 1 else ''} (one per provider, one short prompt, "
@@ -356,7 +356,7 @@ def describe(pl: Plan) -> list[str]:
     return [default_redactor().text(line) for line in lines]
 
 
-def cli_confirm(pl: Plan) -> bool:
+def cli_confirm(pl: SmokeCalls) -> bool:
     """The command line's confirmation: show the plan on stderr; ``--yes`` or a terminal's "y" confirms."""
     import click
 
@@ -369,7 +369,7 @@ def cli_confirm(pl: Plan) -> bool:
     return click.confirm("Make these calls?", default=False, err=True)
 
 
-def confirm(pl: Plan, ask: Optional[Callable[[Plan], bool]] = None) -> None:
+def confirm(pl: SmokeCalls, ask: Optional[Callable[[SmokeCalls], bool]] = None) -> None:
     """SmokeRefused unless the calls are confirmed (nothing to confirm when nothing would be called)."""
     if not pl.calls:
         return
@@ -479,7 +479,7 @@ class Failure:
 
 def classify(call: Call, result: Mapping[str, Any], python: str, *, timeout: float) -> Failure:
     """The LCD6xx verdict on a failed call, from the exception, its HTTP status and the signature table."""
-    from doctor import signatures
+    from . import classify as signatures
 
     p = call.provider
     status = result.get("status")
@@ -628,7 +628,8 @@ def _evidence(call: Call, result: Mapping[str, Any], env: Environment) -> list[s
     return lines
 
 
-def execute(env: Environment, pl: Plan, *, workers: Optional[int] = None) -> tuple[tuple[Entry, ...], list[Finding]]:
+def execute(env: Environment, pl: SmokeCalls, *,
+            workers: Optional[int] = None) -> tuple[tuple[Entry, ...], list[Finding]]:
     """Make the planned calls (in parallel, one process each) and return the table rows and the findings."""
     timeout = env.options.timeout + 2 * env.options.net_timeout
     n = max(1, min(workers or 4, len(pl.calls) or 1))

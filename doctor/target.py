@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from doctor import subproc
+from . import subproc
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.context import Options
-    from doctor.model import Report
+    from langchain_doctor.context import Options
+    from langchain_doctor.model import Report
 
 DEFAULT_JUNIT = "langchain-doctor-junit.xml"
 
@@ -58,8 +58,8 @@ def check_argv(environ: Mapping[str, str], cwd: Path) -> list[str]:
 
 def parse_options(argv: list[str], cwd: Path) -> Options:
     """Options exactly as ``langchain-doctor check`` would build them (settings file merged, flags win)."""
-    from doctor.commands._options import build_options
-    from doctor.commands.check import command
+    from langchain_doctor.commands._options import build_options
+    from langchain_doctor.commands.check import command
 
     ctx = command.make_context("check", list(argv))
     params = dict(ctx.params)
@@ -87,11 +87,11 @@ def run(environ: Mapping[str, str], cwd: Path) -> int:
     """The whole step; returns the exit code."""
     import click
 
-    from doctor.config import isolated_target
-    from doctor.model import Severity
-    from doctor.render import Format, renderer
-    from doctor.runner import check
-    from doctor.target import TargetError
+    from langchain_doctor.config import isolated_target
+    from langchain_doctor.model import Severity
+    from langchain_doctor.render import Format, renderer
+    from langchain_doctor.runner import check
+    from langchain_doctor.target import TargetError
 
     try:
         options = parse_options(check_argv(environ, cwd), cwd)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.commands.list_checks import table_markdown
+from langchain_doctor.commands.list_checks import table_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- codes:start -->\n", "<!-- codes:end -->"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from doctor import builtin
-from doctor.checkapi import Check
-from doctor.context import Environment, Options
-from doctor.inventory import scan
-from doctor.target import Target
+from langchain_doctor import builtin
+from langchain_doctor.checkapi import Check
+from langchain_doctor.context import Environment, Options
+from langchain_doctor.inventory import scan
+from langchain_doctor.target import Target
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

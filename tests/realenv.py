@@ -556,3 +556,17 @@ def _main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+def import_root(folder):
+    """A folder to put on PYTHONPATH so that ``import langchain_doctor`` finds this checkout's ``doctor/``.
+
+    The installed import name is ``langchain_doctor`` while the repository's folder is ``doctor/``; an install
+    maps the one to the other, and so does this link.
+    """
+    root = Path(folder) / "import-root"
+    root.mkdir(parents=True, exist_ok=True)
+    link = root / "langchain_doctor"
+    if not link.exists():
+        link.symlink_to(Path(__file__).resolve().parents[1] / "doctor", target_is_directory=True)
+    return root

@@ -10,8 +10,8 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from doctor.context import Options
-from doctor.render import Format, renderer
+from ..context import Options
+from ..render import Format, renderer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +61,7 @@ def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:
 
     Flags win; a bad settings file is a ClickException (exit 2) naming the file and line.
     """
-    from doctor.config import ConfigError, load
+    from ..config import ConfigError, load
 
     timeout = kw.get("timeout")
     if kw.get("smoke") and not kw.get("online"):

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from doctor.commands._options import build_options, emit, output_options, render_report, target_options
-from doctor.target import TargetError
+from ..commands._options import build_options, emit, output_options, render_report, target_options
+from ..target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,11 +35,11 @@ def command(fmt: str | None, output: str | None, **kw: Any) -> int:
     import os
     from pathlib import Path
 
-    from doctor import locate
+    from .. import locate
     options = build_options(kw)
     # Start asking the target about itself now: it answers while the checks are imported.
     located = locate.start(options, os.environ, Path.cwd())
-    from doctor.runner import check
+    from ..runner import check
 
     try:
         # No spinner under --smoke: its confirmation prompt must not be drawn over.

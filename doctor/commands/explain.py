@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from doctor.commands._options import emit, render_report
+from ..commands._options import emit, render_report
 
 
 @click.command("explain")
@@ -24,7 +24,7 @@ def command(file: str, fmt: Optional[str], output: Optional[str], fail_on: str, 
 
     With `-` or no FILE, reads standard input. Prints the same findings `check` gives, with fixes.
     """
-    from doctor.explain import ExplainInputError, explain_path
+    from ..explain import ExplainInputError, explain_path
 
     if file == "-" and sys.stdin.isatty():
         raise click.UsageError("give a FILE, or pipe the text in: ... | langchain-doctor explain -")

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from doctor.commands._options import build_options, output_options, render_report, target_options, use_color
-from doctor.render import Format
-from doctor.target import TargetError
+from ..commands._options import build_options, output_options, render_report, target_options, use_color
+from ..render import Format
+from ..target import TargetError
 
 if TYPE_CHECKING:
-    from doctor.fixer import FixPlan, Outcome, Resolution, StepResult
-    from doctor.model import Report
+    from ..model import Report
+    from ..repair.apply import Outcome, Procedure, Resolution, StepResult
 
 _MARK = {"error": "✗", "warning": "!", "info": "i"}
 
 
-def plan_text(fp: FixPlan, report: Report) -> str:
+def plan_text(fp: Procedure, report: Report) -> str:
     """The findings in one line each, then the numbered steps with their exact commands, then the manual ones."""
     lines = [f"Target: {fp.python}"]
     active = report.active_findings
@@ -91,7 +91,7 @@ def comparison_text(before: Report, after: Report, diff: dict[str, list[str]]) -
     return "\n".join(lines) + "\n"
 
 
-def _plan_dict(fp: FixPlan) -> dict[str, Any]:
+def _plan_dict(fp: Procedure) -> dict[str, Any]:
     return {
         "python": fp.python, "installer": fp.installer.value, "notes": list(fp.notes),
         "steps": [{"action": s.action.value, "title": s.title, "command": s.display, "outside": s.outside}
@@ -105,7 +105,7 @@ def _result_dict(r: StepResult) -> dict[str, Any]:
             "output": list(r.output)}
 
 
-def fix_dict(fp: FixPlan, before: Report, resolution: Optional[Resolution], outcome: Optional[Outcome],
+def fix_dict(fp: Procedure, before: Report, resolution: Optional[Resolution], outcome: Optional[Outcome],
              diff: Optional[dict[str, list[str]]]) -> dict[str, Any]:
     """The ``fix`` extension of the JSON report."""
     out: dict[str, Any] = {"plan": _plan_dict(fp), "before": {"summary": before.summary,
@@ -132,7 +132,7 @@ def fix_dict(fp: FixPlan, before: Report, resolution: Optional[Resolution], outc
               help="Change nothing; with --online, show how pip would resolve the package step.")
 def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: bool, **kw: Any) -> int:
     """Print one consistent repair plan; --apply runs it after confirmation and re-checks."""
-    from doctor import fixer
+    from ..repair import apply as fixer
 
     options = build_options(kw)
     yes = bool(kw.get("yes"))
@@ -172,12 +172,12 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
     if applying and not fp.steps:
         say("Nothing to apply automatically.\n")
     elif applying:
-        confirm: Callable[[FixPlan], bool]
+        confirm: Callable[[Procedure], bool]
         if yes:
-            def confirm(p: FixPlan) -> bool:
+            def confirm(p: Procedure) -> bool:
                 return True
         else:
-            def confirm(p: FixPlan) -> bool:
+            def confirm(p: Procedure) -> bool:
                 n = len(p.steps)
                 return click.confirm(f"Apply {n} step{'s' if n > 1 else ''} to {p.python}?", default=False,
                                      err=live_to_err)

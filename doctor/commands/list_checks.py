@@ -6,7 +6,7 @@ import json
 
 import click
 
-from doctor.registry import CodeInfo, registry
+from ..registry import CodeInfo, registry
 
 
 def table_markdown() -> str:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
-from doctor.commands._options import build_options, emit, output_options, render_report, target_options
-from doctor.model import Finding, PackageInfo, ProviderStatus, Report, TargetInfo
-from doctor.redact import Redactor
-from doctor.target import TargetError
+from ..commands._options import build_options, emit, output_options, render_report, target_options
+from ..model import Finding, PackageInfo, ProviderStatus, Report, TargetInfo
+from ..redact import Redactor
+from ..target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -93,7 +93,7 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
     if home is None:
         home = str(Path.home())
     tilde = Tilde(home)
-    from doctor.providers import PROVIDERS
+    from ..knowledge.providers import PROVIDERS
 
     redactor = Redactor.from_environ(env, [v for p in PROVIDERS for v in p.key_vars])
     t = report.target
@@ -141,7 +141,7 @@ def _smoke(value: object, tilde: Tilde, redactor: Redactor) -> list[dict[str, ob
 @output_options(default="markdown")
 def command(fmt: Optional[str], output: Optional[str], **kw: Any) -> int:
     """A redacted, shareable Markdown report for a support ticket (--output FILE to save it)."""
-    from doctor.runner import check
+    from ..runner import check
 
     options = build_options(kw)
     try:

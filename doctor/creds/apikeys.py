@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from doctor.creds import dotenv, keys
+from ..creds import dotenv, keys
 
 if TYPE_CHECKING:
-    from doctor.context import Environment
-    from doctor.creds.needs import Needs
-    from doctor.providers import Provider
+    from ..context import Environment
+    from ..creds.needs import Needs
+    from ..knowledge.providers import Provider
 
 
 class KeySource(NamedTuple):

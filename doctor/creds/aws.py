@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from doctor.creds.gcloud import home
+from ..creds.gcloud import home
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -8,7 +8,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from doctor.creds import http, sigv4
+from ..creds import http, sigv4
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

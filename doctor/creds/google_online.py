@@ -11,7 +11,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.creds import http
+from ..creds import http
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

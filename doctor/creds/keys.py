@@ -9,7 +9,7 @@ import functools
 import re
 from typing import NamedTuple, Optional
 
-from doctor.providers import PROVIDERS, Provider
+from ..knowledge.providers import PROVIDERS, Provider
 
 # Key formats that identify their owner, longest first when matched. Sources: each provider's key docs
 # (OpenAI `sk-`, Anthropic `sk-ant-`, Groq `gsk_`, Fireworks `fw_`, xAI `xai-`, Hugging Face `hf_`,

@@ -6,14 +6,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from doctor.creds import dotenv
-from doctor.providers import BY_NAME, PROVIDERS, Provider
+from ..creds import dotenv
+from ..knowledge.providers import BY_NAME, PROVIDERS, Provider
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from doctor.context import Environment
-    from doctor.model import Severity
+    from ..context import Environment
+    from ..model import Severity
 
 _SCAN_LIMIT = 200
 """At most this many scripts/notebooks of the working folder are scanned for load_dotenv."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor import subproc
-from doctor.target import probe_env
+from .. import subproc
+from ..target import probe_env
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 # What both snippets start with: arguments in, one JSON line out.
 _PREAMBLE = r'''
@@ -189,7 +189,7 @@ def run(env: Environment, snippet: str, args: dict[str, Any], timeout: float,
 def _nothing_for_google(environ: Mapping[str, str]) -> bool:
     # No key file named, no gcloud folder, not on Google Cloud: offline, google-auth can only find nothing too,
     # so the interpreter start-up (and google-auth's import) would buy no information.
-    from doctor.creds.gcloud import gcloud_config_dir, on_gce
+    from ..creds.gcloud import gcloud_config_dir, on_gce
 
     return (not environ.get("GOOGLE_APPLICATION_CREDENTIALS") and not gcloud_config_dir(environ).exists()
             and not on_gce())
@@ -211,7 +211,7 @@ _AWS_NOT_CREDENTIALS_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_CLI_")
 def _nothing_for_aws(environ: Mapping[str, str]) -> bool:
     # No AWS_* variable that could name credentials, a profile or a region, and no shared config or credentials
     # file: botocore (metadata services skipped offline) can only find nothing too.
-    from doctor.creds.gcloud import home
+    from ..creds.gcloud import home
 
     if any(k.startswith("AWS_") and k not in _AWS_NOT_CREDENTIALS and not k.startswith(_AWS_NOT_CREDENTIALS_PREFIXES)
            for k in environ):

@@ -10,14 +10,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from doctor.creds import aws, dotenv, gcloud, needs
-from doctor.providers import PROVIDERS
-from doctor.redact import is_secret_name
+from ..creds import aws, dotenv, gcloud, needs
+from ..knowledge.providers import PROVIDERS
+from ..redact import is_secret_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
 
-    from doctor.context import Environment
+    from ..context import Environment
 
 _KEY_VARS = frozenset(v for p in PROVIDERS for v in p.key_vars)
 _AWS_SECRET_FIELDS = ("aws_secret_access_key", "aws_session_token", "aws_security_token", "aws_access_key_id")

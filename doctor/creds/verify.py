@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.creds import http
+from ..creds import http
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.providers import Provider
+    from ..knowledge.providers import Provider
 
 _VAR = re.compile(r"\{([A-Z0-9_]+)\}")
 

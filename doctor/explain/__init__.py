@@ -1,6 +1,6 @@
 """``explain``: from a pasted traceback, a log or a notebook's saved outputs to the same findings the checks give.
 
-    read (readers) -> segment each block into events (segment) -> classify with doctor.signatures, attribute the
+    read (readers) -> segment each block into events (segment) -> classify with doctor.classify, attribute the
     provider and package (attribution), collapse retries and repeats (build) -> Report with ``target=None``.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Optional
 
-from doctor.explain.readers import MAX_INPUT_BYTES, decode, read
+from ..explain.readers import MAX_INPUT_BYTES, decode, read
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.model import Report
+    from ..model import Report
 
 __all__ = ["ExplainInputError", "explain_bytes", "explain_path", "explain_text"]
 
@@ -26,7 +26,7 @@ class ExplainInputError(Exception):
 def explain_text(text: str, *, source: str = "-", fail_on: str = "error", verbose: bool = False,
                  environ: Optional[Mapping[str, str]] = None, notes: tuple[str, ...] = ()) -> Report:
     """Explain already-decoded text (a notebook's JSON, a traceback, a log)."""
-    from doctor.explain.build import explain_input
+    from ..explain.build import explain_input
 
     inp = read(text, source)
     return explain_input(inp, source=source, text=text, fail_on=fail_on, verbose=verbose, environ=environ,

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
-from doctor.providers import BY_NAME, by_class, by_host, by_module, by_package
-from doctor.signatures import integration_in, provider_for_var
+from ..classify import integration_in, provider_for_var
+from ..knowledge.providers import BY_NAME, by_class, by_host, by_module, by_package
 
 if TYPE_CHECKING:
-    from doctor.providers import Provider
+    from ..knowledge.providers import Provider
 
 _MAX_SCAN = 60_000
 

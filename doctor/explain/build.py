@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
-from doctor import __version__
-from doctor.codes.explain import KIND_CODES
-from doctor.explain.attribution import (
+from .. import __version__
+from ..classify import SignatureMatch, bare_name, classify
+from ..explain.attribution import (
     CodeFacts,
     choose_package,
     choose_provider,
@@ -18,17 +18,18 @@ from doctor.explain.attribution import (
     interpreter_seen,
     versions_seen,
 )
-from doctor.explain.segment import Event, Exc, segment
-from doctor.findings import make
-from doctor.model import Finding, Kind, Report
-from doctor.providers import BY_NAME, PROVIDERS, by_module
-from doctor.redact import Redactor, fingerprint, is_secret_name
-from doctor.signatures import SIGNATURES, SignatureMatch, bare_name, classify
+from ..explain.segment import Event, Exc, segment
+from ..findings import make
+from ..knowledge.codes.explain import KIND_CODES
+from ..knowledge.providers import BY_NAME, PROVIDERS, by_module
+from ..knowledge.signatures import SIGNATURES
+from ..model import Finding, Kind, Report
+from ..redact import Redactor, fingerprint, is_secret_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.explain.readers import Block, Input
+    from ..explain.readers import Block, Input
 
 MAX_FINDINGS = 100
 MAX_EVIDENCE_CHARS = 400

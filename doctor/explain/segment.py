@@ -11,12 +11,12 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from doctor.signatures import SIGNATURES
+from ..knowledge.signatures import SIGNATURES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from doctor.explain.readers import Line
+    from ..explain.readers import Line
 
 MAX_MESSAGE_LINES = 60
 MAX_MESSAGE_CHARS = 8_000

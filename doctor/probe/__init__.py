@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor import subproc
-from doctor.target import Target, probe_env
+from .. import subproc
+from ..target import Target, probe_env
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -6,7 +6,7 @@ import enum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from doctor.model import Report
+    from ..model import Report
 
 
 class Format(str, enum.Enum):
@@ -27,19 +27,19 @@ class Renderer(Protocol):
 def renderer(fmt: Format) -> Renderer:
     """The renderer of ``fmt``; imported lazily (rich itself only when the console is drawn in colour)."""
     if fmt is Format.CONSOLE:
-        from doctor.render import console
+        from ..render import console
 
         return console.render
     if fmt is Format.JSON:
-        from doctor.render import jsonfmt
+        from ..render import jsonfmt
 
         return jsonfmt.render
     if fmt is Format.JUNIT:
-        from doctor.render import junit  # type: ignore[attr-defined,unused-ignore]
+        from ..render import junit  # type: ignore[attr-defined,unused-ignore]
 
         return junit.render  # type: ignore[no-any-return,unused-ignore]
     if fmt is Format.MARKDOWN:
-        from doctor.render import markdown  # type: ignore[attr-defined,unused-ignore]
+        from ..render import markdown  # type: ignore[attr-defined,unused-ignore]
 
         return markdown.render  # type: ignore[no-any-return,unused-ignore]
     raise AssertionError(f"unhandled format {fmt!r}")  # pragma: no cover - exhaustiveness is tested

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Finding, ProviderState, Report, Severity
+from ..model import Finding, ProviderState, Report, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,7 +52,7 @@ def _finding_lines(f: Finding, verbose: bool, indent: str) -> list[Line]:
 
 def _smoke_lines(smoke: list[Any], verbose: bool) -> list[Line]:
     """The ``--smoke`` table: one row per provider called (or not), then why calls failed and metadata keys."""
-    from doctor.smoke import COLUMNS, row_notes, table_rows
+    from ..smoke import COLUMNS, row_notes, table_rows
 
     rows = [COLUMNS, *table_rows(smoke)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]

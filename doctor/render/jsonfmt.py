@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from doctor.model import Finding, Report
+    from ..model import Finding, Report
 
 SCHEMA_VERSION = 1
 

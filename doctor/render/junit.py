@@ -13,10 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from doctor.model import Kind, ProviderState, Severity
+from ..model import Kind, ProviderState, Severity
 
 if TYPE_CHECKING:
-    from doctor.model import Finding, Report
+    from ..model import Finding, Report
 
 SUITES_NAME = "langchain-doctor"
 ENVIRONMENT = "environment"
@@ -33,7 +33,7 @@ def _clean(text: str) -> str:
 
 
 def _families() -> dict[str, list[str]]:
-    from doctor import builtin
+    from .. import builtin
 
     out: dict[str, list[str]] = {}
     for c in builtin.checks():

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from doctor.model import Finding, Report, Severity
-from doctor.redact import default as default_redactor
+from ..model import Finding, Report, Severity
+from ..redact import default as default_redactor
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

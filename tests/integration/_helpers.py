@@ -40,7 +40,7 @@ def run_doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
         args = (*args, "--timeout", "60")
     home = tempfile.mkdtemp(prefix="lcdoctor-home-")  # no gcloud/aws files of the machine's user
     base = {**clean_environ(), "HOME": home, "LANGCHAIN_DOCTOR_CACHE_DIR": _SESSION_CACHE}
-    done = subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True,
                           cwd=cwd or home, env={**base, **(env or {})}, timeout=timeout)
     out: dict[str, Any] | str = done.stdout
     if "json" in args:

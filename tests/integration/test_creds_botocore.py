@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_doctor.creds import aws
 
-from doctor.creds import aws
 from tests.realenv import real_venv, venv_python
 from tests.servers.sts import Key, sts_server
 
@@ -60,7 +60,7 @@ def in_target(venv: Path, code: str, env: dict[str, str]) -> Any:
 
 
 def doctor(home: Path, venv: Path, *args: str, **extra: str) -> tuple[dict[str, Any], str]:
-    done = subprocess.run([sys.executable, "-m", "doctor", "check", "--format", "json", "--python",
+    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "check", "--format", "json", "--python",
                            str(venv_python(venv)), "--provider", "aws", *args], capture_output=True, text=True,
                           env=base_env(home, **extra), cwd=str(home), timeout=300)
     assert done.returncode in (0, 1), done.stderr

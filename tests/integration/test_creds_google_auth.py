@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_doctor.creds import google_online
 
-from doctor.creds import google_online
 from tests.realenv import real_venv, venv_python
 from tests.servers.google import token_server
 
@@ -78,7 +78,7 @@ def google_auth_refresh(venv: Path, path: Path, token_uri: str) -> dict[str, Any
 def doctor(*args: str, home: Path, extra: dict[str, str], cwd: Path) -> tuple[int, dict[str, Any], str, float]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), **extra}
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "doctor", "check", "--format", "json", *args], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "check", "--format", "json", *args], capture_output=True,
                           text=True, timeout=300, env=env, cwd=str(cwd))
     elapsed = time.monotonic() - start
     assert done.returncode in (0, 1), done.stderr

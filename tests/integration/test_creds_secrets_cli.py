@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from langchain_doctor.cli import COMMANDS
+from langchain_doctor.creds import google_online
+from langchain_doctor.render import Format
 
-from doctor.cli import COMMANDS
-from doctor.creds import google_online
-from doctor.render import Format
 from tests.realenv import real_venv, venv_python
 from tests.servers.google import token_server
 from tests.servers.providers import provider_server
@@ -120,7 +120,7 @@ def test_no_secret_in_any_format_online_or_on_disk(venv: Path, tmp_path: Path, f
         environ.update({"OPENAI_BASE_URL": openai_srv.url + "/v1", "ANTHROPIC_BASE_URL": anth_srv.url,
                         google_online.OVERRIDE_VAR: tok.url + "/token", "AWS_ENDPOINT_URL_STS": sts.url,
                         "LANGCHAIN_DOCTOR_CACHE_DIR": str(tmp_path / "cache")})
-        args = [sys.executable, "-m", "doctor", "check", "--python", str(venv_python(venv)), "--online",
+        args = [sys.executable, "-m", "langchain_doctor", "check", "--python", str(venv_python(venv)), "--online",
                 "--format", fmt.value, "--provider", "openai", "--provider", "anthropic", "--provider", "groq",
                 "--provider", "google-vertexai", "--provider", "aws"]
         if verbose:
@@ -165,7 +165,7 @@ def test_no_secret_in_report_and_explain(venv: Path, tmp_path: Path, command: st
         args = ["explain", str(log)]
         stdin = None
     for extra in ([], ["-v"], ["--output", str(tmp_path / f"{command}.out")]):
-        done = subprocess.run([sys.executable, "-m", "doctor", *args, *extra], capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-m", "langchain_doctor", *args, *extra], capture_output=True, text=True,
                               env=environ, cwd=str(tmp_path / "work"), timeout=300, input=stdin)
         assert done.returncode in (0, 1), done.stderr
         assert_clean(done.stdout + done.stderr, f"{command} {extra}")

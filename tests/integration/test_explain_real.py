@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from langchain_doctor.explain import explain_text
+from langchain_doctor.model import Kind
 
-from doctor.explain import explain_text
-from doctor.model import Kind
 from tests.fixtures.explain.generate import (
     ADC,
     GOOGLE_INVALID_RAPT,
@@ -109,7 +109,7 @@ def test_notebook_run_by_a_real_kernel(tmp_path: Path) -> None:
             "nbformat.write(nb, 'nb.ipynb')")
     done = run_py(py, code, tmp_path, PATH=f"{venv}/bin:/usr/bin:/bin", JUPYTER_PLATFORM_DIRS="1")
     assert done.returncode == 0, done.stderr[-2000:]
-    result = subprocess.run([sys.executable, "-m", "doctor", "explain", str(tmp_path / "nb.ipynb"), "--format",
+    result = subprocess.run([sys.executable, "-m", "langchain_doctor", "explain", str(tmp_path / "nb.ipynb"), "--format",
                              "json"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     found = {(f["kind"], f["provider"], f["evidence"].split(":")[0]) for f in json.loads(result.stdout)["findings"]}

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from langchain_doctor.inventory import scan
 
-from doctor.inventory import scan
 from tests.integration._helpers import run_doctor
 from tests.realenv import named_venv, real_venv, site_packages, uninstall_leaving_folder, venv_python
 

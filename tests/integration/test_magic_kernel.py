@@ -1,7 +1,8 @@
 """``%load_ext doctor`` and ``%langchain_doctor`` in a real IPython kernel started with jupyter_client.
 
 The kernel runs in a test venv (ipykernel, jupyter-client and the doctor's dependencies from PyPI); the doctor
-comes from this checkout through PYTHONPATH, as an editable install would provide it.
+comes from this checkout through PYTHONPATH (a folder whose `langchain_doctor` links to `doctor/`), as an
+editable install would provide it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.realenv import real_venv, venv_python
+from tests.realenv import import_root, real_venv, venv_python
 
 pytestmark = pytest.mark.integration
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 KERNEL_VENV = ["ipykernel", "jupyter-client", "click>=8.1", "rich>=13", "packaging>=23", "importlib-metadata>=6.8"]
 
 # Runs in the kernel venv: starts a kernel from the notebook's folder, runs each cell, prints what came back.
@@ -56,7 +56,7 @@ print("RESULT " + json.dumps(out))
 
 def _run_cells(venv: Path, cwd: Path, cells: list[str]) -> list[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONHOME")}
-    env["PYTHONPATH"] = str(CHECKOUT)
+    env["PYTHONPATH"] = str(import_root(cwd.parent))
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     driver = cwd.parent / "driver.py"
     driver.write_text(DRIVER)
@@ -79,7 +79,7 @@ def test_magic_checks_the_kernels_interpreter_from_the_notebooks_folder(kernel_v
     # settings next to the notebook: found because the magic works from the notebook's folder
     (nb / "pyproject.toml").write_text('[tool.langchain-doctor]\nproviders = ["openai"]\n')
     cells = [
-        "%load_ext doctor",
+        "%load_ext langchain_doctor",
         "import sys; sys.executable",
         "%langchain_doctor --format json --no-probe",
         "%langchain_doctor --no-probe",

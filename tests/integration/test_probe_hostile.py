@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from langchain_doctor import probe
+from langchain_doctor.probe import Item
+from langchain_doctor.target import discover
 
-from doctor import probe
-from doctor.probe import Item
-from doctor.target import discover
 from tests.fakeenv import FakeSite
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def test_hostile_imports_become_findings(hostile_venv: Path, tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV",)}
     env["DOCTOR_CANARY"] = "alive"
     done = subprocess.run(
-        [sys.executable, "-m", "doctor", "--python", str(hostile_venv), "--format", "json", "--timeout", "3"],
+        [sys.executable, "-m", "langchain_doctor", "--python", str(hostile_venv), "--format", "json", "--timeout", "3"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     data = json.loads(done.stdout)
     by_provider = {f["provider"]: f for f in data["findings"] if f["provider"] and f["code"].startswith("LCD3")}

@@ -113,9 +113,9 @@ def test_console_output_is_a_checklist(tmp_path: Path) -> None:
 def test_inventory_agrees_with_importlib_metadata(name: str) -> None:
     # The inventory reads METADATA headers itself (start-up time); importlib-metadata is the reference.
     import importlib_metadata
+    from langchain_doctor.inventory import scan
     from packaging.utils import canonicalize_name
 
-    from doctor.inventory import scan
     from tests.realenv import site_packages
 
     site = str(site_packages(named_venv(name)))

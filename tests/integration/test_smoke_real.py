@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_doctor.knowledge.providers import PROVIDERS
+from langchain_doctor.model import Report
+from langchain_doctor.render import markdown
 
-from doctor.model import Report
-from doctor.providers import PROVIDERS
-from doctor.render import markdown
 from tests.realenv import named_venv, real_venv, venv_python
 from tests.servers.chat import ChatServer, base_env, chat_server, output_limit
 from tests.servers.sts import Key, sts_server
@@ -76,7 +76,7 @@ def serve(stack: ExitStack, provider: str, env: dict[str, str], **kw: Any) -> Ch
 
 def doctor(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """``python -m doctor`` as a user runs it, stdin not a terminal."""
-    return subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True, env=env,
                           cwd=cwd, stdin=subprocess.DEVNULL, timeout=600)
 
 

@@ -38,7 +38,8 @@ def test_discovered_markers_are_packagings_own(tmp_path: Path, version: str, req
     import ast
     import subprocess
 
-    from doctor.target import discover
+    from langchain_doctor.target import discover
+
     from tests.realenv import venv_python
 
     if _find_version(version) is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from doctor import builtin
-from doctor.context import Environment
-from doctor.model import Finding
-from doctor.providers import BY_NAME
-from doctor.runner import run_checks
+from langchain_doctor import builtin
+from langchain_doctor.context import Environment
+from langchain_doctor.knowledge.providers import BY_NAME
+from langchain_doctor.model import Finding
+from langchain_doctor.runner import run_checks
+
 from tests.fakeenv import FakeSite
 
 SEED_NOTEBOOK = Path(__file__).parents[2] / "examples" / "response-metadata.ipynb"

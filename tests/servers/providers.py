@@ -16,7 +16,8 @@ import time
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Optional
 
-from doctor.providers import BY_NAME, Provider
+from langchain_doctor.knowledge.providers import BY_NAME, Provider
+
 from tests.servers import LoopbackServer, Reply, Seen
 
 if TYPE_CHECKING:

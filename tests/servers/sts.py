@@ -11,7 +11,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from doctor.creds import sigv4
+from langchain_doctor.creds import sigv4
+
 from tests.servers import LoopbackServer, Reply, Seen
 
 ACCOUNT = "123456789012"

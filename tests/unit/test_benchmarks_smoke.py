@@ -8,11 +8,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from langchain_doctor.inventory import scan
+from langchain_doctor.model import Severity
+from langchain_doctor.runner import run_checks
+from langchain_doctor.target import discover
 
-from doctor.inventory import scan
-from doctor.model import Severity
-from doctor.runner import run_checks
-from doctor.target import discover
 from tests.fakeenv import make_env, static_checks
 
 RUN_PY = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"

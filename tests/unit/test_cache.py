@@ -30,7 +30,7 @@ def target(tmp_path: Path) -> Path:
 def run(target: Path, cache: Path, *extra: str, env: dict[str, str] | None = None) -> dict:
     base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "OPENAI_API_KEY")}
     base.update({"LANGCHAIN_DOCTOR_CACHE_DIR": str(cache), **(env or {})})
-    done = subprocess.run([sys.executable, "-m", "doctor", "--python", str(target), "--format", "json", *extra],
+    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(target), "--format", "json", *extra],
                           capture_output=True, text=True, env=base, cwd=target.parent, timeout=120)
     return json.loads(done.stdout)
 

@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from doctor import registry
-from doctor.model import Kind
-from doctor.render import Format, renderer
+from langchain_doctor import registry
+from langchain_doctor.model import Kind
+from langchain_doctor.render import Format, renderer
 
 
 def doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
-    return subprocess.run([sys.executable, "-m", "doctor", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True, cwd=cwd,
                           env={**base, **(env or {})}, timeout=120)
 
 
@@ -130,7 +129,7 @@ def test_list_checks_json_lists_the_registry() -> None:
 
 
 def test_readme_table_is_generated_from_the_registry() -> None:
-    from doctor.commands.list_checks import table_markdown
+    from langchain_doctor.commands.list_checks import table_markdown
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     start, end = "<!-- codes:start -->\n", "<!-- codes:end -->"
@@ -191,9 +190,8 @@ def test_a_hosted_run_leaves_the_garbage_collector_on() -> None:
 def test_discovered_markers_are_packagings_default_environment(tmp_path: Path) -> None:
     # The discovery script reads the marker values without the platform module: they must be what packaging
     # (and so pip) computes in the same interpreter.
+    from langchain_doctor.target import discover
     from packaging.markers import default_environment
-
-    from doctor.target import discover
 
     target = discover(sys.executable, cwd=tmp_path)
     assert dict(target.markers) == default_environment()

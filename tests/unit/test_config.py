@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 import click
 import pytest
 from click.testing import CliRunner
-
-from doctor import config
-from doctor.cli import cli
-from doctor.commands._options import build_options
-from doctor.config import ConfigError, hook_argv, isolated_target, load
+from langchain_doctor import config
+from langchain_doctor.cli import cli
+from langchain_doctor.commands._options import build_options
+from langchain_doctor.config import ConfigError, hook_argv, isolated_target, load
 
 if TYPE_CHECKING:
     from tests.fakeenv import FakeSite
@@ -146,7 +145,7 @@ def test_bad_file_is_a_click_exception(tmp_path: Path) -> None:
 
 def test_cli_exits_2_with_one_line_for_a_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, '[tool.langchain-doctor]\nignore = { LCD000 = "x" }\n', "bad.toml")
-    from doctor.cli import main
+    from langchain_doctor.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--config", str(path), "--no-probe"])
@@ -210,10 +209,11 @@ def test_keys_are_the_documented_ones() -> None:
 
 
 def test_ignored_codes_are_still_listed_but_not_counted(tmp_path: Path, site: FakeSite) -> None:
-    from doctor import builtin
-    from doctor.redact import Redactor
-    from doctor.render.jsonfmt import report_dict
-    from doctor.runner import build_report, run_checks
+    from langchain_doctor import builtin
+    from langchain_doctor.redact import Redactor
+    from langchain_doctor.render.jsonfmt import report_dict
+    from langchain_doctor.runner import build_report, run_checks
+
     from tests.fakeenv import make_env
 
     _write(tmp_path, '[tool.langchain-doctor]\nignore = { LCD201 = "upgrading in PR 12" }\n')

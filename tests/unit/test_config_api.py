@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import langchain_doctor as doctor
 import pytest
-
-import doctor
-from doctor import runner
-from doctor.context import Options
-from doctor.model import Report
+from langchain_doctor import runner
+from langchain_doctor.context import Options
+from langchain_doctor.model import Report
 
 
 def test_arguments_become_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -51,7 +50,7 @@ def test_real_run_on_the_doctors_own_interpreter(tmp_path: Path) -> None:
 
 
 def test_target_errors_propagate(tmp_path: Path) -> None:
-    from doctor.target import TargetError
+    from langchain_doctor.target import TargetError
 
     with pytest.raises(TargetError, match="no such file"):
         doctor.check(tmp_path / "missing" / "python", probe=False)

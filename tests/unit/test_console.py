@@ -6,8 +6,8 @@ import re
 import subprocess
 import sys
 
-from doctor.model import Finding, Fix, Kind, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.render import console
+from langchain_doctor.model import Finding, Fix, Kind, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from langchain_doctor.render import console
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

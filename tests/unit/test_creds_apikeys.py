@@ -6,9 +6,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from doctor import notebook
-from doctor.context import Environment
-from doctor.model import Finding, Kind, Severity
+from langchain_doctor import notebook
+from langchain_doctor.context import Environment
+from langchain_doctor.model import Finding, Kind, Severity
+
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
 

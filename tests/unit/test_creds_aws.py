@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from langchain_doctor.context import Environment, Options
+from langchain_doctor.creds import aws, sigv4
+from langchain_doctor.model import Finding, Kind, Severity
 
-from doctor.context import Environment, Options
-from doctor.creds import aws, sigv4
-from doctor.model import Finding, Kind, Severity
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
 from tests.servers.sts import Key, sts_server
@@ -282,7 +282,7 @@ def test_online_sso_without_botocore_is_not_verified(site: FakeSite, tmp_path: P
 ])
 def test_botocore_probe_is_skipped_only_when_nothing_could_name_credentials(
         tmp_path: Path, extra: dict[str, str], nothing: bool) -> None:
-    from doctor.creds.probes import _nothing_for_aws
+    from langchain_doctor.creds.probes import _nothing_for_aws
 
     environ = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **extra}
     assert _nothing_for_aws(environ) is nothing

@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from langchain_doctor.context import Environment, Options
+from langchain_doctor.creds import gcloud, google_online
+from langchain_doctor.model import Finding, Kind, Severity
 
-from doctor.context import Environment, Options
-from doctor.creds import gcloud, google_online
-from doctor.model import Finding, Kind, Severity
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
 from tests.servers.google import metadata_server, token_server

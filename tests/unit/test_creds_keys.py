@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from doctor.creds import dotenv, keys
-from doctor.providers import BY_NAME
-from doctor.redact import fingerprint
+from langchain_doctor.creds import dotenv, keys
+from langchain_doctor.knowledge.providers import BY_NAME
+from langchain_doctor.redact import fingerprint
 
 OPENAI = BY_NAME["openai"]
 GOOD_OPENAI = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0" * 2

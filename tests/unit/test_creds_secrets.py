@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from doctor.creds import secrets
-from doctor.redact import Redactor
+from langchain_doctor.creds import secrets
+from langchain_doctor.redact import Redactor
+
 from tests.fakeenv import FakeSite, make_env
 
 PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDloopbackPEM"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from langchain_doctor.context import Environment, Options
+from langchain_doctor.creds import verify
+from langchain_doctor.knowledge.providers import BY_NAME
+from langchain_doctor.model import Finding, Kind, Severity
+from langchain_doctor.redact import Redactor
+from langchain_doctor.runner import redact_finding
 
-from doctor.context import Environment, Options
-from doctor.creds import verify
-from doctor.model import Finding, Kind, Severity
-from doctor.providers import BY_NAME
-from doctor.redact import Redactor
-from doctor.runner import redact_finding
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
 from tests.servers.providers import env_for, provider_server
@@ -132,7 +132,7 @@ def test_together_key_read_by_a_notebook_goes_to_together_base_url(site: FakeSit
     """The seed's Together cell: ChatOpenAI(base_url=Together) with TOGETHER_API_KEY; verified at Together."""
     from dataclasses import replace
 
-    from doctor import notebook
+    from langchain_doctor import notebook
 
     facts = notebook.read(str(h.SEED_NOTEBOOK))
     h.install(site, "langchain-openai")

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from doctor.explain import ExplainInputError, explain_bytes, explain_path, explain_text
-from doctor.explain.build import MAX_FINDINGS
-from doctor.model import Finding, Kind, Report, Severity
+from langchain_doctor.explain import ExplainInputError, explain_bytes, explain_path, explain_text
+from langchain_doctor.explain.build import MAX_FINDINGS
+from langchain_doctor.model import Finding, Kind, Report, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def doctor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
     env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-m", "doctor", "explain", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "langchain_doctor", "explain", *args], capture_output=True, text=True,
                           env=env, timeout=120, input=stdin)
 
 

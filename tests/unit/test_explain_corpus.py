@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from doctor.explain import explain_path
-from doctor.model import Finding, Kind, Severity
-from doctor.providers import BY_NAME
+from langchain_doctor.explain import explain_path
+from langchain_doctor.knowledge.providers import BY_NAME
+from langchain_doctor.model import Finding, Kind, Severity
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 INDEX = CORPUS / "INDEX.json"

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from doctor.explain import explain_bytes, explain_text
-from doctor.explain.build import MAX_EVIDENCE_CHARS, MAX_FINDINGS
-from doctor.model import Report
+from langchain_doctor.explain import explain_bytes, explain_text
+from langchain_doctor.explain.build import MAX_EVIDENCE_CHARS, MAX_FINDINGS
+from langchain_doctor.model import Report
 
 SEED = (Path(__file__).resolve().parents[2] / "examples" / "response-metadata.ipynb").read_text(encoding="utf-8")
 

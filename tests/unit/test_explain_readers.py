@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from doctor.explain.readers import Line, decode, read, strip_ansi, strip_log_prefix
-from doctor.explain.segment import Event, segment
+from langchain_doctor.explain.readers import Line, decode, read, strip_ansi, strip_log_prefix
+from langchain_doctor.explain.segment import Event, segment
 
 
 def events(text: str) -> list[Event]:

@@ -13,19 +13,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import pytest
+from langchain_doctor import builtin, subproc
+from langchain_doctor.context import Options
+from langchain_doctor.inventory import scan
+from langchain_doctor.model import Finding, Fix
+from langchain_doctor.redact import Redactor
+from langchain_doctor.repair import apply as fixer
+from langchain_doctor.repair import plan
+from langchain_doctor.repair.apply import Action, Examined, Installer, Procedure, Step
+from langchain_doctor.runner import build_report, run_checks
+from langchain_doctor.subproc import Completed
 
-from doctor import builtin, fixer, plan, subproc
-from doctor.context import Options
-from doctor.fixer import Action, Examined, FixPlan, Installer, Step
-from doctor.inventory import scan
-from doctor.model import Finding, Fix
-from doctor.redact import Redactor
-from doctor.runner import build_report, run_checks
-from doctor.subproc import Completed
 from tests.fakeenv import make_env
 
 if TYPE_CHECKING:
-    from doctor.context import Environment
+    from langchain_doctor.context import Environment
+
     from tests.fakeenv import FakeSite
 
 
@@ -45,7 +48,7 @@ def _examined(site: FakeSite, options: Optional[Options] = None) -> Examined:
     return Examined(env, build_report(env, run_checks(env, checks), Redactor()))
 
 
-def _plan(ex: Examined, environ: Optional[dict[str, str]] = None) -> FixPlan:
+def _plan(ex: Examined, environ: Optional[dict[str, str]] = None) -> Procedure:
     return fixer.make_plan(ex.report.findings, ex.env.inventory, ex.env.target, environ or {"PATH": ""})
 
 
@@ -89,7 +92,7 @@ def fake_pip(site: FakeSite, monkeypatch: pytest.MonkeyPatch) -> FakePip:
 
 def test_pip_steps_are_ordered_and_exact(site: FakeSite) -> None:
     py = "/v/bin/python"
-    p = plan.Plan(remove_paths=(str(site.root / "langchain_x"), "/elsewhere/langchain_x"), uninstall=("old-pkg",),
+    p = plan.ChangeSet(remove_paths=(str(site.root / "langchain_x"), "/elsewhere/langchain_x"), uninstall=("old-pkg",),
                   install=("langchain-core", "langchain-openai"), reinstall=("pydantic==2.9.2",), manual=())
     target = replace(make_env(site).target, python=py)
     steps = fixer.steps_for(p, target, Installer.PIP)
@@ -105,7 +108,7 @@ def test_pip_steps_are_ordered_and_exact(site: FakeSite) -> None:
 
 
 def test_uv_steps_name_the_target_and_upgrade_only_the_named_packages(site: FakeSite) -> None:
-    p = plan.Plan(remove_paths=(), uninstall=("old-pkg",), install=("langchain-core>=0.3.39", "langchain-openai"),
+    p = plan.ChangeSet(remove_paths=(), uninstall=("old-pkg",), install=("langchain-core>=0.3.39", "langchain-openai"),
                   reinstall=("pydantic==2.9.2",), manual=())
     target = make_env(site).target
     py = target.python
@@ -163,7 +166,7 @@ def test_ignored_findings_are_not_in_the_plan(site: FakeSite) -> None:
 
 # --- applying ---
 
-def _apply(ex: Examined, fp: FixPlan, confirm: Callable[[FixPlan], bool] = lambda p: True,
+def _apply(ex: Examined, fp: Procedure, confirm: Callable[[Procedure], bool] = lambda p: True,
            environ: Optional[dict[str, str]] = None) -> Optional[fixer.Outcome]:
     return fixer.apply(fp, confirm=confirm, environ=environ or {}, before=ex.env.inventory,
                        sys_path=ex.env.target.sys_path)
@@ -173,7 +176,7 @@ def test_declined_confirmation_runs_nothing(site: FakeSite, fake_pip: FakePip) -
     _broken(site, stray=True)
     ex = _examined(site)
     fp = _plan(ex)
-    asked: list[FixPlan] = []
+    asked: list[Procedure] = []
     assert _apply(ex, fp, confirm=lambda p: asked.append(p) is not None) is None
     assert asked == [fp] and fake_pip.calls == []
     assert (site.root / "langchain_fireworks").exists()
@@ -199,11 +202,11 @@ def test_failing_step_stops_and_says_what_changed_and_what_did_not(site: FakeSit
     fake = FakePip(site, fail=lambda argv: "install" in argv)
     monkeypatch.setattr(subproc, "RUNNER", fake)
     ex = _examined(site)
-    p = plan.Plan(remove_paths=(str(site.root / "langchain_fireworks"),), uninstall=("old",),
+    p = plan.ChangeSet(remove_paths=(str(site.root / "langchain_fireworks"),), uninstall=("old",),
                   install=("langchain-core==99",), reinstall=(), manual=())
     steps = fixer.steps_for(p, ex.env.target, Installer.PIP)
     # put the failing install before the uninstall to see "not run"
-    fp = FixPlan(ex.env.target.python, Installer.PIP, (steps[0], steps[2], steps[1]))
+    fp = Procedure(ex.env.target.python, Installer.PIP, (steps[0], steps[2], steps[1]))
     outcome = _apply(ex, fp)
     assert outcome is not None and not outcome.ok
     assert [r.ok for r in outcome.results] == [True, False]
@@ -279,7 +282,7 @@ def cli_env(site: FakeSite, monkeypatch: pytest.MonkeyPatch, fake_pip: FakePip) 
 
 
 def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from doctor.cli import main
+    from langchain_doctor.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(args)
@@ -353,7 +356,7 @@ def test_output_file_gets_the_whole_transcript(cli_env: list[Examined], fake_pip
 
 
 def test_steps_have_bounded_time() -> None:
-    p = plan.Plan(("/x/y/z",), (), ("a",), (), ())
+    p = plan.ChangeSet(("/x/y/z",), (), ("a",), (), ())
     env: Environment = make_env(Path("/nonexistent/site-packages"))
     for step in fixer.steps_for(p, env.target, Installer.PIP):
         assert isinstance(step, Step) and 0 < step.timeout <= fixer.INSTALL_TIMEOUT
@@ -365,7 +368,7 @@ def test_observed_changes_from_real_scans(site: FakeSite) -> None:
     site.add("langchain-anthropic", "0.3.0")
     shutil.rmtree(next(site.root.glob("pydantic_core-*.dist-info")))
     after = scan([str(site.root)])
-    changed, _ = fixer.observed_changes(before, after, FixPlan("/p", Installer.PIP, ()))
+    changed, _ = fixer.observed_changes(before, after, Procedure("/p", Installer.PIP, ()))
     assert changed == ("installed langchain-anthropic 0.3.0", "removed pydantic-core 2.23.4")
 
 
@@ -373,8 +376,7 @@ def test_observed_changes_from_real_scans(site: FakeSite) -> None:
 def test_on_a_terminal_it_asks_first(cli_env: list[Examined], fake_pip: FakePip, monkeypatch: pytest.MonkeyPatch,
                                      answer: str, runs: bool) -> None:
     from click.testing import CliRunner
-
-    from doctor.cli import cli
+    from langchain_doctor.cli import cli
 
     monkeypatch.setattr(fixer, "interactive", lambda: True)
     result = CliRunner().invoke(cli, ["fix", "--apply", "--no-probe"], input=answer)

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from langchain_doctor.inventory import family_of, parse_headers, scan
+from langchain_doctor.runner import run_checks
 
-from doctor.inventory import family_of, parse_headers, scan
-from doctor.runner import run_checks
 from tests.fakeenv import FakeSite, make_env
 from tests.fakeenv import static_checks as table
 

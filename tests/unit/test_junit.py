@@ -6,13 +6,13 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 import pytest
+from langchain_doctor import builtin
+from langchain_doctor.findings import make
+from langchain_doctor.model import Finding, Fix, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from langchain_doctor.render import Format, renderer
+from langchain_doctor.render.junit import render
+from langchain_doctor.runner import build_report, run_checks
 
-from doctor import builtin
-from doctor.findings import make
-from doctor.model import Finding, Fix, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.render import Format, renderer
-from doctor.render.junit import render
-from doctor.runner import build_report, run_checks
 from tests.fakeenv import make_env
 
 if TYPE_CHECKING:
@@ -162,8 +162,8 @@ def test_registered_as_the_junit_format() -> None:
 
 @pytest.mark.parametrize("ignore", [{}, {"LCD201": "known"}])
 def test_counts_match_a_real_report_from_a_fake_env(site: FakeSite, ignore: dict[str, str]) -> None:
-    from doctor.context import Options
-    from doctor.redact import Redactor
+    from langchain_doctor.context import Options
+    from langchain_doctor.redact import Redactor
 
     site.add("langchain-core", "0.3.0", ["pydantic>=2.7.4"])
     site.add("pydantic", "2.9.2", ["pydantic-core==2.23.4"])

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.explain import explain_path
-from doctor.model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.render import Format, renderer
-from doctor.render.markdown import cell, code, fence, render
+from langchain_doctor.explain import explain_path
+from langchain_doctor.model import (
+    Finding,
+    Fix,
+    Kind,
+    PackageInfo,
+    ProviderState,
+    ProviderStatus,
+    Report,
+    Severity,
+    TargetInfo,
+)
+from langchain_doctor.render import Format, renderer
+from langchain_doctor.render.markdown import cell, code, fence, render
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from doctor import kernels
-from doctor.notebook import NotebookError, read
+from langchain_doctor import kernels
+from langchain_doctor.notebook import NotebookError, read
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

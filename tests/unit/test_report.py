@@ -8,9 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from doctor.commands.report import Tilde, ticket_report
-from doctor.model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
-from doctor.render.markdown import render
+from langchain_doctor.commands.report import Tilde, ticket_report
+from langchain_doctor.model import (
+    Finding,
+    Fix,
+    Kind,
+    PackageInfo,
+    ProviderState,
+    ProviderStatus,
+    Report,
+    Severity,
+    TargetInfo,
+)
+from langchain_doctor.render.markdown import render
 
 HOME = "/home/ana"
 SECRET = "plain-secret-value-1234567890"
@@ -67,7 +77,7 @@ def test_cli_writes_markdown_by_default(tmp_path: Path) -> None:
     env["HOME"] = str(Path(sys.executable).parents[2])
     env["LANGCHAIN_DOCTOR_CACHE_DIR"] = str(tmp_path / "cache")
     out = tmp_path / "ticket.md"
-    args = [sys.executable, "-m", "doctor", "report", "--python", sys.executable, "--no-probe"]
+    args = [sys.executable, "-m", "langchain_doctor", "report", "--python", sys.executable, "--no-probe"]
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout.startswith("# langchain-doctor report")
@@ -80,6 +90,6 @@ def test_cli_writes_markdown_by_default(tmp_path: Path) -> None:
                              cwd=tmp_path)
     data = json.loads(as_json.stdout)
     assert data["report"] is True and data["target"]["python"].startswith("~/")
-    bad = subprocess.run([sys.executable, "-m", "doctor", "report", "--python", str(tmp_path / "nope")],
+    bad = subprocess.run([sys.executable, "-m", "langchain_doctor", "report", "--python", str(tmp_path / "nope")],
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

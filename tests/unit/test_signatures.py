@@ -8,11 +8,11 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from doctor.codes.explain import KIND_CODES
-from doctor.model import Kind, Severity
-from doctor.registry import registry
-from doctor.signatures import SIGNATURES, bare_name, classify, distribution_for, kinds_covered, shadow_in
+from langchain_doctor.classify import bare_name, classify, distribution_for, kinds_covered, shadow_in
+from langchain_doctor.knowledge.codes.explain import KIND_CODES
+from langchain_doctor.knowledge.signatures import SIGNATURES
+from langchain_doctor.model import Kind, Severity
+from langchain_doctor.registry import registry
 
 # (exc_type, message, traceback, expected row, kind, provider). Every message is what a real library printed:
 # tests/corpus/ (generated from real venvs), tests/fixtures/explain/, the seed notebook, or the library source named
@@ -285,8 +285,8 @@ def _max_repeats(parsed: object) -> list[int]:
 
 
 def _all_patterns() -> list[re.Pattern[str]]:
-    from doctor.explain import attribution, readers, segment
-    from doctor.explain import build as explain_build
+    from langchain_doctor.explain import attribution, readers, segment
+    from langchain_doctor.explain import build as explain_build
 
     pats = [s.pattern for s in SIGNATURES if s.pattern is not None] + [s.context for s in SIGNATURES if s.context]
     for mod in (readers, segment, attribution, explain_build):

@@ -10,15 +10,15 @@ from typing import Any
 
 import click
 import pytest
+from langchain_doctor import notebook, smoke, subproc
+from langchain_doctor.context import Environment, Options
+from langchain_doctor.model import Kind, Report, Severity
+from langchain_doctor.probe import Result
+from langchain_doctor.redact import Redactor
+from langchain_doctor.registry import info
+from langchain_doctor.render import console
+from langchain_doctor.target import TargetError
 
-from doctor import notebook, smoke, subproc
-from doctor.context import Environment, Options
-from doctor.model import Kind, Report, Severity
-from doctor.probe import Result
-from doctor.redact import Redactor
-from doctor.registry import info
-from doctor.render import console
-from doctor.target import TargetError
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
 
@@ -47,7 +47,7 @@ def with_notebook(env: Environment, path: Path) -> Environment:
 
 def test_configured_provider_gets_the_minimal_default_call(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-openai")
-    pl = smoke.plan(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}))
+    pl = smoke.select(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}))
     [call] = pl.calls
     assert (call.provider, call.module, call.chat_class, call.origin) == ("openai", "langchain_openai", "ChatOpenAI",
                                                                           "default")
@@ -59,13 +59,13 @@ def test_configured_provider_gets_the_minimal_default_call(site: FakeSite, tmp_p
 def test_installed_provider_without_credential_and_not_needed_is_left_out(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-openai")
     h.install(site, "langchain-anthropic")
-    pl = smoke.plan(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}))
+    pl = smoke.select(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}))
     assert [c.provider for c in pl.calls] == ["openai"] and pl.skipped == ()
 
 
 def test_needed_provider_without_key_or_package_is_skipped_with_the_reason(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-anthropic")
-    pl = smoke.plan(env_for(site, tmp_path, needed=("anthropic", "groq")))
+    pl = smoke.select(env_for(site, tmp_path, needed=("anthropic", "groq")))
     assert pl.calls == ()
     reasons = {s.provider: s.reason for s in pl.skipped}
     assert reasons == {"anthropic": "no API key: ANTHROPIC_API_KEY is not set",
@@ -75,7 +75,7 @@ def test_needed_provider_without_key_or_package_is_skipped_with_the_reason(site:
 
 def test_placeholder_key_is_not_sent(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-openai")
-    pl = smoke.plan(env_for(site, tmp_path, {"OPENAI_API_KEY": "your-api-key-here"}))
+    pl = smoke.select(env_for(site, tmp_path, {"OPENAI_API_KEY": "your-api-key-here"}))
     [s] = pl.skipped
     assert pl.calls == () and "has problems" in s.reason
 
@@ -85,14 +85,14 @@ def test_failed_probe_means_no_call(site: FakeSite, tmp_path: Path) -> None:
     env = env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY})
     env = replace(env, probes={"openai:import": Result("openai:import", "ok"),
                                "openai:construct": Result("openai:construct", "error", exc_type="PydanticUserError")})
-    [s] = smoke.plan(env).skipped
+    [s] = smoke.select(env).skipped
     assert s.reason.startswith("the chat class cannot be constructed (PydanticUserError")
 
 
 def test_no_probe_means_no_call(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-openai")
     env = env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}, options=replace(ONLINE, probe=False))
-    [s] = smoke.plan(env).skipped
+    [s] = smoke.select(env).skipped
     assert s.reason.startswith("--no-probe")
 
 
@@ -100,7 +100,7 @@ def test_azure_needs_the_notebooks_deployment(site: FakeSite, tmp_path: Path) ->
     h.install(site, "langchain-openai")
     env = env_for(site, tmp_path, {"AZURE_OPENAI_API_KEY": "a" * 32, "AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com",
                                    "OPENAI_API_VERSION": "2024-06-01"}, needed=("azure-openai",))
-    [s] = smoke.plan(env).skipped
+    [s] = smoke.select(env).skipped
     assert s.provider == "azure-openai" and "no model to call" in s.reason and "--notebook" in s.reason
 
 
@@ -109,7 +109,7 @@ def test_bedrock_call_uses_model_id_and_a_botocore_config(site: FakeSite, tmp_pa
     env = env_for(site, tmp_path, {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
                                    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                                    "AWS_REGION": "us-east-1"})
-    [call] = smoke.plan(env).calls
+    [call] = smoke.select(env).calls
     assert call.chat_class == "ChatBedrock"
     assert dict(call.kwargs) == {"model_id": "anthropic.claude-3-haiku-20240307-v1:0", "max_tokens": 1,
                                  "config": "@probe:botocore-config:5"}
@@ -129,7 +129,7 @@ def test_notebook_arguments_and_together_through_chatopenai(site: FakeSite, tmp_
         "c = ChatGroq()\n")
     environ = {"OPENAI_API_KEY": OPENAI_KEY, "TOGETHER_API_KEY": TOGETHER_KEY, "GROQ_API_KEY": "gsk_" + "x1" * 26}
     env = with_notebook(env_for(site, tmp_path, environ), nb)
-    calls = {c.provider: c for c in smoke.plan(env).calls}
+    calls = {c.provider: c for c in smoke.select(env).calls}
     assert set(calls) == {"openai", "together", "groq"}
     assert calls["openai"].model == "gpt-4-turbo" and calls["openai"].origin == "seed.py line 4"
     assert "temperature" not in calls["openai"].kwargs  # only model, URLs and settings pass on
@@ -151,7 +151,7 @@ def test_base_url_variable_replaces_the_notebooks_public_endpoint(site: FakeSite
                   "model='m')\n")
     env = with_notebook(env_for(site, tmp_path, {"TOGETHER_API_KEY": TOGETHER_KEY,
                                                  "TOGETHER_BASE_URL": "http://127.0.0.1:9/v1"}), nb)
-    [call] = smoke.plan(env).calls
+    [call] = smoke.select(env).calls
     assert call.kwargs["base_url"] == "http://127.0.0.1:9/v1"
     assert call.notes == ("base URL from TOGETHER_BASE_URL (the notebook names https://api.together.xyz/v1)",)
 
@@ -163,7 +163,7 @@ def test_private_endpoint_in_the_notebook_is_kept(site: FakeSite, tmp_path: Path
                   "llm = ChatOpenAI(base_url='http://gateway.internal/v1', model='gpt-4o')\n")
     env = with_notebook(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY,
                                                  "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}), nb)
-    [call] = smoke.plan(env).calls
+    [call] = smoke.select(env).calls
     assert call.kwargs["base_url"] == "http://gateway.internal/v1" and call.notes == ()
 
 
@@ -173,7 +173,7 @@ def test_init_chat_model_uses_the_providers_class(site: FakeSite, tmp_path: Path
     nb.write_text("from langchain.chat_models import init_chat_model\n"
                   "llm = init_chat_model(model='anthropic:claude-3-5-haiku-latest')\n")
     env = with_notebook(env_for(site, tmp_path, {"ANTHROPIC_API_KEY": "sk-ant-" + "k" * 40}), nb)
-    [call] = smoke.plan(env).calls
+    [call] = smoke.select(env).calls
     assert call.chat_class == "ChatAnthropic" and call.kwargs["model"] == "claude-3-5-haiku-latest"
 
 
@@ -186,7 +186,7 @@ def test_key_from_a_loaded_dotenv_travels_only_in_the_item_env(site: FakeSite, t
     nb.write_text("from dotenv import load_dotenv\nload_dotenv()\nfrom langchain_openai import ChatOpenAI\n"
                   "llm = ChatOpenAI(model='gpt-4o-mini')\n")
     env = with_notebook(env_for(site, tmp_path), nb)
-    pl = smoke.plan(env)
+    pl = smoke.select(env)
     [call] = pl.calls
     assert call.env == {"OPENAI_API_KEY": OPENAI_KEY}
     assert OPENAI_KEY not in "\n".join(smoke.describe(pl)) and OPENAI_KEY not in repr(call)
@@ -194,7 +194,7 @@ def test_key_from_a_loaded_dotenv_travels_only_in_the_item_env(site: FakeSite, t
 
 def test_describe_names_calls_cost_and_skips(site: FakeSite, tmp_path: Path) -> None:
     h.install(site, "langchain-openai")
-    pl = smoke.plan(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}, needed=("mistralai",)))
+    pl = smoke.select(env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY}, needed=("mistralai",)))
     text = "\n".join(smoke.describe(pl))
     assert "1 real chat call " in text and "may bill" in text
     assert "openai  ChatOpenAI(model='gpt-4o-mini', max_tokens=1, timeout=5.0, max_retries=0)" in text
@@ -203,14 +203,14 @@ def test_describe_names_calls_cost_and_skips(site: FakeSite, tmp_path: Path) -> 
 
 # ---- confirmation ---------------------------------------------------------------------------------------------
 
-def _one_call_plan() -> smoke.Plan:
-    return smoke.Plan((smoke.Call("openai", "langchain_openai", "ChatOpenAI", {"model": "m"}, "m", "default"),))
+def _one_call_plan() -> smoke.SmokeCalls:
+    return smoke.SmokeCalls((smoke.Call("openai", "langchain_openai", "ChatOpenAI", {"model": "m"}, "m", "default"),))
 
 
 def test_confirmation_refused_means_nothing_runs() -> None:
-    asked: list[smoke.Plan] = []
+    asked: list[smoke.SmokeCalls] = []
 
-    def no(pl: smoke.Plan) -> bool:
+    def no(pl: smoke.SmokeCalls) -> bool:
         asked.append(pl)
         return False
 
@@ -220,10 +220,10 @@ def test_confirmation_refused_means_nothing_runs() -> None:
 
 
 def test_nothing_to_call_needs_no_confirmation() -> None:
-    def fail(pl: smoke.Plan) -> bool:
+    def fail(pl: smoke.SmokeCalls) -> bool:
         raise AssertionError("asked")
 
-    smoke.confirm(smoke.Plan(skipped=(smoke.Skip("openai", "no key"),)), fail)
+    smoke.confirm(smoke.SmokeCalls(skipped=(smoke.Skip("openai", "no key"),)), fail)
 
 
 @pytest.mark.parametrize(("yes", "expected"), [(True, True), (False, False)])
@@ -244,8 +244,7 @@ def test_cli_confirm_takes_yes_and_refuses_without_a_terminal(yes: bool, expecte
 
 def test_cli_refuses_smoke_without_online() -> None:
     from click.testing import CliRunner
-
-    from doctor.cli import cli
+    from langchain_doctor.cli import cli
 
     res = CliRunner().invoke(cli, ["check", "--smoke", "--yes"])
     assert res.exit_code == 2 and "--smoke needs --online" in res.output
@@ -388,7 +387,7 @@ def test_execute_builds_rows_and_findings(site: FakeSite, tmp_path: Path, monkey
     denied = _err("AuthenticationError", "Error code: 401 - invalid x-api-key", 401)
     monkeypatch.setattr(subproc, "RUNNER", _fake_runner({"ChatOpenAI": ok, "ChatAnthropic": denied,
                                                          "ChatGroq": "timeout"}))
-    pl = smoke.plan(env)
+    pl = smoke.select(env)
     entries, findings = smoke.execute(env, pl)
     rows = {e.provider: e for e in entries}
     assert rows["openai"].ok and rows["openai"].latency_s == 0.42
@@ -415,7 +414,7 @@ def test_unneeded_provider_rejection_is_a_warning(site: FakeSite, tmp_path: Path
     h.install(site, "langchain-openai")
     env = env_for(site, tmp_path, {"OPENAI_API_KEY": OPENAI_KEY})
     monkeypatch.setattr(subproc, "RUNNER", _fake_runner({"ChatOpenAI": _err("AuthenticationError", "401", 401)}))
-    _, [f] = smoke.execute(env, smoke.plan(env))
+    _, [f] = smoke.execute(env, smoke.select(env))
     assert f.code == "LCD601" and f.severity is Severity.WARNING
 
 

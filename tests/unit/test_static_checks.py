@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from doctor.model import Kind, Severity
-from doctor.redact import Redactor
-from doctor.runner import build_report, run_checks
+from langchain_doctor.model import Kind, Severity
+from langchain_doctor.redact import Redactor
+from langchain_doctor.runner import build_report, run_checks
+
 from tests.fakeenv import FakeSite, make_env
 from tests.fakeenv import static_checks as table
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from doctor.model import Kind, Severity
-from doctor.registry import CodeInfo
+from ...model import Kind, Severity
+from ...registry import CodeInfo
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from doctor.model import Kind, Severity
-from doctor.registry import CodeInfo
+from ...model import Kind, Severity
+from ...registry import CodeInfo
 
 CODES = (
     CodeInfo(

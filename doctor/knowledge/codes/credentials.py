@@ -6,8 +6,8 @@ Blocks: 401-419 API keys and settings (offline), 420-439 gcloud Application Defa
 
 from __future__ import annotations
 
-from doctor.model import Kind, Severity
-from doctor.registry import CodeInfo
+from ...model import Kind, Severity
+from ...registry import CodeInfo
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -6,14 +6,14 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from doctor import probe
-from doctor.probe import Item, Result
-from doctor.providers import PROVIDERS, Provider
+from . import probe
+from .knowledge.providers import PROVIDERS, Provider
+from .probe import Item, Result
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from doctor.context import Environment
+    from .context import Environment
 
 # Fake settings for constructors that resolve them eagerly (botocore looks up credentials when the client is
 # created); the user's real values are not needed to know whether the class can be built.

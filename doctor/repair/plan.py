@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, NamedTuple
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from doctor.findings import pip_install, pip_uninstall, remove_path
+from ..findings import pip_install, pip_uninstall, remove_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from doctor.inventory import Inventory
-    from doctor.model import Finding
+    from ..inventory import Inventory
+    from ..model import Finding
 
 
-class Plan(NamedTuple):
+class ChangeSet(NamedTuple):
     """One repair plan: cleanups first, then one package step, then what a person must do."""
 
     remove_paths: tuple[str, ...]
@@ -76,7 +76,7 @@ def _dependents_of_core(inventory: Inventory) -> list[str]:
     return out
 
 
-def build(findings: Sequence[Finding], inventory: Inventory) -> Plan:
+def build(findings: Sequence[Finding], inventory: Inventory) -> ChangeSet:
     """Merge the structured fixes of ``findings`` (ignored ones excluded) into one plan."""
     remove: list[str] = []
     uninstall: list[str] = []
@@ -96,7 +96,7 @@ def build(findings: Sequence[Finding], inventory: Inventory) -> Plan:
     names = {_name(r) for r in install}
     if "langchain-core" in names:
         install += [d for d in _dependents_of_core(inventory) if d not in names]
-    return Plan(tuple(remove), tuple(uninstall), tuple(_merge_requirements(install)),
+    return ChangeSet(tuple(remove), tuple(uninstall), tuple(_merge_requirements(install)),
                 tuple(reinstall), tuple(manual))
 
 

@@ -1,365 +1,33 @@
-"""THE signature table: exception type + message pattern + context -> kind, severity, explanation and fix.
+"""The signature table: exception type + message pattern + context -> kind, severity, explanation and fix.
 
-One source of truth for classifying a failure, shared by ``explain`` (pasted tracebacks, logs, notebooks) and by
-the probes (exceptions raised in the target). Every row quotes where its wording comes from.
-
-Rules that keep this table safe on hostile input (a 10 MB log, random bytes):
-- patterns are searched in a bounded slice of the message (``_MAX_MESSAGE``) and the traceback;
-- no nested quantifiers; every open-ended repetition is bounded (``.{0,N}``, ``[^']{1,N}``);
-- the first matching row wins, so rows go from the most specific to the most general.
+Data, not engine: the row type, the derivers and the matcher live in ``doctor/classify.py``. Every row quotes where
+its wording comes from (``source``). Rows go from the most specific to the most general: the first match wins.
+Patterns keep the matcher's rules for hostile input: no nested quantifiers, every open-ended repetition bounded.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Optional
 
-from doctor.model import Fix, Kind, Severity
-from doctor.providers import BY_NAME, PROVIDERS, by_class, by_module, by_package
-
-_MAX_MESSAGE = 20_000
-_MAX_TRACEBACK = 60_000
-
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-@dataclass(frozen=True)
-class SignatureMatch:
-    """The verdict of the table on one exception: what it means and how to repair it."""
-
-    signature_id: str
-    """Stable id of the table row, e.g. ``pydantic-modify-schema``."""
-    kind: Kind
-    severity: Severity
-    title: str
-    """One line."""
-    explanation: str
-    fix_summary: str
-    fix_commands: tuple[str, ...]
-    """Shell commands; ``{python}`` stands for the target interpreter."""
-    provider: Optional[str]
-    """Contract provider name when the wording itself names one (an SDK's own message, a key variable)."""
-    integration: Optional[str] = None
-    """Integration distribution the message or traceback points at (``langchain-openai``), if any."""
-    install: tuple[str, ...] = ()
-    """Requirements the fix installs or upgrades together (the structured form of the pip command)."""
-    manual: bool = False
-    """True when the fix is a step for a person (a login, a key), never run automatically."""
-    reinstall: bool = False
-    """True when the command reinstalls (``--force-reinstall``) rather than upgrades: damaged files."""
-    groups: tuple[tuple[str, str], ...] = ()
-    """Named parts taken from the message (``module``, ``var``...)."""
-    subject: Optional[str] = None
-    """What the finding is about (package, env var name, path) when the message says."""
-
-    def fix(self, python: str) -> Fix:
-        """The fix as a :class:`doctor.model.Fix` for the interpreter ``python``."""
-        cmds = tuple(c.replace("{python}", shlex.quote(python)) for c in self.fix_commands)
-        return Fix(self.fix_summary, cmds, install=self.install, manual=self.manual)
-
-    def with_integration(self, package: Optional[str]) -> SignatureMatch:
-        """The same verdict with its fix tailored to the integration ``package`` (the probe knows which)."""
-        if not package or package == self.integration:
-            return self
-        row = BY_ID[self.signature_id]
-        values = dict(self.groups)
-        values["integration"] = package
-        return _render(row, values, self.provider, package)
-
-
-Deriver = Callable[[dict[str, str]], Optional[dict[str, str]]]
-"""Computes extra template values from the named groups; returns None to reject the match."""
-
-
-@dataclass(frozen=True)
-class Signature:
-    """One row of the table."""
-
-    id: str
-    kind: Kind
-    severity: Severity
-    pattern: Optional[re.Pattern[str]]
-    """Searched in the (bounded) message; named groups feed the templates; None: any message."""
-    title: str
-    """One line; ``{name}`` placeholders take named groups and derived values."""
-    explanation: str
-    fix_summary: str
-    exc: tuple[str, ...] = ()
-    """Bare exception class names that qualify; empty: any type (wrapped errors keep the SDK's words)."""
-    context: Optional[re.Pattern[str]] = None
-    """Must also be found in the traceback text (module paths) when given."""
-    install: tuple[str, ...] = ()
-    """Requirements to install together; ``{integration}`` is dropped when unknown."""
-    reinstall: bool = False
-    """Install with --force-reinstall (damaged files) instead of -U."""
-    commands: tuple[str, ...] = ()
-    """Other commands (logins); ``{python}`` is the interpreter."""
-    manual: bool = False
-    provider: Optional[str] = None
-    derive: Optional[Deriver] = None
-    subject: str = ""
-    """Template of the finding's subject (``{var}``, ``{dist}``...); empty: the integration or provider."""
-    source: str = ""
-    """Where the wording comes from (library file, issue)."""
-
-
-# ----------------------------------------------------------------------------------------------- helpers
-
-# Import names whose distribution is not the name with ``_`` -> ``-`` (the ones LangChain users meet).
-MODULE_DISTRIBUTIONS: Mapping[str, str] = {
-    "fireworks": "fireworks-ai",
-    "google.auth": "google-auth",
-    "google.oauth2": "google-auth",
-    "google.cloud.aiplatform": "google-cloud-aiplatform",
-    "vertexai": "google-cloud-aiplatform",
-    "google.genai": "google-genai",
-    "google.generativeai": "google-generativeai",
-    "google.api_core": "google-api-core",
-    "google.protobuf": "protobuf",
-    "huggingface_hub": "huggingface-hub",
-    "sentence_transformers": "sentence-transformers",
-    "dotenv": "python-dotenv",
-    "yaml": "pyyaml",
-    "bs4": "beautifulsoup4",
-    "sklearn": "scikit-learn",
-    "PIL": "pillow",
-    "faiss": "faiss-cpu",
-    "docx": "python-docx",
-    "pptx": "python-pptx",
-    "fitz": "pymupdf",
-    "cv2": "opencv-python",
-    "jwt": "pyjwt",
-    "pydantic_core": "pydantic-core",
-    "typing_extensions": "typing-extensions",
-}
-
-
-def distribution_for(module: str) -> str:
-    """The distribution that provides the import name ``module`` (best knowledge; PEP 503 form)."""
-    parts = module.split(".")
-    for n in range(len(parts), 0, -1):
-        known = MODULE_DISTRIBUTIONS.get(".".join(parts[:n]))
-        if known:
-            return known
-    providers = by_module(parts[0])
-    if providers:
-        return providers[0].package
-    return parts[0].replace("_", "-").lower()
-
-
-_KEY_VARS: dict[str, str] = {}
-for _p in PROVIDERS:
-    for _v in _p.key_vars:
-        _KEY_VARS.setdefault(_v, _p.name)
-
-_KEY_VARS.setdefault("OPENAI_ADMIN_KEY", "openai")
-_SECRET_VARS = frozenset(_KEY_VARS)
-# Non-secret settings that still name their provider.
-_KEY_VARS.setdefault("AZURE_OPENAI_ENDPOINT", "azure-openai")
-_KEY_VARS.setdefault("OPENAI_API_VERSION", "azure-openai")
-_KEY_VARS.setdefault("GOOGLE_APPLICATION_CREDENTIALS", "google-vertexai")
-_VAR_IN_TEXT = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
-_CLASS_IN_TEXT = re.compile(r"\b(?:Chat[A-Z]\w{1,60}|AzureChatOpenAI)\b")
-# Provider SDK import names (the integrations' own modules are in the providers table).
-_SDK_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "groq": "groq", "mistralai": "mistralai",
-                 "fireworks": "fireworks", "cohere": "cohere", "ollama": "ollama", "boto3": "aws", "botocore": "aws"}
-
-
-def provider_for_var(name: str) -> Optional[str]:
-    """The provider whose credential variable is ``name`` (``GROQ_API_KEY`` -> ``groq``)."""
-    return _KEY_VARS.get(name)
-
-
-def _providers_named(text: str) -> Optional[str]:
-    for m in _VAR_IN_TEXT.finditer(text[:4000]):
-        p = _KEY_VARS.get(m.group(0))
-        if p:
-            return p
-    return None
-
-
-# Exception modules that name their provider (``groq.AuthenticationError``, a langchain_x wrapper).
-_EXC_MODULE_PROVIDER = (
-    ("langchain_openai.", "openai"), ("langchain_anthropic.", "anthropic"), ("langchain_groq.", "groq"),
-    ("langchain_mistralai.", "mistralai"), ("langchain_fireworks.", "fireworks"), ("langchain_aws.", "aws"),
-    ("langchain_google_vertexai.", "google-vertexai"), ("langchain_google_genai.", "google-genai"),
-    ("langchain_together.", "together"), ("langchain_cohere.", "cohere"), ("langchain_ollama.", "ollama"),
-    ("anthropic.", "anthropic"), ("groq.", "groq"), ("mistralai.", "mistralai"), ("fireworks.", "fireworks"),
-    ("botocore.", "aws"), ("boto3.", "aws"), ("google.auth.", "google-vertexai"),
-    ("google.genai.", "google-genai"), ("cohere.", "cohere"), ("openai.", "openai"),
+from ..classify import (
+    E,
+    I,
+    Signature,
+    W,
+    derive_core_versions,
+    derive_dist,
+    derive_first_site_package,
+    derive_installed_path,
+    derive_integration_class,
+    derive_langchain_moved,
+    derive_local_path,
+    derive_own_submodule_missing,
+    derive_sdk_attribute,
+    derive_secret_var,
+    derive_shadow,
+    derive_stable_submodule_missing,
 )
-
-_INTEGRATION_IN_TB = re.compile(r"[/\\\"'. ](langchain_[a-z][a-z0-9_]{1,40})[/\\.]")
-
-
-def integration_in(text: str) -> Optional[str]:
-    """The last provider-integration package whose module appears in ``text`` (traceback paths, dotted names)."""
-    found: Optional[str] = None
-    for m in _INTEGRATION_IN_TB.finditer(text[-_MAX_TRACEBACK:]):
-        providers = by_module(m.group(1))
-        if providers:
-            found = providers[0].package
-    return found
-
-
-def provider_of_exception(exc_type: str) -> Optional[str]:
-    """The provider an exception's dotted module names, if any."""
-    for prefix, prov in _EXC_MODULE_PROVIDER:
-        if exc_type.startswith(prefix):
-            return prov
-    return None
-
-
-_SITE = re.compile(r"(?:site|dist)-packages")
-
-
-_FRAME_FILE = re.compile(r"File \"(?P<p>[^\"\n]{1,500})\", line \d{1,7}|^File (?P<q>[^\s,]{1,500}?):\d{1,7}",
-                         re.MULTILINE)
-_STDLIB = re.compile(r"[/\\]lib[/\\]python\d\.\d{1,2}[/\\]|[/\\]Lib[/\\]|^<")
-
-# Import names users shadow with a file or folder of their own (openai.py, langchain/).
-SHADOWABLE: frozenset[str] = frozenset(
-    {p.module for p in PROVIDERS}
-    | {"langchain", "langchain_core", "langchain_community", "langchain_classic", "langchain_text_splitters",
-       "openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama", "boto3", "botocore",
-       "google", "vertexai", "pydantic", "pydantic_core", "httpx", "requests", "tiktoken", "tenacity", "langsmith",
-       "langgraph", "numpy", "pandas", "typing_extensions"}
-)
-SDK_MODULES: frozenset[str] = frozenset({"openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama",
-                                          "boto3", "botocore", "google", "vertexai", "httpx", "tiktoken"})
-# Submodules present in every release of their package: if missing, the package found is not the real one.
-STABLE_SUBMODULES: frozenset[str] = frozenset({
-    "langchain.chat_models", "langchain.embeddings", "langchain.agents", "langchain.tools",
-    "langchain_core.messages", "langchain_core.language_models", "langchain_core.prompts", "langchain_core.runnables",
-    "langchain_core.outputs", "langchain_core.utils", "langchain_core.callbacks", "langchain_core.tools",
-    "langchain_openai.chat_models", "langchain_anthropic.chat_models", "openai.types", "anthropic.types",
-    "pydantic.fields", "pydantic.main",
-})
-
-
-def frame_paths(traceback_text: str) -> list[str]:
-    """The files of a traceback's frames, outermost first (Python and IPython formats)."""
-    return [m.group("p") or m.group("q") for m in _FRAME_FILE.finditer(traceback_text)]
-
-
-def _in_site(path: str, top: str) -> bool:
-    return bool(re.search(rf"(?:site|dist)-packages[/\\]{re.escape(top)}(?:[/\\]|\.py)", path))
-
-
-def shadow_in(traceback_text: str) -> Optional[tuple[str, str]]:
-    """(path, name) of a frame file or folder of the user's that is named like a package (``openai.py``)."""
-    for path in frame_paths(traceback_text):
-        if _SITE.search(path) or _STDLIB.search(path):
-            continue
-        parts = re.split(r"[/\\\\]", path)
-        name = parts[-1][:-3] if parts[-1].endswith(".py") else ""
-        shown = path
-        if name == "__init__" and len(parts) > 1:
-            name = parts[-2]
-            shown = path[: len(path) - len(parts[-1]) - 1]
-        if name in SHADOWABLE:
-            return shown, name
-    return None
-
-
-def _shadow(values: dict[str, str]) -> Optional[dict[str, str]]:
-    found = shadow_in(values.get("_tb", ""))
-    if found is None:
-        return None
-    return {"path": found[0], "top": found[1], "dist": distribution_for(found[1])}
-
-
-def _own_submodule_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
-    module = values.get("module", "")
-    if "." not in module:
-        return None
-    top = module.split(".")[0]
-    paths = frame_paths(values.get("_tb", ""))
-    if not paths or not _in_site(paths[-1], top):
-        return None
-    return {"top": top, "dist": distribution_for(top)}
-
-
-def _stable_submodule_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
-    module = values.get("module", "")
-    if module not in STABLE_SUBMODULES:
-        return None
-    top = module.split(".")[0]
-    if any(_in_site(p, top) for p in frame_paths(values.get("_tb", ""))):
-        return None
-    return {"top": top, "dist": distribution_for(top)}
-
-
-def _integration_class(values: dict[str, str]) -> Optional[dict[str, str]]:
-    providers = by_module(values.get("module", ""))
-    if not providers or "." in values.get("module", ""):
-        return None
-    if not any(values.get("name") in p.chat_classes for p in providers):
-        return None
-    return {"dist": providers[0].package, "top": providers[0].module}
-
-
-def _sdk_attribute(values: dict[str, str]) -> Optional[dict[str, str]]:
-    module = values.get("module", "")
-    top = module.split(".")[0]
-    if top not in SDK_MODULES:
-        return None
-    return {"top": top, "dist": distribution_for(module)}
-
-
-def _first_site_package(values: dict[str, str]) -> Optional[dict[str, str]]:
-    for path in frame_paths(values.get("_tb", "")):
-        m = re.search(r"(?:site|dist)-packages[/\\]([A-Za-z_][\w]{0,80})", path)
-        if m:
-            return {"pkg": distribution_for(m.group(1))}
-    return {"pkg": ""}
-
-
-def _local_path(values: dict[str, str]) -> Optional[dict[str, str]]:
-    path = values.get("path", "")
-    if not path or _SITE.search(path) or "/lib/python" in path or "\\Lib\\" in path:
-        return None
-    return {}
-
-
-def _installed_path(values: dict[str, str]) -> Optional[dict[str, str]]:
-    return {} if _SITE.search(values.get("path", "")) else None
-
-
-def _dist(values: dict[str, str]) -> Optional[dict[str, str]]:
-    module = values.get("module", "")
-    if not module:
-        return None
-    return {"dist": distribution_for(module), "top": module.split(".")[0]}
-
-
-def _langchain_moved(values: dict[str, str]) -> Optional[dict[str, str]]:
-    from doctor.knowledge import moved
-
-    module = values.get("module", "")
-    name = values.get("name", "")
-    row = moved(module, (name,) if name else ())
-    if row is None:
-        return None
-    return {"new": row.new, "move_install": " ".join(row.install)}
-
-
-def _secret_var(values: dict[str, str]) -> Optional[dict[str, str]]:
-    var = values.get("var", "")
-    from doctor.redact import is_secret_name
-
-    if var in _SECRET_VARS or (is_secret_name(var) and var not in _KEY_VARS):
-        return {}
-    return None
-
-
-def _core_versions(values: dict[str, str]) -> Optional[dict[str, str]]:
-    want = values.get("want", "").rstrip(".")
-    have = values.get("have", "").rstrip(".")
-    return {"want": want, "have": have, "pin": f"pydantic-core=={want}" if want else "pydantic pydantic-core"}
+from ..model import Kind
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -515,7 +183,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "pydantic-core {have} does not match the installed pydantic",
         "pydantic checks at import that its compiled core is the exact version it was released with.",
         "Install the pydantic-core that pydantic pins",
-        exc=("SystemError",), install=("{pin}",), derive=_core_versions, subject="pydantic-core",
+        exc=("SystemError",), install=("{pin}",), derive=derive_core_versions, subject="pydantic-core",
         source="pydantic/version.py _ensure_pydantic_core_version (pydantic >= 2.11)",
     ),
     Signature(
@@ -554,7 +222,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "A file or folder of yours named like a package (openai.py, langchain/) sits first on sys.path (the "
         "script's or notebook's folder), so imports of that package get your file.",
         "Rename `{path}` (and delete its __pycache__), then restart the kernel",
-        exc=("ImportError", "AttributeError", "ModuleNotFoundError"), derive=_shadow, manual=True, subject="{path}",
+        exc=("ImportError", "AttributeError", "ModuleNotFoundError"), derive=derive_shadow, manual=True,
+        subject="{path}",
         source="CPython import system: the traceback's frames show the user's file under the package's name",
     ),
     Signature(
@@ -564,7 +233,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "Python found a folder named like the package but no __init__.py (a failed uninstall, a stray or local "
         "folder), and imported it as an empty namespace package.",
         "Delete the leftover `{top}` folder (site-packages or next to the notebook) and reinstall {dist}",
-        exc=("ImportError",), install=("{dist}",), reinstall=True, derive=_dist, subject="{dist}",
+        exc=("ImportError",), install=("{dist}",), reinstall=True, derive=derive_dist, subject="{dist}",
         source="Python import system (namespace packages report '(unknown location)'); seed notebook's Fireworks cell",
     ),
     Signature(
@@ -573,7 +242,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "A local file `{path}` hides the installed `{module}`",
         "The import found a file or folder of your own (often next to the notebook) before the real package.",
         "Rename or remove `{path}` (and its __pycache__), then restart the kernel",
-        exc=("ImportError",), derive=_local_path, manual=True, subject="{path}",
+        exc=("ImportError",), derive=derive_local_path, manual=True, subject="{path}",
         source="Python import system: 'cannot import name X from M (path)' names the file actually imported",
     ),
     Signature(
@@ -592,7 +261,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "A file named like the package (e.g. openai.py next to the notebook) is imported instead of it and "
         "imports the package name again, or a genuine circular import.",
         "Rename any local `{top}.py` or `{top}/` next to your code, then restart the kernel",
-        exc=("AttributeError", "ImportError"), derive=_dist, manual=True, subject="{top}",
+        exc=("AttributeError", "ImportError"), derive=derive_dist, manual=True, subject="{top}",
         source="CPython import system ('partially initialized module ... (most likely due to a circular import)')",
     ),
     Signature(
@@ -602,7 +271,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "Every release of {dist} has `{module}`; when it cannot be found, the `{top}` imported is another folder "
         "(often one next to the notebook) or a damaged install.",
         "Rename any `{top}/` folder or `{top}.py` next to your code; if there is none, reinstall {dist}",
-        exc=("ModuleNotFoundError",), derive=_stable_submodule_missing, manual=True, subject="{top}",
+        exc=("ModuleNotFoundError",), derive=derive_stable_submodule_missing, manual=True, subject="{top}",
         source="package contents of langchain 0.x/1.x, langchain-core, openai, pydantic (modules present in every "
         "release)",
     ),
@@ -613,7 +282,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "The package imports one of its own modules and the file is not there (an interrupted install or "
         "uninstall, a cleanup tool).",
         "Reinstall {dist}",
-        exc=("ModuleNotFoundError",), derive=_own_submodule_missing, install=("{dist}",), reinstall=True,
+        exc=("ModuleNotFoundError",), derive=derive_own_submodule_missing, install=("{dist}",), reinstall=True,
         subject="{dist}",
         source="Python import system: the importing frame lies inside the same package in site-packages",
     ),
@@ -624,7 +293,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "A partial uninstall left the package folder (often only __pycache__), which Python imports as an empty "
         "namespace package.",
         "Delete the leftover `{top}` folder and reinstall {dist}",
-        exc=("AttributeError",), derive=_integration_class, install=("{dist}",), reinstall=True, subject="{dist}",
+        exc=("AttributeError",), derive=derive_integration_class, install=("{dist}",), reinstall=True, subject="{dist}",
         source="CPython: attribute lookup on a namespace package left by a partial uninstall",
     ),
     Signature(
@@ -634,7 +303,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "The integration uses a name every recent {dist} has; a file of yours named `{top}.py` (or a `{top}/` "
         "folder) imported in its place lacks it.",
         "Rename any local `{top}.py` / `{top}/` next to your code; if there is none, upgrade {dist}",
-        exc=("AttributeError",), derive=_sdk_attribute, install=("{dist}",), subject="{top}",
+        exc=("AttributeError",), derive=derive_sdk_attribute, install=("{dist}",), subject="{top}",
         source="CPython attribute lookup on a shadowing module (Python < 3.13 gives no 'consider renaming' hint)",
     ),
     Signature(
@@ -663,7 +332,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "langchain 1.0 kept only agents, chat_models/embeddings (init_*), messages and tools; chains, memory, "
         "retrievers and the old schema moved to langchain-classic, integrations to their own packages.",
         "Import it from its new home ({new}); install {move_install_or}",
-        exc=("ModuleNotFoundError", "ImportError"), install=("{move_install}",), derive=_langchain_moved,
+        exc=("ModuleNotFoundError", "ImportError"), install=("{move_install}",), derive=derive_langchain_moved,
         subject="{module}",
         source="LangChain v1 migration guide; doctor/knowledge.py LANGCHAIN_1_MOVES",
     ),
@@ -673,7 +342,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "`{name}` is no longer importable from `{module}` (langchain 1.0 moved it)",
         "langchain 1.0 removed the re-exports of integration classes and the old chains/schema modules.",
         "Import it from its new home ({new}); install {move_install_or}",
-        exc=("ImportError",), install=("{move_install}",), derive=_langchain_moved, subject="{module}",
+        exc=("ImportError",), install=("{move_install}",), derive=derive_langchain_moved, subject="{module}",
         source="LangChain v1 migration guide; doctor/knowledge.py LANGCHAIN_1_MOVES",
     ),
     Signature(
@@ -694,7 +363,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "`{module}` is not installed in this environment ({dist})",
         "The code imports a module that no installed distribution provides in the interpreter that ran it.",
         "Install {dist} in the interpreter that runs the code",
-        exc=("ModuleNotFoundError", "ImportError"), install=("{dist}",), derive=_dist, subject="{dist}",
+        exc=("ModuleNotFoundError", "ImportError"), install=("{dist}",), derive=derive_dist, subject="{dist}",
         source="Python import system (ModuleNotFoundError 'No module named ...')",
     ),
     Signature(
@@ -704,7 +373,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "`{name}` is missing from the installed langchain-core: {integration_or} expects another langchain-core",
         "Integrations import names that exist only in the langchain-core versions they were released with.",
         "Upgrade {integration_or} together with langchain-core",
-        exc=("ImportError",), derive=_installed_path, install=_INSTALL_PYD,
+        exc=("ImportError",), derive=derive_installed_path, install=_INSTALL_PYD,
         source="Python import system ('cannot import name X from M (path)') for a path in site-packages",
     ),
     Signature(
@@ -713,7 +382,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "`{name}` cannot be imported from `{module}`: installed versions do not fit together",
         "A package imports a name another installed package does not have (a version mismatch).",
         "Upgrade {dist} together with the packages that import it",
-        exc=("ImportError",), install=("{dist}",), derive=_dist, subject="{dist}",
+        exc=("ImportError",), install=("{dist}",), derive=derive_dist, subject="{dist}",
         source="Python import system ('cannot import name X from M')",
     ),
     # ---- pip's own words ----------------------------------------------------------------------------------
@@ -783,7 +452,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "{var} is not set (`{field}` not found)",
         "LangChain's get_from_env found neither the argument nor the environment variable.",
         "Set {var} in the environment the code runs in (or pass {field}=...), then restart the kernel",
-        manual=True, derive=_secret_var, subject="{var}",
+        manual=True, derive=derive_secret_var, subject="{var}",
         source="langchain_core/utils/env.py get_from_env ('Did not find ..., please add an environment variable')",
     ),
     Signature(
@@ -801,7 +470,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "{var} is not set (the code reads it with os.environ[...])",
         "The code indexes os.environ with a key variable that the kernel's environment does not have.",
         "Set {var} before starting Jupyter (or load it from a .env file in the notebook), then restart the kernel",
-        exc=("KeyError",), manual=True, derive=_secret_var, subject="{var}",
+        exc=("KeyError",), manual=True, derive=derive_secret_var, subject="{var}",
         source="KeyError raised by os.environ['NAME'] (the seed notebook's Together cell reads TOGETHER_API_KEY)",
     ),
     # ---- credentials: Google ADC ---------------------------------------------------------------------------
@@ -1054,7 +723,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "{pkg_or} was built against another numpy major version (binary incompatibility)",
         "A compiled package built for numpy 1.x is imported with numpy 2 (or the reverse).",
         "Upgrade {pkg_or} to a release built for this numpy (or install 'numpy<2')",
-        derive=_first_site_package, install=("{pkg}",),
+        derive=derive_first_site_package, install=("{pkg}",),
         source="numpy C-API import check ('numpy.dtype size changed, may indicate binary incompatibility'; 'A module "
         "that was compiled using NumPy 1.x cannot be run in NumPy 2')",
     ),
@@ -1082,126 +751,3 @@ SIGNATURES: tuple[Signature, ...] = (
 )
 
 BY_ID: dict[str, Signature] = {s.id: s for s in SIGNATURES}
-
-
-class _Values(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _render(row: Signature, values: dict[str, str], provider: Optional[str],
-            integration: Optional[str]) -> SignatureMatch:
-    v = _Values({k: val for k, val in values.items() if val is not None})
-    v["integration"] = integration or ""
-    v["integration_or"] = integration or "the integration package"
-    v.setdefault("cls_or", f"`{v['cls']}`" if v.get("cls") else "a model")
-    v["move_install_or"] = v.get("move_install") or "nothing extra"
-    v["pkg_or"] = v.get("pkg") or "a compiled package"
-    v["dist"] = v.get("dist") or v.get("d1") or v.get("d2") or ""
-    install = []
-    for req in row.install:
-        text = req.format_map(v).strip()
-        for part in text.split():
-            if part and part not in install:
-                install.append(part)
-    if row.reinstall and install:
-        pip = "{python} -m pip install --force-reinstall " + shlex.join(install)
-    elif install:
-        pip = "{python} -m pip install -U " + shlex.join(install)
-    else:
-        pip = ""
-    commands = tuple(c.format_map(v) for c in row.commands)
-    if pip:
-        commands = (pip, *commands)
-    subject = row.subject.format_map(v) if row.subject else ""
-    groups = tuple(sorted((k, val) for k, val in values.items()
-                          if val and k != "integration" and not k.startswith("_")))
-    return SignatureMatch(
-        signature_id=row.id, kind=row.kind, severity=row.severity,
-        title=row.title.format_map(v), explanation=row.explanation.format_map(v),
-        fix_summary=row.fix_summary.format_map(v), fix_commands=commands, provider=provider,
-        integration=integration, install=tuple(install), manual=row.manual and not pip,
-        reinstall=row.reinstall and bool(install),
-        groups=groups, subject=subject or None,
-    )
-
-
-def bare_name(exc_type: str) -> str:
-    """``pydantic.errors.PydanticUserError`` -> ``PydanticUserError``."""
-    return exc_type.strip().rsplit(".", 1)[-1]
-
-
-def classify(exc_type: str, message: str, traceback_text: str = "") -> Optional[SignatureMatch]:
-    """The first row of the table that fits this exception, rendered; None when no row does."""
-    bare = bare_name(exc_type)
-    msg = message[:_MAX_MESSAGE]
-    tb = traceback_text[-_MAX_TRACEBACK:]
-    for row in SIGNATURES:
-        if row.exc and bare not in row.exc:
-            continue
-        m = row.pattern.search(msg) if row.pattern is not None else None
-        if row.pattern is not None and m is None:
-            continue
-        if row.context is not None and not row.context.search(tb):
-            continue
-        values: dict[str, str] = {k: v for k, v in (m.groupdict() if m else {}).items() if v is not None}
-        values["exc"] = bare
-        values["_tb"] = tb
-        if row.derive is not None:
-            extra = row.derive(values)
-            if extra is None:
-                continue
-            values.update(extra)
-        provider = row.provider or _provider_from(values, msg, exc_type)
-        integration = _integration_from(values, exc_type, tb, provider)
-        return _render(row, values, provider, integration)
-    return None
-
-
-def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Optional[str]:
-    var = values.get("var")
-    if var and var in _KEY_VARS:
-        return _KEY_VARS[var]
-    named = _providers_named(message)
-    if named:
-        return named
-    for m in _CLASS_IN_TEXT.finditer(message[:4000]):
-        p = by_class(m.group(0))
-        if p is not None:
-            return p.name
-    module = values.get("module") or values.get("top")
-    if module:
-        providers = by_module(module)
-        if providers:
-            return providers[0].name
-        sdk = _SDK_PROVIDER.get(module.split(".")[0])
-        if sdk:
-            return sdk
-    dist = values.get("dist")
-    if dist:
-        providers = by_package(dist.lower().replace("_", "-"))
-        if providers:
-            return providers[0].name
-    return provider_of_exception(exc_type)
-
-
-def _integration_from(values: Mapping[str, str], exc_type: str, tb: str, provider: Optional[str]) -> Optional[str]:
-    module = values.get("module")
-    if module:
-        providers = by_module(module)
-        if providers:
-            return providers[0].package
-    for prefix, _prov in _EXC_MODULE_PROVIDER:
-        if prefix.startswith("langchain_") and exc_type.startswith(prefix):
-            return prefix.rstrip(".").replace("_", "-")
-    found = integration_in(tb)
-    if found:
-        return found
-    if provider and provider in BY_NAME:
-        return BY_NAME[provider].package
-    return None
-
-
-def kinds_covered() -> frozenset[Kind]:
-    """The contract kinds some row of the table produces."""
-    return frozenset(s.kind for s in SIGNATURES)

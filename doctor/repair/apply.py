@@ -1,6 +1,6 @@
 """Applying a repair plan: the plan's steps as exact commands for the target, run one by one, then verified.
 
-``doctor.plan.build`` merges the findings' fixes into one Plan; this module turns it into Steps (cleanups, then one
+``plan.build`` merges the findings' fixes into one ChangeSet; this module turns it into a Procedure (cleanups, then one
 package step: pip, or uv where the environment is uv-managed), runs them through ``doctor.subproc.run`` with the
 target's own interpreter, stops at the first failing step, and reports what changed as observed on disk.
 Credential steps are instructions for a person: they are listed, never run.
@@ -20,19 +20,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from doctor import builtin, plan, subproc
-from doctor.inventory import scan
-from doctor.providers import PROVIDERS
-from doctor.redact import Redactor
-from doctor.runner import build_report, read_environment, run_checks
+from .. import builtin, subproc
+from ..inventory import scan
+from ..knowledge.providers import PROVIDERS
+from ..redact import Redactor
+from ..repair import plan
+from ..runner import build_report, read_environment, run_checks
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from doctor.context import Environment, Options
-    from doctor.inventory import Inventory
-    from doctor.model import Finding, Report
-    from doctor.target import Target
+    from ..context import Environment, Options
+    from ..inventory import Inventory
+    from ..model import Finding, Report
+    from ..target import Target
 
 INSTALL_TIMEOUT = 900.0
 """Bound for one package step (seconds): pip on a slow index takes minutes, never hours."""
@@ -101,7 +102,7 @@ class ManualStep:
 
 
 @dataclass(frozen=True)
-class FixPlan:
+class Procedure:
     """The steps for one target, plus the instructions for a person."""
 
     python: str
@@ -110,7 +111,7 @@ class FixPlan:
     manual: tuple[ManualStep, ...] = ()
     notes: tuple[str, ...] = ()
     """Lines to show before the steps (which installer and why)."""
-    source: Optional[plan.Plan] = None
+    source: Optional[plan.ChangeSet] = None
 
     @property
     def package_reqs(self) -> tuple[str, ...]:
@@ -235,7 +236,8 @@ def _names(reqs: Sequence[str]) -> list[str]:
     return [plan._name(r) for r in reqs]
 
 
-def steps_for(p: plan.Plan, target: Target, installer: Installer, uv: Optional[Sequence[str]] = None) -> list[Step]:
+def steps_for(p: plan.ChangeSet, target: Target, installer: Installer,
+              uv: Optional[Sequence[str]] = None) -> list[Step]:
     """The plan's steps for ``target``: deletions, uninstall, reinstall, then the one install step."""
     py = target.python
     steps: list[Step] = []
@@ -296,7 +298,7 @@ def manual_steps(findings: Sequence[Finding]) -> tuple[ManualStep, ...]:
 
 
 def make_plan(findings: Sequence[Finding], inventory: Inventory, target: Target,
-              environ: Mapping[str, str]) -> FixPlan:
+              environ: Mapping[str, str]) -> Procedure:
     """The repair plan for ``target``: uv where the environment is uv-managed and uv is at hand, else pip."""
     p = plan.build(findings, inventory)
     notes: list[str] = []
@@ -311,7 +313,7 @@ def make_plan(findings: Sequence[Finding], inventory: Inventory, target: Target,
             notes.append("the environment is uv-managed but uv is not installed here: package steps use pip"
                          + ("" if has_pip(target.python, environ) else ", which this environment lacks "
                             "(install uv, or run the commands below with uv pip)"))
-    return FixPlan(target.python, installer, tuple(steps_for(p, target, installer, uv)),
+    return Procedure(target.python, installer, tuple(steps_for(p, target, installer, uv)),
                    manual_steps(findings), tuple(notes), p)
 
 
@@ -329,7 +331,7 @@ def _versions(inv: Inventory) -> dict[str, str]:
     return {d.name: d.raw_version or "?" for d in inv.by_name.values()}
 
 
-def observed_changes(before: Inventory, after: Inventory, fp: FixPlan,
+def observed_changes(before: Inventory, after: Inventory, fp: Procedure,
                      removed: Optional[Mapping[str, bool]] = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(changed, unchanged): package versions compared on disk, deleted paths checked; never what was hoped.
 
@@ -378,9 +380,9 @@ def _satisfied(req: str, version: str) -> bool:
 
 
 def apply(
-    fp: FixPlan,
+    fp: Procedure,
     *,
-    confirm: Callable[[FixPlan], bool],
+    confirm: Callable[[Procedure], bool],
     environ: Mapping[str, str],
     before: Inventory,
     sys_path: Sequence[str],
@@ -416,7 +418,7 @@ def apply(
     return Outcome(tuple(results), tuple(not_run), changed, unchanged)
 
 
-def dry_run(fp: FixPlan, environ: Mapping[str, str], before: Inventory) -> Optional[Resolution]:
+def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Optional[Resolution]:
     """Let pip (``install --dry-run --report -``) resolve the install step; nothing changes. None without one."""
     reqs = fp.package_reqs
     if not reqs:

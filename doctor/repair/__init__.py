@@ -1,0 +1,1 @@
+"""Repair: turning findings into one bounded set of package changes (``plan``) and applying it (``apply``)."""
