@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import probe
 from .knowledge.providers import PROVIDERS, Provider
@@ -76,8 +76,8 @@ def notebook_items(env: Environment) -> dict[str, list[list[Item]]]:
     return by_folder
 
 
-def run(env: Environment) -> Mapping[str, Result]:
-    """Run every probe; results by item id."""
+def run(env: Environment, on_result: Optional[probe.OnResult] = None) -> Mapping[str, Result]:
+    """Run every probe; results by item id (each also given to ``on_result`` as soon as it is known)."""
     workers = max(1, min(os.cpu_count() or 2, 4))
     results: dict[str, Result] = {}
     groups = [provider_items(p) for p in probed_providers(env)]
@@ -89,7 +89,7 @@ def run(env: Environment) -> Mapping[str, Result]:
             continue
         batches = probe.split(gs, workers)
         results.update(probe.run(env.target, batches, cwd=cwd, environ=env.environ,
-                                 timeout=env.options.timeout, workers=workers))
+                                 timeout=env.options.timeout, workers=workers, on_result=on_result))
     return results
 
 

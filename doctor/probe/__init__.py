@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import subproc
 from ..target import Target, probe_env
@@ -23,6 +24,32 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _SCRIPT = Path(__file__).with_name("_probe.py")
+
+SLOTS = max(1, min(os.cpu_count() or 2, 8))
+"""How many probe interpreters may run at once in this process, across every ``run`` call and thread."""
+_SLOTS = threading.BoundedSemaphore(SLOTS)
+# Item ids whose batch is running now (started, no result yet), for live progress displays.
+_RUNNING: dict[str, int] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def running() -> tuple[str, ...]:
+    """Ids of the items that the target is working on right now (in any ``run`` of this process)."""
+    with _RUNNING_LOCK:
+        return tuple(sorted(_RUNNING))
+
+
+def _mark(item_id: str, on: bool) -> None:
+    with _RUNNING_LOCK:
+        if on:
+            _RUNNING[item_id] = _RUNNING.get(item_id, 0) + 1
+        elif _RUNNING.get(item_id, 0) > 1:
+            _RUNNING[item_id] -= 1
+        else:
+            _RUNNING.pop(item_id, None)
+
+
+OnResult = Callable[["Result"], None]
 
 
 @dataclass(frozen=True)
@@ -103,9 +130,31 @@ def _describe_exit(done: subproc.Completed) -> str:
     return f"the interpreter exited with status {rc} (os._exit or a crash in a compiled extension)"
 
 
+class _Results(dict[str, "Result"]):
+    """The results of one batch; each one is announced to ``on_result`` as it is set."""
+
+    def __init__(self, on_result: Optional[OnResult]) -> None:
+        super().__init__()
+        self.on_result = on_result
+
+    def __setitem__(self, key: str, value: Result) -> None:
+        super().__setitem__(key, value)
+        if self.on_result is not None:
+            try:
+                self.on_result(value)
+            except Exception:  # noqa: BLE001 - a progress display must never change a verdict
+                pass
+
+
 def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str, str],
-               timeout: float) -> dict[str, Result]:
-    results: dict[str, Result] = {}
+               timeout: float, on_result: Optional[OnResult] = None) -> dict[str, Result]:
+    with _SLOTS:
+        return _run_batch_unbounded(python, items, cwd=cwd, env=env, timeout=timeout, on_result=on_result)
+
+
+def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str, str],
+                         timeout: float, on_result: Optional[OnResult]) -> dict[str, Result]:
+    results: dict[str, Result] = _Results(on_result)
     pending = list(items)
     failed_ids: set[str] = set()
     source = _SCRIPT.read_text(encoding="utf-8")
@@ -114,8 +163,14 @@ def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str
             result_file = os.path.join(tmp, "results.jsonl")
             Path(result_file).touch()
             job = {"result_file": result_file, "items": [i.to_json() for i in pending], "block_network": True}
-            done = subproc.run([python, "-c", source], timeout=timeout, cwd=cwd, env=env,
-                               stdin=json.dumps(job).encode(), watch=result_file)
+            for i in pending:
+                _mark(i.id, True)
+            try:
+                done = subproc.run([python, "-c", source], timeout=timeout, cwd=cwd, env=env,
+                                   stdin=json.dumps(job).encode(), watch=result_file)
+            finally:
+                for i in pending:
+                    _mark(i.id, False)
             started: Optional[str] = None
             with open(result_file, encoding="utf-8", errors="replace") as fh:
                 for line in fh:
@@ -163,13 +218,18 @@ def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str
 
 
 def run(target: Target, batches: Sequence[Sequence[Item]], *, cwd: str, environ: Mapping[str, str],
-        timeout: float, workers: Optional[int] = None) -> dict[str, Result]:
-    """Run every batch (each in its own process, re-spawned past a crash) on up to ``workers`` parallel workers."""
+        timeout: float, workers: Optional[int] = None, on_result: Optional[OnResult] = None) -> dict[str, Result]:
+    """Run every batch (each in its own process, re-spawned past a crash) on up to ``workers`` parallel workers.
+
+    However many ``run`` calls are in flight (threads, several environments), at most :data:`SLOTS` probe
+    interpreters run at once in this process. ``on_result`` is called (from worker threads) with each result as
+    it becomes known; :func:`running` says which items are being worked on.
+    """
     env = probe_env(environ)
-    workers = max(1, min(workers or (os.cpu_count() or 2), len(batches) or 1))
+    workers = max(1, min(workers or SLOTS, len(batches) or 1))
     results: dict[str, Result] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_batch, target.python, b, cwd=cwd, env=env, timeout=timeout)
+        futures = [pool.submit(_run_batch, target.python, b, cwd=cwd, env=env, timeout=timeout, on_result=on_result)
                    for b in batches if b]
         for fut in futures:
             results.update(fut.result())
