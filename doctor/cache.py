@@ -160,7 +160,8 @@ def _from_json(data: dict[str, Any]) -> Report:
         for f in r["findings"]
     )
     providers = tuple(
-        ProviderStatus(**{**p, "status": ProviderState(p["status"]), "checks": tuple(tuple(c) for c in p["checks"])})
+        ProviderStatus(**{**p, "status": ProviderState(p["status"]), "checks": tuple(tuple(c) for c in p["checks"]),
+                           "explained_by": tuple(p.get("explained_by") or ())})
         for p in r["providers"]
     )
     target = TargetInfo(**r["target"]) if r["target"] else None

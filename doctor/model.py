@@ -116,6 +116,9 @@ class ProviderStatus:
     """The provider whose class this one is used through (together via openai's ChatOpenAI), if any."""
     loaded_from: Optional[str] = None
     """Where the probe imported the integration from (``__file__``, else the namespace's first path)."""
+    explained_by: tuple[str, ...] = ()
+    """Codes of environment-wide findings (no provider) that account for a failed probe stage of this provider,
+    when no finding names the provider itself (a pydantic-core mismatch breaks every import)."""
 
 
 @dataclass(frozen=True)

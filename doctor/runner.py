@@ -92,8 +92,15 @@ def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
 
 
 def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[ProviderStatus, ...]:
-    """One status per provider that is installed or needed, from the worst finding about it."""
+    """One status per provider that is installed or needed: the worst of its findings and of its probe stages.
+
+    A failed import, class or construct stage makes the provider an error even when no finding names it (the
+    failure was folded into an environment-wide finding such as LCD210, which has no provider): the probe saw it
+    fail, so it is never ``ok``. ``explained_by`` then names the environment-wide findings to read.
+    """
     findings = list(findings)
+    environment_wide = tuple(dict.fromkeys(f.code for f in findings if f.provider is None and f.ignored is None
+                                           and f.severity is Severity.ERROR))
     worst: dict[str, Severity] = {}
     for f in findings:
         if f.provider and f.ignored is None and f.severity in _STATE_BY_SEVERITY:
@@ -110,19 +117,25 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
         proxy = primary.get(package, p.name) if package != p.package else p.name
         dist = env.inventory.get(package)
         severities = [worst[n] for n in {p.name, proxy} if n in worst]
+        probe_stages = _probe_stages(env, proxy)
+        failed_stage = any(result == "error" for _, result in probe_stages)
         if severities:
             state = _STATE_BY_SEVERITY[max(severities, key=lambda s: s.rank)]
         elif dist is None:
             state = ProviderState.NOT_INSTALLED
         else:
             state = ProviderState.OK
-        stages = _probe_stages(env, proxy) + _credential_stage(findings, p)
+        explained_by: tuple[str, ...] = ()
+        if failed_stage and state in (ProviderState.OK, ProviderState.WARNING):
+            state = ProviderState.ERROR
+            explained_by = environment_wide
+        stages = probe_stages + _credential_stage(findings, p)
         imported = env.probes.get(f"{proxy}:import")
         origin = dict(imported.origin or {}) if imported is not None else {}
         loaded_from = origin.get("file") or next(iter(origin.get("path") or []), None)
         out.append(ProviderStatus(p.name, package, state, dist.raw_version if dist else None,
                                   p.name in env.needed, stages, via=proxy if proxy != p.name else None,
-                                  loaded_from=loaded_from))
+                                  loaded_from=loaded_from, explained_by=explained_by))
     return tuple(out)
 
 

@@ -487,6 +487,12 @@ SPECS = {
                              "then_no_deps": ["pydantic-core==2.41.5"]},
     "pydcore-systemerror": {"requirements": ["pydantic==2.14.4"],
                                 "then_no_deps": ["pydantic-core==2.33.2"]},
+    # An integration whose import fails only through the environment-wide pydantic-core mismatch (LCD210): its
+    # provider must not show as ok (issue 13, item 1).
+    "anthropic-pydcore-mismatch": {"requirements": ["langchain-anthropic==0.3.22", "pydantic==2.12.5"],
+                                   "then_no_deps": ["pydantic-core==2.33.2"]},
+    # A consistent langchain-openai 0.3 line; tests copy it and add a stale langchain-core metadata folder.
+    "openai-03": {"requirements": ["langchain-openai==0.3.28"]},
 }
 
 

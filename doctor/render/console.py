@@ -101,6 +101,9 @@ def _lines(report: Report, verbose: bool) -> list[Line]:
         if stages:
             line.append(("  ", ""))
             line.append((stages, "dim"))
+        if p.explained_by:
+            line.append((" ", ""))
+            line.append((f"(see {', '.join(p.explained_by)} below)", "dim"))
         if p.status is ProviderState.NOT_INSTALLED:
             line.append((" ", ""))
             line.append(("not installed", "dim"))

@@ -50,7 +50,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "providers": [{"name": p.name, "package": p.package, "status": p.status.value, "version": p.version,
                        "needed": p.needed, **({"stages": dict(p.checks)} if p.checks else {}),
                        **({"via": p.via} if p.via else {}),
-                       **({"loaded_from": p.loaded_from} if p.loaded_from else {})}
+                       **({"loaded_from": p.loaded_from} if p.loaded_from else {}),
+                       **({"explained_by": list(p.explained_by)} if p.explained_by else {})}
                       for p in report.providers],
         "findings": [finding_dict(f) for f in report.findings],
         "summary": report.summary,

@@ -23,6 +23,8 @@ ENVIRONMENT = "environment"
 """Pseudo-provider of findings about no particular provider."""
 OTHER_FAMILY = "doctor"
 """Family of findings from a check the table does not list."""
+_PROBE_CHECK = "imports"
+"""The check whose testcase fails for a provider whose probe failed through an environment-wide finding."""
 _SKIP_STATES = {ProviderState.NOT_INSTALLED: "not installed", ProviderState.SKIPPED: "not examined"}
 # XML 1.0 forbids most control characters even escaped; evidence copied from a terminal may hold them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -93,6 +95,7 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
             if (f.check or OTHER_FAMILY) not in families[OTHER_FAMILY]:
                 families[OTHER_FAMILY].append(f.check or OTHER_FAMILY)
     state = {p.name: p.status for p in report.providers}
+    explained = {p.name: p.explained_by for p in report.providers if p.explained_by}
     labels = [p.name for p in report.providers]
     labels += sorted({f.provider for f in report.findings if f.provider and f.provider not in state})
     labels.append(ENVIRONMENT)
@@ -113,6 +116,15 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
             for label in labels:
                 found = [f for f in report.findings
                          if (f.check or OTHER_FAMILY) == check and (f.provider or ENVIRONMENT) == label]
+                if not found and check == _PROBE_CHECK and explained.get(label):
+                    # Its probe failed, but the finding that explains it is about the whole environment.
+                    case = _case(suite, classname, label)
+                    counts["tests"] += 1
+                    text = f"{label}: a probe stage failed; explained by {', '.join(explained[label])}"
+                    ET.SubElement(case, "failure", {"message": _clean(text), "type": explained[label][0]}
+                                  ).text = _clean(text)
+                    counts["failures"] += 1
+                    continue
                 if not found:
                     case = _case(suite, classname, label)
                     counts["tests"] += 1
