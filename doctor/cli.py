@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "fix": ".commands.fix:command",
     "report": ".commands.report:command",
     "list-checks": ".commands.list_checks:command",
+    "summarize": ".commands.summarize:command",
 }
 DEFAULT_COMMAND = "check"
 

@@ -1,0 +1,36 @@
+"""``langchain-doctor summarize REPORT.json... | FOLDER``: many JSON reports as one matrix and grouped problems."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import click
+
+from ..fleet.render import MatrixFormat
+
+
+@click.command("summarize")
+@click.argument("paths", nargs=-1, required=True, metavar="REPORT.json... | FOLDER")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in MatrixFormat]), default=None,
+              help="Output format (console by default; html is one self-contained page).")
+@click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the result to FILE (the console summary still goes to the terminal).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
+              help="Exit 1 when an environment has findings at or above this severity (default: error).")
+@click.option("-v", "--verbose", is_flag=True, help="List every environment under each problem.")
+def command(paths: tuple[str, ...], fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool) -> int:
+    """Merge JSON reports (CI matrix jobs, `report --format json` files, an --all-kernels run) into one matrix."""
+    from ..fleet import inputs, matrix
+    from ..fleet.emit import emit
+
+    try:
+        found = inputs.read(paths)
+    except inputs.InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not found.entries:
+        what = f" ({len(found.skipped)} other JSON file(s) skipped)" if found.skipped else ""
+        raise click.ClickException(f"no langchain-doctor JSON report in {', '.join(paths)}{what}")
+    m = matrix.build(found.entries, fail_on=fail_on)
+    reports = [e.report for e in found.entries if e.report is not None]
+    emit(m, reports, MatrixFormat(fmt) if fmt else MatrixFormat.CONSOLE, output, verbose=verbose)
+    return m.exit_code

@@ -1,0 +1,58 @@
+"""Writing a matrix: to ``--output`` (with the console table on the terminal) or to stdout; always redacted."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import click
+
+from .render import RENDERERS, MatrixFormat
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from .matrix import Matrix
+
+
+def ascii_only(stream: Any = None) -> bool:
+    """True when the stream's encoding cannot write ✓ and ✗ (cp1252 for redirected output on Windows)."""
+    encoding = getattr(stream or sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗·—×".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return True
+    return False
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def text(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, *, verbose: bool = False,
+         color: bool = False, ascii: bool = False) -> str:
+    """The rendered matrix, passed through the redaction layer (reports from files may hold anything)."""
+    from ..redact import Redactor
+
+    out = RENDERERS[fmt](m, reports, verbose=verbose, color=color, ascii_only=ascii)
+    return Redactor.from_environ(os.environ).text(out)
+
+
+def emit(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, output: Optional[str], *,
+         verbose: bool = False) -> None:
+    """Write the matrix in ``fmt``; with ``output``, also the console table to the terminal."""
+    if output:
+        try:
+            Path(output).write_text(text(m, reports, fmt, verbose=verbose), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        if fmt is not MatrixFormat.CONSOLE:
+            click.echo(text(m, reports, MatrixFormat.CONSOLE, verbose=verbose, color=_color(), ascii=ascii_only()),
+                       nl=False)
+        click.echo(f"written to {output}", err=True)
+        return
+    console = fmt is MatrixFormat.CONSOLE
+    click.echo(text(m, reports, fmt, verbose=verbose, color=console and _color(), ascii=console and ascii_only()),
+               nl=False)

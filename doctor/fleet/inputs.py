@@ -1,0 +1,173 @@
+"""Reads the JSON reports ``summarize`` merges: files and folders of schema_version 1 reports, or of matrices.
+
+A report file is read only when it is a regular file under a size cap; an input that is not valid JSON, not a
+report of this doctor, or has the wrong shape becomes a row with its reason (a folder's other JSON files, such
+as a ``package.json`` among CI artifacts, are skipped and counted).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from .matrix import Entry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+MAX_BYTES = 64 * 1024 * 1024
+"""A report larger than this is not read (the largest real report is well under 1 MiB)."""
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    reason: str
+
+
+class InputError(Exception):
+    """No input could be read at all (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the inputs held."""
+
+    entries: tuple[Entry, ...]
+    skipped: tuple[str, ...] = ()
+    """Files found in a folder that are not reports of this doctor."""
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; OSError/ValueError otherwise (never blocks)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"larger than {limit // (1024 * 1024)} MiB")
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise ValueError(f"larger than {limit // (1024 * 1024)} MiB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def shape_problem(report: Any) -> Optional[str]:
+    """Why ``report`` is not a schema_version 1 report the matrix can use, or None."""
+    if not isinstance(report, dict):
+        return "not a JSON object"
+    if report.get("schema_version") != 1:
+        return f"schema_version is {report.get('schema_version')!r}, not 1"
+    for key in ("findings", "providers"):
+        value = report.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+            return f"{key!r} is not a list of objects"
+    if not isinstance(report.get("target"), (dict, type(None))):
+        return "'target' is not an object"
+    return None
+
+
+def _label_of(report: Mapping[str, Any], fallback: str) -> str:
+    env = report.get("environment")
+    if isinstance(env, dict) and isinstance(env.get("name"), str) and env["name"]:
+        return str(env["name"])
+    return fallback
+
+
+def _is_ours(data: Any) -> bool:
+    return isinstance(data, dict) and ("schema_version" in data or "matrix" in data) and (
+        isinstance(data.get("tool"), dict) and data["tool"].get("name") == "langchain-doctor")
+
+
+def entries_of(data: Any, label: str, location: str) -> list[Entry]:
+    """The environments one parsed document holds: one report, or every row of a matrix document."""
+    if isinstance(data, dict) and isinstance(data.get("reports"), list) and isinstance(data.get("matrix"), dict):
+        rows = data["matrix"].get("rows")
+        reports = data["reports"]
+        if not isinstance(rows, list):
+            return [Entry(label, "report", location, reason="'matrix.rows' is not a list")]
+        out = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                out.append(Entry(f"{label}#{i}", "report", location, reason="a matrix row is not an object"))
+                continue
+            name = f"{row.get('name') or i}"
+            source = str(row.get("source") or "report")
+            where = str(row.get("location") or location)
+            index = row.get("report")
+            if not row.get("examined", True) or not isinstance(index, int):
+                out.append(Entry(name, source, where, reason=str(row.get("reason") or "not examined")))
+                continue
+            report = reports[index] if 0 <= index < len(reports) else None
+            problem = shape_problem(report) if report is not None else "its report is missing"
+            out.append(Entry(name, source, where, reason=problem) if problem else
+                       Entry(name, source, where, report))
+        return out
+    problem = shape_problem(data)
+    if problem:
+        return [Entry(label, "report", location, reason=f"not a langchain-doctor report: {problem}")]
+    return [Entry(_label_of(data, label), "report", location, data)]
+
+
+def _labels(files: list[Path], root: Optional[Path]) -> list[str]:
+    """Readable row names: the path under the folder given, without ``.json``; a file name all share is dropped
+    (``py3.11/report.json`` and ``py3.12/report.json`` become ``py3.11`` and ``py3.12``)."""
+    parts = []
+    for f in files:
+        try:
+            rel = f.relative_to(root) if root is not None else Path(f.name)
+        except ValueError:
+            rel = Path(f.name)
+        parts.append(rel.with_suffix("").parts if rel.suffix == ".json" else rel.parts)
+    if len(parts) > 1 and all(len(p) > 1 for p in parts) and len({p[-1] for p in parts}) == 1:
+        parts = [p[:-1] for p in parts]
+    return ["/".join(p) for p in parts]
+
+
+def read(paths: Iterable[str]) -> Inputs:
+    """Every environment in the files and folders given, in order; InputError when a path does not exist."""
+    entries: list[Entry] = []
+    skipped: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.json") if p.is_file())
+            root: Optional[Path] = path
+        elif path.exists():
+            files, root = [path], None
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+        kept: list[tuple[Path, Any]] = []
+        for f in files:
+            try:
+                data: Any = json.loads(read_bounded(f))
+            except (OSError, ValueError, RecursionError, MemoryError) as exc:
+                if root is not None and type(exc) is json.JSONDecodeError:
+                    skipped.append(str(f))  # a folder's file that is not JSON at all: not ours
+                    continue
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else (
+                    "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0][:200])
+                data = _Unreadable(f"cannot read {f.name}: {why}")
+            if root is not None and not isinstance(data, _Unreadable) and not _is_ours(data):
+                skipped.append(str(f))
+                continue
+            kept.append((f, data))
+        for (f, data), label in zip(kept, _labels([f for f, _ in kept], root)):
+            if isinstance(data, _Unreadable):
+                entries.append(Entry(label, "report", str(f), reason=data.reason))
+            else:
+                entries.extend(entries_of(data, label, str(f)))
+    return Inputs(tuple(entries), tuple(skipped))

@@ -1,0 +1,202 @@
+"""The matrix of many reports, its renderers, and `summarize` over files and folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_doctor.cli import main
+from langchain_doctor.fleet import inputs, matrix
+from langchain_doctor.fleet.render import RENDERERS, MatrixFormat, cell_text
+
+
+def finding(code: str, severity: str, provider: str | None, subject: str = "pkg", **kw: Any) -> dict[str, Any]:
+    return {"code": code, "kind": kw.get("kind", "pydantic-schema"), "severity": severity,
+            "title": kw.get("title", f"{code} about {subject}"), "subject": subject, "provider": provider,
+            "evidence": kw.get("evidence", "line seen"), "check": "x",
+            "fix": kw.get("fix", {"summary": "do it", "commands": [f"/envs/{kw.get('env', 'e')}/bin/python -m pip "
+                                                                   f"install -U {subject}"]}),
+            **({"ignored": kw["ignored"]} if "ignored" in kw else {})}
+
+
+def report(env: str, providers: dict[str, str], findings: list[dict[str, Any]], version: str = "3.11.7") -> dict[str, Any]:
+    return {"schema_version": 1, "tool": {"name": "langchain-doctor", "version": "0.1.0"},
+            "target": {"python": f"/envs/{env}/bin/python", "python_version": version, "platform": "linux"},
+            "packages": [], "providers": [{"name": n, "package": f"langchain-{n}", "status": s}
+                                         for n, s in providers.items()],
+            "findings": findings, "summary": {}, "exit_code": 0}
+
+
+BROKEN = report("broken", {"openai": "error", "aws": "error"},
+                [finding("LCD201", "error", "openai", "langchain-openai", env="broken"),
+                 finding("LCD201", "error", "aws", "langchain-aws", env="broken"),
+                 finding("LCD401", "info", "openai", "OPENAI_API_KEY", kind="missing-credential")])
+HEALTHY = report("healthy", {"openai": "ok", "anthropic": "ok"}, [])
+CORE = report("core", {"openai": "warning"},
+              [finding("LCD210", "error", None, "pydantic-core", env="core"),
+               finding("LCD203", "warning", "openai", "langchain-openai", env="core"),
+               finding("LCD201", "error", "openai", "langchain-openai", env="core", ignored="known")])
+
+
+def entries() -> list[matrix.Entry]:
+    return [matrix.Entry("broken", "report", "b.json", BROKEN), matrix.Entry("healthy", "report", "h.json", HEALTHY),
+            matrix.Entry("core", "report", "c.json", CORE),
+            matrix.Entry("gone", "kernelspec", "k.json", reason="/x/bin/python: no such file")]
+
+
+def test_cells_take_the_status_and_the_top_findings_code() -> None:
+    m = matrix.build(entries())
+    assert m.columns == (matrix.ENVIRONMENT, "openai", "anthropic", "aws")  # the providers table's order
+    broken, healthy, core, gone = m.rows
+    assert broken.cells["openai"] == matrix.Cell("error", "LCD201", (0, 2))
+    assert broken.cells["anthropic"].status == "absent" and broken.cells[matrix.ENVIRONMENT].status == "ok"
+    assert healthy.cells["openai"] == matrix.Cell("ok")
+    # An environment-wide finding has its own column; an ignored finding counts nowhere.
+    assert core.cells[matrix.ENVIRONMENT] == matrix.Cell("error", "LCD210", (0,))
+    assert core.cells["openai"] == matrix.Cell("warning", "LCD203", (1,))
+    assert (core.errors, core.warnings) == (1, 1)
+    assert not gone.examined and gone.cells == {}
+    assert m.counts == {"error": 2, "warning": 0, "ok": 1, "not-examined": 1}
+    assert cell_text(broken.cells["openai"]) == "✗ LCD201" and cell_text(healthy.cells["openai"]) == "✓"
+    assert cell_text(broken.cells["openai"], ascii_only=True) == "X LCD201"
+
+
+def test_problems_are_grouped_with_one_fix_per_environment() -> None:
+    other = report("other", {"openai": "error"}, [finding("LCD201", "error", "openai", "langchain-openai", env="other")])
+    m = matrix.build([*entries(), matrix.Entry("other", "report", "o.json", other)])
+    first = m.problems[0]
+    assert (first.code, first.subject, [a.row for a in first.affected]) == ("LCD201", "langchain-openai",
+                                                                            ["broken", "other"])
+    # Each environment keeps its own fix (its own interpreter).
+    assert [a.fix["commands"][0].split()[0] for a in first.affected if a.fix] == ["/envs/broken/bin/python",
+                                                                                  "/envs/other/bin/python"]
+    assert [p.severity for p in m.problems] == sorted((p.severity for p in m.problems),
+                                                      key=["error", "warning", "info"].index)
+    assert not any(p.code == "LCD201" and "core" in [a.row for a in p.affected] for p in m.problems)  # ignored
+
+
+@pytest.mark.parametrize(("fail_on", "with_unexamined", "code"), [
+    ("error", False, 1), ("never", True, 0), ("warning", False, 1), ("error", True, 1)])
+def test_exit_code(fail_on: str, with_unexamined: bool, code: int) -> None:
+    es = entries() if with_unexamined else entries()[:3]
+    assert matrix.build(es, fail_on=fail_on).exit_code == code
+    assert matrix.build([entries()[1]], fail_on=fail_on).exit_code == 0
+
+
+def test_repeated_names_get_distinct_labels() -> None:
+    m = matrix.build([matrix.Entry("py", "report", "a", HEALTHY), matrix.Entry("py", "report", "b", HEALTHY)])
+    assert [r.label for r in m.rows] == ["py", "py (2)"]
+
+
+def test_every_format_has_a_renderer_and_shows_the_table() -> None:
+    m = matrix.build(entries())
+    assert set(RENDERERS) == set(MatrixFormat)
+    for fmt in MatrixFormat:
+        text = RENDERERS[fmt](m, [e.report for e in entries() if e.report], verbose=True)
+        assert "LCD201" in text and "gone" in text and "no such file" in text, fmt
+    console = RENDERERS[MatrixFormat.CONSOLE](m, [])
+    lines = console.splitlines()
+    header = next(line for line in lines if line.startswith("environment"))
+    assert header.split() == ["environment", "python", "env-wide", "openai", "anthropic", "aws"]
+    row = next(line for line in lines if line.startswith("broken"))
+    # Cells sit under their headings.
+    assert row.index("✗ LCD201") == header.index("openai")
+    md = RENDERERS[MatrixFormat.MARKDOWN](m, [])
+    assert "| broken | 3.11.7 | ✓ | ✗ LCD201 | · | ✗ LCD201 |" in md
+
+
+def test_json_holds_reports_and_the_matrix() -> None:
+    es = entries()
+    reports = [e.report for e in es if e.report]
+    doc = json.loads(RENDERERS[MatrixFormat.JSON](matrix.build(es), reports))
+    assert doc["schema_version"] == 1 and len(doc["reports"]) == 3 and doc["exit_code"] == 1
+    rows = doc["matrix"]["rows"]
+    assert [r["name"] for r in rows] == ["broken", "healthy", "core", "gone"]
+    assert doc["reports"][rows[2]["report"]]["target"]["python"] == "/envs/core/bin/python"
+    assert rows[3] == {"name": "gone", "source": "kernelspec", "location": "k.json", "examined": False,
+                       "reason": "/x/bin/python: no such file"}
+    assert rows[0]["cells"]["openai"] == {"status": "error", "code": "LCD201", "findings": [0, 2]}
+
+
+def test_html_is_self_contained_and_cannot_be_broken_out_of() -> None:
+    evil = report("evil", {"openai": "error"}, [finding("LCD306", "error", "openai", "x", evidence="</script><img src=x>",
+                                                        title="<b>t</b>")])
+    page = RENDERERS[MatrixFormat.HTML](matrix.build([matrix.Entry("<i>e</i>", "report", "e", evil)]), [])
+    assert "</script><img" not in page and "<b>t</b>" not in page and "<i>e</i>" not in page
+    assert "http://" not in page and "https://" not in page and "src=" not in page.replace("src=x", "")
+    assert "default-src 'none'" in page
+
+
+def write(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return path
+
+
+def test_inputs_read_folders_files_and_matrices(tmp_path: Path) -> None:
+    write(tmp_path / "ci" / "py3.11" / "report.json", BROKEN)
+    write(tmp_path / "ci" / "py3.12" / "report.json", HEALTHY)
+    write(tmp_path / "ci" / "node" / "package.json", {"name": "not ours"})
+    write(tmp_path / "ci" / "notes.json", "not json")
+    fleet = {"schema_version": 1, "tool": {"name": "langchain-doctor"}, "reports": [CORE],
+             "matrix": {"rows": [{"name": "k1", "source": "kernelspec", "location": "/k/kernel.json",
+                                  "examined": True, "report": 0},
+                                 {"name": "k2", "source": "conda", "location": "/c", "examined": False,
+                                  "reason": "no python"}]}}
+    one = write(tmp_path / "fleet.json", fleet)
+    bad = write(tmp_path / "bad.json", {"schema_version": 1, "tool": {"name": "langchain-doctor"}, "findings": 5})
+    deep = write(tmp_path / "deep.json", "[" * 100000 + "]" * 100000)
+    got = inputs.read([str(tmp_path / "ci"), str(one), str(bad), str(deep)])
+    assert [(e.name, e.source, e.report is not None) for e in got.entries] == [
+        ("py3.11", "report", True), ("py3.12", "report", True), ("k1", "kernelspec", True),
+        ("k2", "conda", False), ("bad", "report", False), ("deep", "report", False)]
+    assert "'findings' is not a list" in (got.entries[4].reason or "")
+    assert "nested too deeply" in (got.entries[5].reason or "")
+    assert sorted(Path(s).name for s in got.skipped) == ["notes.json", "package.json"]
+    with pytest.raises(inputs.InputError):
+        inputs.read([str(tmp_path / "missing")])
+
+
+def test_inputs_never_block_on_special_files(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    got = inputs.read([str(fifo)])
+    assert got.entries[0].reason and "not a regular file" in got.entries[0].reason
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_summarize_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = write(tmp_path / "r" / "a.json", BROKEN)
+    write(tmp_path / "r" / "b.json", HEALTHY)
+    code, out, _ = run(["summarize", str(tmp_path / "r")], capsys)
+    assert code == 1 and "✗ LCD201" in out and "Problems (2)" in out
+    code, out, _ = run(["summarize", str(tmp_path / "r" / "b.json"), "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["matrix"]["counts"]["ok"] == 1
+    code, out, _ = run(["summarize", str(a), "--fail-on", "never", "--format", "markdown"], capsys)
+    assert code == 0 and out.startswith("## langchain-doctor: 1 environment(s)")
+    code, out, err = run(["summarize", str(tmp_path / "r"), "--format", "html", "--output", str(tmp_path / "m.html")],
+                         capsys)
+    assert code == 1 and (tmp_path / "m.html").read_text().startswith("<!DOCTYPE html>") and "✗ LCD201" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(["summarize", str(empty)], capsys)
+    assert code == 2 and err.count("\n") == 1 and "no langchain-doctor JSON report" in err
+
+
+def test_summarize_redacts_what_the_files_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = "sk-proj-" + "A1b2C3d4E5f6G7h8" * 3
+    leaky = report("leaky", {"openai": "error"}, [finding("LCD306", "error", "openai", "x", evidence=f"key={key}")])
+    path = write(tmp_path / "leaky.json", leaky)
+    for fmt in ("console", "json", "markdown", "html"):
+        _, out, _ = run(["summarize", str(path), "--format", fmt, "-v"], capsys)
+        assert key[:20] not in out and key[-12:] not in out, fmt
