@@ -21,8 +21,9 @@ FORMATS = [f.value for f in Format]
 def target_options(func: F) -> F:
     """--python, --notebook, --provider, --online, --smoke, --no-probe, --timeout, --fail-on, -v, --no-cache..."""
     decorators = [
-        click.option("--python", "python", metavar="PATH",
-                     help="Target interpreter: a venv's bin/python, a venv folder, or a conda env."),
+        click.option("--python", "python", metavar="PATH", multiple=True,
+                     help="Target interpreter: a venv's bin/python, a venv folder, or a conda env "
+                          "(check: repeatable, one matrix)."),
         click.option("--notebook", "notebooks", multiple=True, metavar="FILE",
                      help="Derive what must work from this notebook (.ipynb or .py); repeatable."),
         click.option("--provider", "providers", multiple=True, metavar="NAME",
@@ -73,9 +74,11 @@ def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     providers = tuple(kw.get("providers") or ())
+    pythons = kw.get("python")
+    python = pythons[-1] if isinstance(pythons, (tuple, list)) and pythons else pythons or None
     notebooks = tuple(kw.get("notebooks") or ())
     return Options(
-        python=kw.get("python") or (cfg.python if cfg else None),
+        python=python or (cfg.python if cfg else None),
         providers=providers or (cfg.providers if cfg and cfg.providers else ()),
         notebooks=notebooks or (cfg.notebooks if cfg and cfg.notebooks else ()),
         online=bool(kw.get("online")),

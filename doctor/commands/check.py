@@ -30,13 +30,21 @@ def progress(message: str) -> Iterator[None]:
 @click.command("check")
 @target_options
 @output_options()
-def command(fmt: str | None, output: str | None, **kw: Any) -> int:
+@click.option("--all-kernels", is_flag=True,
+              help="Every registered Jupyter kernel and conda env (and every --python): one matrix.")
+def command(fmt: str | None, output: str | None, all_kernels: bool = False, **kw: Any) -> int:
     """Examine an environment: packages, pydantic, imports, credentials."""
     import os
     from pathlib import Path
 
     from .. import locate
     options = build_options(kw)
+    pythons = tuple(kw.get("python") or ())
+    if all_kernels or len(pythons) > 1:
+        from ..fleet.command import check_many
+
+        return check_many(options, pythons, all_kernels=all_kernels, fmt=fmt, output=output,
+                          spinner=progress("Examining the environments..."))
     # Start asking the target about itself now: it answers while the checks are imported.
     located = locate.start(options, os.environ, Path.cwd())
     from ..runner import check

@@ -8,12 +8,11 @@ as a ``package.json`` among CI artifacts, are skipped and counted).
 from __future__ import annotations
 
 import json
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..safeio import read_regular
 from .matrix import Entry
 
 if TYPE_CHECKING:
@@ -39,30 +38,6 @@ class Inputs:
     entries: tuple[Entry, ...]
     skipped: tuple[str, ...] = ()
     """Files found in a folder that are not reports of this doctor."""
-
-
-def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; OSError/ValueError otherwise (never blocks)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError("not a regular file")
-        if st.st_size > limit:
-            raise ValueError(f"larger than {limit // (1024 * 1024)} MiB")
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
-                raise ValueError(f"larger than {limit // (1024 * 1024)} MiB")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def shape_problem(report: Any) -> Optional[str]:
@@ -153,7 +128,7 @@ def read(paths: Iterable[str]) -> Inputs:
         kept: list[tuple[Path, Any]] = []
         for f in files:
             try:
-                data: Any = json.loads(read_bounded(f))
+                data: Any = json.loads(read_regular(f, MAX_BYTES))
             except (OSError, ValueError, RecursionError, MemoryError) as exc:
                 if root is not None and type(exc) is json.JSONDecodeError:
                     skipped.append(str(f))  # a folder's file that is not JSON at all: not ours
