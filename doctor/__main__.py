@@ -44,17 +44,36 @@ def _leave(code: object) -> None:
         status = 0
     elif isinstance(code, int):
         status = code
-    else:  # SystemExit("message"): what the interpreter would print, and its exit status
-        sys.stderr.write(f"{code}\n")
+    else:  # SystemExit("message"): what the interpreter would print (redacted), and its exit status
+        from .redact import for_process
+
+        _say(for_process().line(str(code)))
         status = 1
     if _hosted():
         raise SystemExit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): 120, as the interpreter's own exit gives
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:  # a closed pipe (``| head``): 120, as the interpreter's own exit gives
             status = 120
+        except (OSError, ValueError) as exc:  # a full disk (/dev/full), an I/O error: the report is lost
+            if stream is sys.stdout:
+                _say(f"langchain-doctor: cannot write the output: {getattr(exc, 'strerror', None) or exc}")
+                status = 2
+            else:
+                status = status or 2
     os._exit(status)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr can take it."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _hosted() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import click
 
@@ -63,19 +63,87 @@ def cli() -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    """Console-script entry point: exit codes 0/1 from the report, 2 with one line for anything else."""
+    """Console-script entry point: exit codes 0/1 from the report, 2 with one redacted line for anything else.
+
+    The one guard at the top: whatever goes wrong in any command (a bug, a hostile input nothing anticipated, an
+    unwritable stdout) ends as exit 2 and one line on stderr, never as a traceback or exit 1 (which CI reads as
+    "findings"). ``--debug`` (or ``-v``) adds the traceback, redacted too.
+    """
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--version"]:  # fast path: no command import at all
         print(f"langchain-doctor {__version__}")
         raise SystemExit(0)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    closed = _reserve_closed_fds()
+    if 1 in closed and "--output" not in args and not any(a.startswith("--output=") for a in args):
+        fail("standard output is closed: nothing could be written (redirect it, or use --output FILE)")
     try:
         rv: Any = cli.main(args=args, prog_name="langchain-doctor", standalone_mode=False)
     except click.exceptions.Exit as exc:
         raise SystemExit(exc.exit_code) from None
     except click.Abort:
-        click.echo("langchain-doctor: aborted", err=True)
-        raise SystemExit(2) from None
+        fail("aborted")
     except click.ClickException as exc:
-        click.echo(f"langchain-doctor: {exc.format_message()}", err=True)
-        raise SystemExit(2) from None
+        fail(exc.format_message())
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        fail("interrupted")
+    except Exception as exc:  # the guard: anything unexpected is exit 2 with one line
+        fail(describe(exc), traceback=exc if debug or "-v" in args or "--verbose" in args else None)
     raise SystemExit(rv if isinstance(rv, int) else 0)
+
+
+def _reserve_closed_fds() -> set[int]:
+    """Standard descriptors the caller closed (``>&-``), each now held by /dev/null.
+
+    Otherwise the first file the doctor opens would take the number, and a probe's output would go into it.
+    """
+    import os
+
+    closed: set[int] = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+    for fd in sorted(closed):
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    return closed
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an unexpected exception: what failed and how to see more."""
+    import errno
+
+    if (isinstance(exc, OSError) and exc.filename is None and exc.strerror
+            and exc.errno in (errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EBADF, errno.EDQUOT, errno.EFBIG)):
+        return f"cannot write the output: {exc.strerror}"
+    if isinstance(exc, UnicodeEncodeError):
+        return f"cannot write the output in this terminal's encoding ({exc.encoding}): set PYTHONIOENCODING=utf-8"
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"internal error: {what} (run again with --debug to see the traceback)"
+
+
+def fail(message: str, *, traceback: Optional[BaseException] = None) -> NoReturn:
+    """Exit 2 after one redacted line on stderr (and the redacted traceback when asked for)."""
+    from .redact import for_process
+
+    redactor = for_process()
+    err = sys.stderr
+    try:
+        if traceback is not None and err is not None:
+            import traceback as tb
+
+            text = "".join(tb.format_exception(type(traceback), traceback, traceback.__traceback__))
+            err.write(redactor.text(text))
+        if err is not None:
+            err.write(f"langchain-doctor: {redactor.line(message)}\n")
+            err.flush()
+    except (OSError, ValueError):  # stderr itself is closed or full: the exit status still tells
+        pass
+    raise SystemExit(2)

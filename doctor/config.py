@@ -108,6 +108,20 @@ class _Source(NamedTuple):
         return ConfigError(f"{self.path}:{line}: {message}")
 
 
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{0,30}|LCD[0-9]{3}")
+
+
+def _shown(value: object) -> str:
+    """A wrong value as an error message may show it: a plain word quoted, anything else only by type and size.
+
+    A settings file is where a pasted key ends up by mistake, and error messages travel into logs and tickets.
+    """
+    if isinstance(value, str) and _PLAIN_WORD.fullmatch(value):
+        return repr(value)
+    size = f" of {len(value)} characters" if isinstance(value, str) else ""
+    return f"a {type(value).__name__}{size} (not shown)"
+
+
 def _is_own_subtable(line: str) -> bool:
     return bool(re.match(r"^\s*\[+\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\.", line))
 
@@ -117,11 +131,16 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}); TOML files are UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: values nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         message = str(exc).split(" (at line", 1)[0]
@@ -147,15 +166,19 @@ def find(start: Path) -> Optional[Path]:
         if not path.is_file():
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            raw = path.read_bytes()
+        except OSError:
             continue
-        if "langchain-doctor" not in text:
+        if b"langchain-doctor" not in raw:
             continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return path  # it mentions us but cannot be read as TOML: load() says why (exit 2), never ignored
         tomllib = _tomllib()
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             return path  # it mentions us but does not parse: load() reports the line
         if _table(data) is not None:
             return path
@@ -226,7 +249,7 @@ def _ignore(src: _Source, value: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for code, reason, line in pairs:
         if not isinstance(code, str) or code not in known:
-            raise src.error(line, f"ignore: unknown finding code {code!r} (see `langchain-doctor list-checks`)")
+            raise src.error(line, f"ignore: unknown finding code {_shown(code)} (see `langchain-doctor list-checks`)")
         if not isinstance(reason, str) or not reason.strip():
             raise src.error(line, f"ignore: {code} needs a reason (a non-empty string)")
         out[code] = reason.strip()
@@ -240,17 +263,17 @@ def _parse(src: _Source, table: Mapping[str, Any], *, explicit: bool) -> Config:
     for key in table:
         if key not in KEYS:
             where = f"[tool.{TABLE}]" if src.in_pyproject else "the settings file"
-            raise src.error(src.line_of(key), f"unknown key {key!r} in {where} (known: {', '.join(KEYS)})")
+            raise src.error(src.line_of(key), f"unknown key {_shown(key)} in {where} (known: {', '.join(KEYS)})")
     fail_on = table.get("fail-on")
     if fail_on is not None and fail_on not in FAIL_ON:
-        raise src.error(src.line_of("fail-on"), f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        raise src.error(src.line_of("fail-on"), f"fail-on must be one of {', '.join(FAIL_ON)}, not {_shown(fail_on)}")
     providers = None
     if "providers" in table:
         providers = _strings(src, "providers", table["providers"])
         for name in providers:
             if name not in BY_NAME:
                 raise src.error(src.line_of("providers"),
-                                f"unknown provider {name!r} (known: {', '.join(sorted(BY_NAME))})")
+                                f"unknown provider {_shown(name)} (known: {', '.join(sorted(BY_NAME))})")
     notebooks = None
     if "notebooks" in table:
         notebooks = _expand(base, _strings(src, "notebooks", table["notebooks"]))

@@ -1,37 +1,125 @@
-"""The one redaction layer: every renderer, evidence line, log line and cache entry passes through it.
+"""The one redaction layer: every renderer, evidence line, log line, cache entry and stderr line passes through it.
 
-It masks the values of credential variables it was told about plus anything shaped like a token, and shows
+It masks the values of credential variables it was told about plus anything shaped like a secret, and shows
 only a fingerprint (``sk-...a1b2``) so that two reports can still be compared.
+
+Text is always redacted *whole* and only then cut (``Redactor.cut``, ``clip``): a key that straddles a cut
+would otherwise lose the prefix or the context that identifies it and leak as a fragment.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-# Env var names whose values are secrets (besides the providers' key_vars).
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)", re.IGNORECASE)
+# Env var names whose values are secrets (besides the providers' key_vars): a word of the name (split on `_`)
+# is one of these, or the name holds one of the unambiguous substrings. Word-wise so that TOKENIZERS_PARALLELISM,
+# KEYBOARD_LAYOUT or GIT_AUTHOR_NAME are not taken for secrets (their values would then be masked everywhere).
+_SECRET_WORDS = frozenset({"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET", "SECRETS", "AUTH", "CREDENTIAL",
+                           "CREDENTIALS", "PWD", "PASS", "PASSPHRASE", "PASSWORD", "PASSWD", "PAT"})
+_SECRET_SUBSTRINGS = ("PASSWORD", "PASSWD", "SECRET", "APIKEY", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY")
+_SECRET_SUFFIXES = ("KEY", "TOKEN")
 
 # Token shapes: prefix + long tail. Bounded quantifiers keep the scan linear on hostile input.
 _TOKEN_PATTERNS = (
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8000}?-----END [A-Z ]*PRIVATE KEY-----"),
+    re.compile(r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,8000}?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)"),
     re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{8,200}"),
     re.compile(r"\bsk-[A-Za-z0-9_\-]{16,200}"),
     re.compile(r"\bgsk_[A-Za-z0-9]{16,200}"),
     re.compile(r"\bfw_[A-Za-z0-9]{16,200}"),
     re.compile(r"\bxai-[A-Za-z0-9]{16,200}"),
     re.compile(r"\bhf_[A-Za-z0-9]{16,200}"),
+    re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|xox[abpr])[_-][A-Za-z0-9_\-]{16,300}"),
     re.compile(r"\bAIza[0-9A-Za-z_\-]{30,40}"),
     re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     re.compile(r"\b1//[0-9A-Za-z_\-]{20,300}"),
     re.compile(r"\bya29\.[0-9A-Za-z_\-.]{20,2000}"),
-    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9_\-.=:/+]{12,2000}"),
+    # JWTs (and JWS/JWE compact forms): base64url JSON header, payload, signature (may be empty with alg none).
+    re.compile(r"\beyJ[A-Za-z0-9_\-]{5,4000}\.[A-Za-z0-9_\-]{2,16000}\.[A-Za-z0-9_\-]{0,4000}"),
 )
 
+_VALUE = r"[^\s\"'`,;&<>(){}\[\]]"
+# Shapes where a label announces the secret: (pattern, which values to mask). Group 1 is kept, group 2 is masked.
+_LABELLED: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = ()
+
+
+def _in_url(value: str) -> bool:
+    return value != _URL_MASK
+
+
+_URL_MASK = "***"
+"""What stands for a password inside a URL: no spaces, so that the URL stays one word (and copyable)."""
+
+
+def _has_digit(value: str) -> bool:
+    return any(c.isdigit() for c in value)
+
+
+def _random_looking(value: str) -> bool:
+    """A value of unknown shape worth masking: letters and digits mixed, not a path, module, version or URL."""
+    if len(value) < 12 or value.startswith(("/", ".", "~", "$", "%")) or "://" in value:
+        return False
+    if not (_has_digit(value) and any(c.isalpha() for c in value)):
+        return False
+    if _MODULE_OR_VERSION.match(value):
+        return False
+    return True
+
+
+_MODULE_OR_VERSION = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]{0,80}(?:[.:][A-Za-z_][A-Za-z0-9_]{0,80}){1,20}"
+                                r"|v?[0-9]{1,8}(?:\.[0-9A-Za-z]{1,12}){1,6}|[A-Za-z_]{1,60}-[0-9][0-9.a-z]{0,30})$")
+
+_PLACEHOLDERS = frozenset({"none", "null", "true", "false", "nil", "undefined", "required", "optional", "str",
+                           "string", "secretstr", "xxx", "changeme", "redacted", "hidden", "masked"})
+
+
+def _assigned(value: str) -> bool:
+    """An assigned password/token value, unless it is a reference or a placeholder."""
+    v = value.strip("'\"")
+    if not v or v.startswith(("$", "%", "os.", "self.", "getenv", "env.")) or set(v) <= set("*.x-_"):
+        return False
+    return v.lower() not in _PLACEHOLDERS
+
+
+def _labelled() -> tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...]:
+    scheme = r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://"
+    password_words = r"(?:pwd|password|passwd|passphrase)"
+    key_words = (r"(?:[a-z0-9]{0,30}[_-])?(?:api[_-]?key|apikey|secret[_-]?key|private[_-]?key|access[_-]?key"
+                 r"|client[_-]?secret|secret|access[_-]?token|refresh[_-]?token|auth[_-]?token|id[_-]?token"
+                 r"|session[_-]?token|token)")
+    return (
+        # URL userinfo: scheme://user:PASSWORD@host (proxies, databases, *_BASE_URL).
+        (re.compile(rf"(?i)\b({scheme}[^\s/@:\"'<>]{{0,200}}:)([^\s/@\"'<>]{{1,400}})(?=@)"), _in_url),
+        # A token as the whole userinfo: https://TOKEN@github.com/...
+        (re.compile(rf"(?i)\b({scheme})([^\s/@:\"'<>]{{16,400}})(?=@)"), lambda v: _in_url(v) and _has_digit(v)),
+        # Authorization headers, whatever the scheme (Basic, Bearer, Token, Digest, ApiKey, ...).
+        (re.compile(r"(?i)\b((?:proxy-)?authorization[\"']?\s{0,5}[:=]\s{0,5}[\"']?"
+                    r"(?:(?:basic|bearer|token|digest|apikey|api-key|key|sso-key|hmac|negotiate)\s{1,5})?)"
+                    rf"({_VALUE}{{4,4000}})"), _assigned),
+        # The same schemes without the header name, as SDKs log them.
+        (re.compile(r"(?i)\b((?:basic|bearer|token)\s{1,5})([A-Za-z0-9+/=_\-.~]{12,4000})"), _has_digit),
+        # pwd= / password= / api_key= / token: assignments (connection strings, reprs, logs, .env lines).
+        (re.compile(rf"(?i)(?<![A-Za-z])({password_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{1,400}})"),
+         _assigned),
+        (re.compile(rf"(?i)(?<![A-Za-z])({key_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{4,400}})"),
+         lambda v: _assigned(v) and (_has_digit(v) or len(v) >= 20)),
+        # A key of unknown shape right after the words that announce one: "Incorrect API key provided: 5f3a...".
+        (re.compile(r"(?i)\b((?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret"
+                    r"|password|credential)s?\b(?:\s{1,3}(?:provided|given|used|value|is|was|of))?"
+                    r"[\s:=\"'`]{1,8})([A-Za-z0-9_\-./+=~]{12,400})"), _random_looking),
+    )
+
+
+_LABELLED = _labelled()
+_FINGERPRINT = re.compile(r"^\S{0,12}\.\.\.\S{0,4}$")
+
 _MIN_SECRET = 4  # shorter values (e.g. "1") would mask innocent text everywhere
+_NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "none", "null", "on", "off", "auto", "default",
+                                "enabled", "disabled"})
 
 
 def fingerprint(value: str) -> str:
@@ -40,34 +128,45 @@ def fingerprint(value: str) -> str:
     if len(v) < 12:
         return f"<{len(value)} chars>"
     prefix = ""
-    for p in ("sk-ant-", "sk-proj-", "sk-", "gsk_", "fw_", "xai-", "hf_", "AIza", "AKIA", "ASIA", "1//", "ya29."):
+    for p in ("sk-ant-", "sk-proj-", "sk-", "gsk_", "fw_", "xai-", "hf_", "AIza", "AKIA", "ASIA", "1//", "ya29.",
+              "eyJ", "ghp_", "github_pat_"):
         if v.startswith(p):
             prefix = p
             break
     return f"{prefix}...{v[-4:]} ({len(value)} chars)"
 
 
-# Names that match _SECRET_NAME but hold a path or a location, not a secret (masking them hides the evidence
-# that matters, e.g. which credentials file is missing).
-_PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS"})
-_PATH_SUFFIXES = ("_FILE", "_PATH", "_DIR")
+# Names that match the secret words but hold a path or a location, not a secret (masking them hides the evidence
+# that matters, e.g. which credentials file is missing). URL-valued names keep their value: a password inside
+# a URL is masked by its shape.
+_PATH_NAMES = frozenset({"GOOGLE_APPLICATION_CREDENTIALS", "PWD", "OLDPWD"})
+_PATH_SUFFIXES = ("_FILE", "_PATH", "_DIR", "_URI", "_URL", "_ENDPOINT", "_HOST", "_REGION", "_TYPE", "_METHOD")
 
 
 def is_secret_name(name: str) -> bool:
-    """True for env var names that hold secrets by their name (not for ones that name a file or folder)."""
+    """True for env var names that hold secrets by their name (not for ones that name a file, folder or URL)."""
     upper = name.upper()
     if upper in _PATH_NAMES or upper.endswith(_PATH_SUFFIXES):
         return False
-    return bool(_SECRET_NAME.search(name))
+    if any(s in upper for s in _SECRET_SUBSTRINGS) or upper.endswith(_SECRET_SUFFIXES):
+        return True
+    return any(w in _SECRET_WORDS for w in re.split(r"[_\-.]", upper))
+
+
+def _worth_masking(value: str) -> bool:
+    v = value.strip()
+    if len(v) < _MIN_SECRET or v.lower() in _NOT_SECRET_VALUES:
+        return False
+    return not (v.isdigit() and len(v) < 6)  # a port or a count, masked everywhere, would destroy line numbers
 
 
 class Redactor:
-    """Masks known secret values and token-shaped strings in any text."""
+    """Masks known secret values and secret-shaped strings in any text."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        values = {s for s in secrets if s and len(s.strip()) >= _MIN_SECRET}
+        values = {s for s in secrets if isinstance(s, str) and s and _worth_masking(s)}
         # Also mask the stripped form: a key with a trailing newline appears stripped in messages.
-        values |= {s.strip() for s in values if len(s.strip()) >= _MIN_SECRET}
+        values |= {s.strip() for s in values if _worth_masking(s.strip())}
         self._values = sorted(values, key=len, reverse=True)
 
     @classmethod
@@ -81,18 +180,61 @@ class Redactor:
         return Redactor([*self._values, *secrets])
 
     def text(self, text: str) -> str:
-        """``text`` with every secret replaced by its fingerprint."""
+        """``text`` with every secret replaced by its fingerprint (idempotent: a second pass changes nothing)."""
         for v in self._values:
             if v in text:
                 text = text.replace(v, fingerprint(v))
-        for pat in _TOKEN_PATTERNS:
-            text = pat.sub(lambda m: fingerprint(m.group(0)), text)
+        for pat, wanted in _LABELLED:
+            text = pat.sub(functools.partial(_mask, wanted=wanted), text)
+        for tok in _TOKEN_PATTERNS:
+            text = tok.sub(lambda m: fingerprint(m.group(0)), text)
         return text
+
+    def cut(self, text: str, limit: int, *, tail: bool = False, mark: str = "…") -> str:
+        """``text`` redacted whole, then cut to at most ``limit`` characters (its end kept when ``tail``)."""
+        text = self.text(text)
+        if len(text) <= limit:
+            return text
+        room = max(0, limit - len(mark))
+        return mark + text[len(text) - room:] if tail else text[:room] + mark
+
+    def line(self, text: str, limit: int = 2000) -> str:
+        """One printable line: redacted whole, control characters and line breaks flattened, then cut."""
+        flat = _CONTROL.sub(" ", self.text(text)).strip()
+        return self.cut(" ".join(flat.split()), limit)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _mask(m: re.Match[str], wanted: Callable[[str], bool]) -> str:
+    value = m.group(2)
+    if m.group(1).endswith("://") or (m.end() < len(m.string) and m.string[m.end()] == "@"):
+        return m.group(0) if not wanted(value) else m.group(1) + _URL_MASK  # userinfo: the URL stays one word
+    kept = value.rstrip(".:/=")  # sentence punctuation after the value is not part of it
+    if kept.startswith("<") or _FINGERPRINT.match(kept) or not kept or not wanted(kept):
+        return m.group(0)
+    return m.group(1) + fingerprint(kept) + value[len(kept):]
 
 
 _DEFAULT = Redactor()
 
 
 def default() -> Redactor:
-    """A redactor that only knows token shapes (for places with no environment at hand)."""
+    """A redactor that only knows secret shapes (for places with no environment at hand)."""
     return _DEFAULT
+
+
+def clip(text: str, limit: int, redactor: Optional[Redactor] = None, *, tail: bool = False) -> str:
+    """The one way to cut text that may be shown: redact it whole (``redactor``, else secret shapes), then cut."""
+    return (redactor or _DEFAULT).cut(text, limit, tail=tail)
+
+
+def for_process(environ: Optional[Mapping[str, str]] = None) -> Redactor:
+    """The redactor for the doctor's own messages: this process's secret-named variables and the providers' keys."""
+    import os
+
+    from .knowledge.providers import PROVIDERS
+
+    env = os.environ if environ is None else environ
+    return Redactor.from_environ(env, [v for p in PROVIDERS for v in p.key_vars])

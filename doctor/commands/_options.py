@@ -107,10 +107,31 @@ def emit(text_for: Callable[[Format, bool], str], fmt: Optional[str], output: Op
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         if chosen is not Format.CONSOLE:
-            click.echo(text_for(Format.CONSOLE, use_color()), nl=False)
+            click.echo(fit_stdout(text_for(Format.CONSOLE, use_color())), nl=False)
         click.echo(f"report written to {output}", err=True)
         return
-    click.echo(text_for(chosen, chosen is Format.CONSOLE and use_color()), nl=False)
+    click.echo(fit_stdout(text_for(chosen, chosen is Format.CONSOLE and use_color())), nl=False)
+
+
+# The marks the renderers draw, in plain ASCII for a stdout that cannot encode them (``PYTHONIOENCODING=cp1252``,
+# as Windows gives redirected output).
+_ASCII_MARKS = str.maketrans({"✓": "+", "✗": "x", "⚠": "!", "·": "-", "…": "...", "│": "|", "—": "-", "–": "-",
+                              "→": "->", "•": "*", "├": "|", "└": "`", "─": "-"})
+
+
+def fit_stdout(text: str) -> str:
+    """``text`` as stdout's encoding can write it: ASCII marks, then ``?`` for anything else it cannot encode."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    text = text.translate(_ASCII_MARKS)
+    try:
+        return text.encode(encoding, errors="replace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", errors="replace").decode("ascii")
 
 
 def render_report(report: Any, fmt: Format, color: bool, verbose: bool) -> str:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
-from ..commands._options import build_options, output_options, render_report, target_options, use_color
+from ..commands._options import (
+    build_options,
+    fit_stdout,
+    output_options,
+    render_report,
+    target_options,
+    use_color,
+)
 from ..render import Format
 from ..target import TargetError
 
@@ -217,15 +224,15 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
             click.echo(f"report written to {output}", err=True)
         elif after is not None and diff is not None:
             click.echo("\nAfter the changes:")
-            click.echo(render_report(after, Format.CONSOLE, use_color(), options.verbose), nl=False)
-            click.echo(comparison_text(before.report, after, diff), nl=False)
+            click.echo(fit_stdout(render_report(after, Format.CONSOLE, use_color(), options.verbose)), nl=False)
+            click.echo(fit_stdout(comparison_text(before.report, after, diff)), nl=False)
     else:
         text = render_report(final, chosen, False, options.verbose)
         if output:
             _write(output, text)
             click.echo(f"report written to {output}", err=True)
         else:
-            click.echo(text, nl=False)
+            click.echo(fit_stdout(text), nl=False)
     return code
 
 

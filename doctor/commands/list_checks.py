@@ -46,5 +46,7 @@ def command(fmt: str, output: str | None) -> int:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
-        click.echo(text, nl=False)
+        from ..commands._options import fit_stdout
+
+        click.echo(fit_stdout(text), nl=False)
     return 0
