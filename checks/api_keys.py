@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..checkapi import Check
 from ..creds import apikeys, keys, needs
 from ..findings import make
-from ..knowledge.providers import CredentialKind, Provider
+from ..knowledge.providers import PROVIDERS, CredentialKind, Provider
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint, is_secret_name
 
@@ -110,10 +110,11 @@ def _dotenv_problems(nd: needs.Needs) -> Iterator[Finding]:
             )
 
 
+# Settings of the credential chains (checked by the gcloud and AWS checks) and the providers' own settings.
 _HANDLED_ELSEWHERE = frozenset({
-    "HOME", "PATH", "USER", "PWD", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT",
-    "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
+    "HOME", "PATH", "USER", "PWD", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    *(v for p in PROVIDERS if p.credential is not CredentialKind.API_KEY for g in p.config_vars for v in g),
+    *(v for p in PROVIDERS for v in p.named_vars),
 })
 
 

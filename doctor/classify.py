@@ -19,7 +19,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
-from .knowledge.providers import BY_NAME, PROVIDERS, by_class, by_module, by_package
+from .knowledge.providers import (
+    BY_NAME,
+    CHAT_CLASS_PATTERN,
+    EXCEPTION_MODULES,
+    MODULE_TOPS,
+    NAMED_VARS,
+    SDK_MODULE_DISTRIBUTIONS,
+    SDK_MODULE_PROVIDER,
+    SDK_TOPS,
+    SECRET_VARS,
+    by_class,
+    by_module,
+    by_package,
+)
+from .knowledge.providers import STABLE_SUBMODULES as _PROVIDER_STABLE_SUBMODULES
 from .model import Fix, Kind, Severity
 
 _MAX_MESSAGE = 20_000
@@ -112,18 +126,12 @@ class Signature:
 
 # ----------------------------------------------------------------------------------------------- helpers
 
-# Import names whose distribution is not the name with ``_`` -> ``-`` (the ones LangChain users meet).
+# Import names whose distribution is not the name with ``_`` -> ``-`` (the ones LangChain users meet); the
+# provider SDKs' come from the providers table.
 MODULE_DISTRIBUTIONS: Mapping[str, str] = {
-    "fireworks": "fireworks-ai",
-    "google.auth": "google-auth",
-    "google.oauth2": "google-auth",
-    "google.cloud.aiplatform": "google-cloud-aiplatform",
-    "vertexai": "google-cloud-aiplatform",
-    "google.genai": "google-genai",
-    "google.generativeai": "google-generativeai",
+    **SDK_MODULE_DISTRIBUTIONS,
     "google.api_core": "google-api-core",
     "google.protobuf": "protobuf",
-    "huggingface_hub": "huggingface-hub",
     "sentence_transformers": "sentence-transformers",
     "dotenv": "python-dotenv",
     "yaml": "pyyaml",
@@ -154,22 +162,21 @@ def distribution_for(module: str) -> str:
     return parts[0].replace("_", "-").lower()
 
 
-_KEY_VARS: dict[str, str] = {}
-for _p in PROVIDERS:
-    for _v in _p.key_vars:
-        _KEY_VARS.setdefault(_v, _p.name)
-
-_KEY_VARS.setdefault("OPENAI_ADMIN_KEY", "openai")
-_SECRET_VARS = frozenset(_KEY_VARS)
-# Non-secret settings that still name their provider.
-_KEY_VARS.setdefault("AZURE_OPENAI_ENDPOINT", "azure-openai")
-_KEY_VARS.setdefault("OPENAI_API_VERSION", "azure-openai")
-_KEY_VARS.setdefault("GOOGLE_APPLICATION_CREDENTIALS", "google-vertexai")
+# Variables that name their provider (keys, admin keys, required settings, credential files): the providers table.
+_KEY_VARS: Mapping[str, str] = NAMED_VARS
+_SECRET_VARS = frozenset(SECRET_VARS)
 _VAR_IN_TEXT = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
-_CLASS_IN_TEXT = re.compile(r"\b(?:Chat[A-Z]\w{1,60}|AzureChatOpenAI)\b")
-# Provider SDK import names (the integrations' own modules are in the providers table).
-_SDK_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "groq": "groq", "mistralai": "mistralai",
-                 "fireworks": "fireworks", "cohere": "cohere", "ollama": "ollama", "boto3": "aws", "botocore": "aws"}
+_CLASS_IN_TEXT = re.compile(r"\b(?:" + CHAT_CLASS_PATTERN + r")\b")
+
+
+def sdk_provider(module: str) -> Optional[str]:
+    """The provider whose SDK provides the import name ``module`` (longest dotted prefix), if any."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        found = SDK_MODULE_PROVIDER.get(".".join(parts[:n]))
+        if found:
+            return found
+    return None
 
 
 def provider_for_var(name: str) -> Optional[str]:
@@ -185,16 +192,8 @@ def _providers_named(text: str) -> Optional[str]:
     return None
 
 
-# Exception modules that name their provider (``groq.AuthenticationError``, a langchain_x wrapper).
-_EXC_MODULE_PROVIDER = (
-    ("langchain_openai.", "openai"), ("langchain_anthropic.", "anthropic"), ("langchain_groq.", "groq"),
-    ("langchain_mistralai.", "mistralai"), ("langchain_fireworks.", "fireworks"), ("langchain_aws.", "aws"),
-    ("langchain_google_vertexai.", "google-vertexai"), ("langchain_google_genai.", "google-genai"),
-    ("langchain_together.", "together"), ("langchain_cohere.", "cohere"), ("langchain_ollama.", "ollama"),
-    ("anthropic.", "anthropic"), ("groq.", "groq"), ("mistralai.", "mistralai"), ("fireworks.", "fireworks"),
-    ("botocore.", "aws"), ("boto3.", "aws"), ("google.auth.", "google-vertexai"),
-    ("google.genai.", "google-genai"), ("cohere.", "cohere"), ("openai.", "openai"),
-)
+# Exception modules that name their provider (``groq.AuthenticationError``, a langchain_x wrapper): the table.
+_EXC_MODULE_PROVIDER = EXCEPTION_MODULES
 
 _INTEGRATION_IN_TB = re.compile(r"[/\\\"'. ](langchain_[a-z][a-z0-9_]{1,40})[/\\.]")
 
@@ -224,22 +223,19 @@ _FRAME_FILE = re.compile(r"File \"(?P<p>[^\"\n]{1,500})\", line \d{1,7}|^File (?
                          re.MULTILINE)
 _STDLIB = re.compile(r"[/\\]lib[/\\]python\d\.\d{1,2}[/\\]|[/\\]Lib[/\\]|^<")
 
-# Import names users shadow with a file or folder of their own (openai.py, langchain/).
-SHADOWABLE: frozenset[str] = frozenset(
-    {p.module for p in PROVIDERS}
-    | {"langchain", "langchain_core", "langchain_community", "langchain_classic", "langchain_text_splitters",
-       "openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama", "boto3", "botocore",
-       "google", "vertexai", "pydantic", "pydantic_core", "httpx", "requests", "tiktoken", "tenacity", "langsmith",
-       "langgraph", "numpy", "pandas", "typing_extensions"}
+# Import names users shadow with a file or folder of their own (openai.py, langchain/): the integrations and SDKs
+# of the providers table, and the libraries around them.
+SHADOWABLE: frozenset[str] = MODULE_TOPS | frozenset(
+    {"langchain", "langchain_core", "langchain_community", "langchain_classic", "langchain_text_splitters",
+     "google", "pydantic", "pydantic_core", "httpx", "requests", "tiktoken", "tenacity", "langsmith",
+     "langgraph", "numpy", "pandas", "typing_extensions"}
 )
-SDK_MODULES: frozenset[str] = frozenset({"openai", "anthropic", "groq", "mistralai", "fireworks", "cohere", "ollama",
-                                          "boto3", "botocore", "google", "vertexai", "httpx", "tiktoken"})
+SDK_MODULES: frozenset[str] = SDK_TOPS | frozenset({"google", "httpx", "tiktoken"})
 # Submodules present in every release of their package: if missing, the package found is not the real one.
-STABLE_SUBMODULES: frozenset[str] = frozenset({
+STABLE_SUBMODULES: frozenset[str] = _PROVIDER_STABLE_SUBMODULES | frozenset({
     "langchain.chat_models", "langchain.embeddings", "langchain.agents", "langchain.tools",
     "langchain_core.messages", "langchain_core.language_models", "langchain_core.prompts", "langchain_core.runnables",
     "langchain_core.outputs", "langchain_core.utils", "langchain_core.callbacks", "langchain_core.tools",
-    "langchain_openai.chat_models", "langchain_anthropic.chat_models", "openai.types", "anthropic.types",
     "pydantic.fields", "pydantic.main",
 })
 
@@ -464,7 +460,7 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
         providers = by_module(module)
         if providers:
             return providers[0].name
-        sdk = _SDK_PROVIDER.get(module.split(".")[0])
+        sdk = sdk_provider(module)
         if sdk:
             return sdk
     dist = values.get("dist")

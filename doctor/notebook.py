@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Union
 from urllib.parse import urlparse
 
-from .knowledge.providers import Provider, by_class, by_host, by_module
+from .knowledge.providers import INIT_CHAT_MODEL_NAMES, Provider, by_class, by_host, by_module
 from .target import TargetError
 
 Literal = Union[str, int, float, bool, None]
@@ -255,7 +255,7 @@ def _provider_of_call(name: str, node: ast.Call, kwargs: dict[str, Literal]) -> 
         if spec is None and isinstance(model, str) and ":" in model:
             spec = model.split(":", 1)[0]
         if isinstance(spec, str):
-            return _INIT_CHAT_MODEL_PROVIDERS.get(spec, spec.replace("_", "-"))
+            return INIT_CHAT_MODEL_NAMES.get(spec, spec.replace("_", "-"))
         return None
     base = kwargs.get("base_url") or kwargs.get("openai_api_base") or kwargs.get("endpoint")
     if isinstance(base, str) and base:
@@ -265,18 +265,6 @@ def _provider_of_call(name: str, node: ast.Call, kwargs: dict[str, Literal]) -> 
             return hosted.name
     row = by_class(name)
     return row.name if row else None
-
-
-# init_chat_model's model_provider strings that differ from the contract's provider names.
-_INIT_CHAT_MODEL_PROVIDERS = {
-    "google_vertexai": "google-vertexai",
-    "google_genai": "google-genai",
-    "bedrock": "aws",
-    "bedrock_converse": "aws",
-    "azure_openai": "azure-openai",
-    "mistralai": "mistralai",
-    "huggingface": "huggingface",
-}
 
 
 def _package_for(provider: str, classes: list[ClassUse]) -> str:

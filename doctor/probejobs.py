@@ -15,18 +15,6 @@ if TYPE_CHECKING:
 
     from .context import Environment
 
-# Fake settings for constructors that resolve them eagerly (botocore looks up credentials when the client is
-# created); the user's real values are not needed to know whether the class can be built.
-_CONSTRUCT_ENV: dict[str, dict[str, str]] = {
-    "aws": {"AWS_ACCESS_KEY_ID": "doctor-probe-fake-id", "AWS_SECRET_ACCESS_KEY": "doctor-probe-fake-secret",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"},
-    "google-vertexai": {"GOOGLE_CLOUD_PROJECT": "doctor-probe"},
-}
-# Constructor arguments that are objects, built inside the probe.
-_CONSTRUCT_OBJECTS: dict[str, dict[str, str]] = {
-    "google-vertexai": {"credentials": "@probe:google-anonymous-credentials"},
-}
-
 STAGES = ("import", "class", "construct")
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {
@@ -55,9 +43,8 @@ def provider_items(p: Provider) -> list[Item]:
     ]
     if p.construct is not None:
         kwargs: dict[str, Any] = dict(p.construct)
-        kwargs.update(_CONSTRUCT_OBJECTS.get(p.name, {}))
         items.append(Item(f"{p.name}:construct", "construct", module=p.module, attr=p.chat_classes[0],
-                          kwargs=kwargs, after=f"{p.name}:class", env=_CONSTRUCT_ENV.get(p.name, {})))
+                          kwargs=kwargs, after=f"{p.name}:class", env=dict(p.construct_env)))
     return items
 
 

@@ -30,7 +30,18 @@ from urllib.parse import urlparse
 
 from . import subproc
 from .findings import make
-from .knowledge.providers import BY_NAME, PROVIDERS, CredentialKind, JSONScalar, Provider, by_class, by_host
+from .knowledge.providers import (
+    BY_NAME,
+    PROVIDERS,
+    SHAPES,
+    TIMINGS,
+    TOKEN_KEYS,
+    CallShape,
+    CredentialKind,
+    Provider,
+    by_class,
+    by_host,
+)
 from .model import Finding, Fix, Kind, Severity
 from .redact import default as default_redactor
 from .redact import fingerprint
@@ -52,69 +63,6 @@ _ENV_REF = "@probe:env:"
 
 # ---- knowledge: how to make the smallest call with each chat class ------------------------------------------
 
-@dataclass(frozen=True)
-class CallShape:
-    """The keyword arguments that make one chat class's call minimal and bounded (names differ per class)."""
-
-    limit: tuple[tuple[str, JSONScalar], ...]
-    """The smallest output limit the class accepts, as keyword arguments."""
-    model_kw: str = "model"
-    """Where the default model goes."""
-    timeout_kw: Optional[str] = "timeout"
-    """Keyword of the request timeout in seconds; ``config`` means a botocore Config built in the target."""
-    retries_kw: Optional[str] = "max_retries"
-    source: str = ""
-    """Where the names were read (the integration's source, at the version cited)."""
-
-
-_OPENAI_LIKE = CallShape(
-    (("max_tokens", 1),),
-    source="langchain-openai 1.7.4 BaseChatOpenAI: max_tokens, request_timeout (alias timeout), max_retries; "
-    "0.1.x has the same names",
-)
-SHAPES: dict[str, CallShape] = {
-    "ChatOpenAI": _OPENAI_LIKE,
-    "AzureChatOpenAI": CallShape((("max_tokens", 1),), model_kw="azure_deployment", source=_OPENAI_LIKE.source),
-    "ChatTogether": CallShape((("max_tokens", 1),), source="langchain-together 0.4.0 (BaseChatOpenAI subclass)"),
-    "ChatXAI": CallShape((("max_tokens", 1),), source="langchain-xai (BaseChatOpenAI subclass)"),
-    "ChatDeepSeek": CallShape((("max_tokens", 1),), source="langchain-deepseek (BaseChatOpenAI subclass)"),
-    "ChatAnthropic": CallShape(
-        (("max_tokens", 1),),
-        source="langchain-anthropic 1.7.10: max_tokens (alias max_tokens_to_sample), default_request_timeout "
-        "(alias timeout), max_retries"),
-    "ChatMistralAI": CallShape((("max_tokens", 1),),
-                               source="langchain-mistralai 1.1.6: max_tokens, timeout (int seconds), max_retries"),
-    "ChatGroq": CallShape((("max_tokens", 1),),
-                          source="langchain-groq 1.1.3: max_tokens, request_timeout (alias timeout), max_retries"),
-    "ChatFireworks": CallShape(
-        (("max_tokens", 1),),
-        source="langchain-fireworks 1.7.1: max_tokens, request_timeout (alias timeout), max_retries"),
-    "ChatBedrock": CallShape(
-        (("max_tokens", 1),), model_kw="model_id", timeout_kw="config", retries_kw=None,
-        source="langchain-aws 1.9.1 ChatBedrock: model_id, max_tokens, config (botocore Config: timeouts, attempts)"),
-    "ChatBedrockConverse": CallShape(
-        (("max_tokens", 1),), model_kw="model_id", timeout_kw="config", retries_kw=None,
-        source="langchain-aws 1.9.1 ChatBedrockConverse: model_id (alias model), max_tokens, config"),
-    "ChatVertexAI": CallShape(
-        (("max_output_tokens", 1),),
-        source="langchain-google-vertexai 3.2.5 _VertexAICommon: max_output_tokens (alias max_tokens), timeout, "
-        "max_retries"),
-    "ChatGoogleGenerativeAI": CallShape(
-        (("max_output_tokens", 1),),
-        source="langchain-google-genai 4.4.3: max_output_tokens (alias max_tokens), timeout, max_retries"),
-    "ChatOllama": CallShape((("num_predict", 1),), timeout_kw=None, retries_kw=None,
-                            source="langchain-ollama: num_predict"),
-    "ChatCohere": CallShape((("max_tokens", 1),), timeout_kw=None, retries_kw="max_retries",
-                            source="langchain-cohere: max_tokens, max_retries"),
-}
-
-# Base-URL variables the integrations read besides the providers table's (the SDK's own come from the table).
-_EXTRA_ENDPOINT_VARS: dict[str, tuple[str, ...]] = {
-    "together": ("TOGETHER_API_BASE",),   # langchain-together 0.4.0 chat_models.py: from_env("TOGETHER_API_BASE")
-    "groq": ("GROQ_API_BASE",),           # langchain-groq 1.1.3 chat_models.py: from_env("GROQ_API_BASE")
-    "fireworks": ("FIREWORKS_API_BASE",),  # langchain-fireworks 1.7.1: base_url_env="FIREWORKS_API_BASE"
-    "google-genai": ("GOOGLE_GEMINI_BASE_URL",),  # google-genai _base_url.py: os.getenv('GOOGLE_GEMINI_BASE_URL')
-}
 # The notebook's literal keyword arguments that are passed on (never secrets: keys come from the environment).
 _MODEL_KWS = ("model", "model_name", "model_id", "azure_deployment", "deployment_name")
 _URL_KWS = ("base_url", "openai_api_base", "api_base", "endpoint", "azure_endpoint", "anthropic_api_url")
@@ -233,7 +181,7 @@ def _endpoint_override(p: Provider, url: str, environ: Mapping[str, str]) -> Opt
     host = urlparse(url if "//" in url else "//" + url).netloc
     if by_host(host) is not p:
         return None
-    for var in (*p.base_url_vars, *_EXTRA_ENDPOINT_VARS.get(p.name, ())):
+    for var in p.base_url_vars:
         value = environ.get(var, "").strip()
         if value:
             return var, value
@@ -264,9 +212,11 @@ def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[
             row = by_class(use.name) or p
         elif isinstance(literal.get("model"), str) and ":" in str(literal["model"]):
             literal["model"] = str(literal["model"]).split(":", 1)[1]
-    shape = SHAPES.get(class_name)
+    shape: Optional[CallShape] = SHAPES.get(class_name)
     if shape is None:
         return Skip(p.name, f"the doctor does not know how to make a minimal call with {class_name}", needed)
+    if shape.unsupported:
+        return Skip(p.name, shape.unsupported, needed)
     kwargs: dict[str, Any] = {}
     notes: list[str] = []
     model = next((str(literal[k]) for k in _MODEL_KWS if isinstance(literal.get(k), str)), None)
@@ -301,8 +251,7 @@ def _call_for(p: Provider, env: Environment, nd: Any, credential: str) -> Union[
     if shape.timeout_kw == "config":
         kwargs["config"] = f"@probe:botocore-config:{timeout:g}"
     elif shape.timeout_kw:
-        # ChatMistralAI's timeout is an int field.
-        kwargs[shape.timeout_kw] = max(1, round(timeout)) if class_name == "ChatMistralAI" else timeout
+        kwargs[shape.timeout_kw] = max(1, round(timeout)) if shape.timeout_int else timeout
     if shape.retries_kw:
         kwargs[shape.retries_kw] = 0
     return Call(p.name, row.module, class_name, kwargs, model, where or "default", credential, needed,
@@ -407,19 +356,6 @@ def _first_str(d: Mapping[str, Any], keys: Iterable[str]) -> Optional[str]:
     return None
 
 
-# Token-count dictionaries in response_metadata, in order of preference, with their field names
-# (input, output, total). Sources: the providers' chat responses as their LangChain classes store them.
-_TOKEN_SHAPES: tuple[tuple[str, tuple[str, str, str]], ...] = (
-    ("token_usage", ("prompt_tokens", "completion_tokens", "total_tokens")),      # OpenAI, Mistral, Groq, Together
-    ("usage", ("input_tokens", "output_tokens", "total_tokens")),                 # Anthropic messages API
-    ("usage", ("prompt_tokens", "completion_tokens", "total_tokens")),            # ChatBedrock (InvokeModel)
-    ("usage", ("inputTokens", "outputTokens", "totalTokens")),                    # Bedrock Converse
-    ("usage_metadata", ("prompt_token_count", "candidates_token_count", "total_token_count")),  # Vertex, GenAI
-    ("usage_metadata", ("promptTokenCount", "candidatesTokenCount", "totalTokenCount")),
-)
-_GROQ_TIMINGS = ("queue_time", "prompt_time", "completion_time", "total_time")
-
-
 def normalise(response_metadata: Any, usage_metadata: Any) -> Usage:
     """The table's columns from ``AIMessage.response_metadata`` and ``usage_metadata`` (preferred for tokens)."""
     rm: Mapping[str, Any] = response_metadata if isinstance(response_metadata, dict) else {}
@@ -429,26 +365,24 @@ def normalise(response_metadata: Any, usage_metadata: Any) -> Usage:
     timings: dict[str, float] = {}
     usage = rm.get("token_usage")
     if isinstance(usage, dict):
-        timings = {k: float(usage[k]) for k in _GROQ_TIMINGS if isinstance(usage.get(k), (int, float))}
+        timings = {k: float(usage[k]) for k in TIMINGS if isinstance(usage.get(k), (int, float))}
     if _int(um.get("input_tokens")) is not None or _int(um.get("output_tokens")) is not None:
         i, o = _int(um.get("input_tokens")), _int(um.get("output_tokens"))
         t = _int(um.get("total_tokens"))
         if t is None and i is not None and o is not None:
             t = i + o
         return Usage(model, finish, i, o, t, "usage_metadata", timings)
-    for key, (ik, ok, tk) in _TOKEN_SHAPES:
-        d = rm.get(key)
+    for keys in TOKEN_KEYS:  # where the providers table says each class keeps its token counts
+        d = rm.get(keys.at) if keys.at else rm
         if not isinstance(d, dict):
             continue
-        i, o, t = _int(d.get(ik)), _int(d.get(ok)), _int(d.get(tk))
+        i, o = _int(d.get(keys.input)), _int(d.get(keys.output))
+        t = _int(d.get(keys.total)) if keys.total else None
         if i is None and o is None:
             continue
         if t is None and i is not None and o is not None:
             t = i + o
-        return Usage(model, finish, i, o, t, f"response_metadata.{key}", timings)
-    i, o = _int(rm.get("prompt_eval_count")), _int(rm.get("eval_count"))  # Ollama
-    if i is not None or o is not None:
-        return Usage(model, finish, i, o, (i or 0) + (o or 0), "response_metadata.eval_count", timings)
+        return Usage(model, finish, i, o, t, f"response_metadata.{keys.at or keys.output}", timings)
     return Usage(model, finish, timings=timings)
 
 

@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from ..creds.gcloud import home
+from ..knowledge.providers import CredentialKind, config_vars_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 STATIC_METHODS = ("env", "shared-credentials-file", "config-file")
+# The region: the providers table's setting of the rows that use AWS credentials (AWS_REGION first: SDK-wide,
+# langchain-aws reads it).
+_REGION_VARS: tuple[str, ...] = next(iter(config_vars_of(CredentialKind.AWS)))
 _KEY_ID = re.compile(r"^(?:AKIA|ASIA|AIDA|AROA|ABIA|ACCA)[A-Z0-9]{12,124}$")
 
 
@@ -179,7 +183,7 @@ def resolve(environ: Mapping[str, str], now: Optional[dt.datetime] = None) -> Ch
     prof = conf.get(name, {})
     # Region: AWS_REGION (SDK-wide; langchain-aws reads it), AWS_DEFAULT_REGION, the profile's region.
     region, region_src = None, ""
-    for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+    for var in _REGION_VARS:
         if environ.get(var, "").strip():
             region, region_src = environ[var].strip(), var
             break

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
+from ..knowledge.providers import CredentialKind, config_vars_of
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -32,7 +34,8 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
                              "token_uri"),
 }
 SECRET_FIELDS = ("refresh_token", "client_secret", "private_key", "private_key_id")
-PROJECT_VARS = ("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
+# The project variables, in google-auth's order: the providers table's setting of the rows that use ADC.
+PROJECT_VARS: tuple[str, ...] = next(iter(config_vars_of(CredentialKind.GCLOUD_ADC)))
 
 
 # The default of a mapping field: shared by every instance, so read-only.

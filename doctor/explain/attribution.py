@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
 from ..classify import integration_in, provider_for_var
-from ..knowledge.providers import BY_NAME, by_class, by_host, by_module, by_package
+from ..knowledge.providers import (
+    BY_NAME,
+    CHAT_CLASS_PATTERN,
+    COMMUNITY_MODULES,
+    INIT_CHAT_MODEL_NAMES,
+    by_class,
+    by_host,
+    by_module,
+    by_package,
+)
 
 if TYPE_CHECKING:
     from ..knowledge.providers import Provider
@@ -22,18 +31,11 @@ _URL_HOST = re.compile(r"https?://([A-Za-z0-9.\-]{1,200}(?::\d{1,5})?)")
 _IMPORT = re.compile(r"\b(?:from|import)\s{1,8}(langchain_[a-z][a-z0-9_]{1,40})")
 _CLASS_CALL = re.compile(r"\b(Chat[A-Z]\w{1,60})\s{0,4}\(")
 _VAR = re.compile(r"\b[A-Z][A-Z0-9_]{2,60}\b")
-_CLASS_NAME = re.compile(r"\b(Chat[A-Z]\w{1,60}|AzureChatOpenAI)\b")
+_CLASS_NAME = re.compile(r"\b(" + CHAT_CLASS_PATTERN + r")\b")
 # langchain-community keeps one module per provider: langchain_community/chat_models/openai.py.
 _COMMUNITY = re.compile(r"langchain_community[/\\.](?:chat_models|embeddings|llms)[/\\.]([a-z_]{2,40})")
-_COMMUNITY_NAMES = {"bedrock": "aws", "bedrock_converse": "aws", "vertexai": "google-vertexai",
-                    "azure_openai": "azure-openai", "mistralai": "mistralai", "fireworks": "fireworks"}
 _INIT_CHAT = re.compile(r"init_chat_model\(\s{0,8}[\"']([a-z][a-z_\-]{1,40}):|model_provider\s{0,4}=\s{0,4}"
                         r"[\"']([a-z][a-z_\-]{1,40})[\"']")
-# init_chat_model's provider names that differ from the contract's.
-_INIT_NAMES = {"google_vertexai": "google-vertexai", "google_genai": "google-genai", "bedrock": "aws",
-               "bedrock_converse": "aws", "azure_openai": "azure-openai", "mistralai": "mistralai",
-               "together": "together", "fireworks": "fireworks"}
-
 _PYDANTIC_URL = re.compile(r"errors\.pydantic\.dev/(\d{1,2}\.\d{1,3})/")
 _PY_SITE = re.compile(r"python(\d\.\d{1,2})[/\\]site-packages")
 _DIST_PATH = re.compile(r"[/\\]((?:langchain|pydantic)[\w\-]{0,40}?)-(\d{1,4}(?:\.\d{1,6}){1,3})(?:\.dist-info|-py)")
@@ -81,7 +83,7 @@ def code_facts(code: str) -> CodeFacts:
         m2 = _INIT_CHAT.search(code)
         if m2 is not None:
             raw = m2.group(1) or m2.group(2)
-            name = _INIT_NAMES.get(raw, raw)
+            name = INIT_CHAT_MODEL_NAMES.get(raw, raw)
             cls = name if name in BY_NAME else None
     return CodeFacts(host, var, tuple(packages), cls)
 
@@ -111,7 +113,7 @@ def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback
 
 def _community_provider(module: str) -> Optional[str]:
     """The provider of a ``langchain_community`` chat module name, if it is one of ours."""
-    name = _COMMUNITY_NAMES.get(module, module)
+    name = COMMUNITY_MODULES.get(module, module)
     return name if name in BY_NAME else None
 
 

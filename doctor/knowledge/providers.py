@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 JSONScalar = Union[str, int, float, bool, None]
 
@@ -15,6 +18,39 @@ class CredentialKind(str, enum.Enum):
     GCLOUD_ADC = "gcloud-adc"
     AWS = "aws"
     NONE = "none"
+
+
+class TokenKeys(NamedTuple):
+    """Where one chat class's ``response_metadata`` keeps its token counts."""
+
+    at: str
+    """Key of the dict in ``response_metadata`` (``token_usage``); empty: ``response_metadata`` itself."""
+    input: str
+    output: str
+    total: str = ""
+    """Empty when the provider reports no total (then input + output)."""
+
+
+class CallShape(NamedTuple):
+    """How ``--smoke`` makes the smallest bounded call with one chat class, and reads what comes back."""
+
+    limit: tuple[tuple[str, JSONScalar], ...]
+    """The smallest output limit the class accepts, as keyword arguments."""
+    tokens: tuple[TokenKeys, ...] = ()
+    """Where its ``response_metadata`` keeps token counts (``usage_metadata`` is read first when present)."""
+    model_kw: str = "model"
+    """Where the default model goes."""
+    timeout_kw: Optional[str] = "timeout"
+    """Keyword of the request timeout in seconds; ``config`` means a botocore Config built in the target."""
+    timeout_int: bool = False
+    """The timeout field is an int (seconds rounded up to at least 1)."""
+    retries_kw: Optional[str] = "max_retries"
+    timings: tuple[str, ...] = ()
+    """Server-side timings in the token dict (Groq's queue/prompt/completion/total time)."""
+    unsupported: str = ""
+    """Why no smoke call can be built from literal arguments (then the provider is skipped with this reason)."""
+    source: str = ""
+    """Where the names were read (the integration's source, at the version cited)."""
 
 
 class Provider(NamedTuple):
@@ -57,11 +93,41 @@ class Provider(NamedTuple):
     ``{NAME}`` is replaced by the value of env var NAME."""
     auth: str = "bearer"
     """How the key is sent: ``bearer``, ``x-api-key`` (+ anthropic-version), ``x-goog-api-key``, ``api-key``."""
+    sdk_modules: tuple[tuple[str, str], ...] = ()
+    """(import name, distribution) of the provider's SDKs, whether the integration uses them or users call them
+    directly: ``(("boto3", "boto3"), ("botocore", "botocore"))``. Their
+    exceptions name this provider (the first row that lists a module owns it), a local file named like them
+    shadows them, and a module-level failure in them is an import-time failure."""
+    init_names: tuple[str, ...] = ()
+    """``init_chat_model`` provider strings (``"bedrock"``, ``"bedrock_converse"``) for this provider."""
+    community_modules: tuple[str, ...] = ()
+    """Module names under ``langchain_community.chat_models`` (and ``.llms``, ``.embeddings``) for this provider."""
+    construct_env: tuple[tuple[str, str], ...] = ()
+    """Fake settings for a constructor that resolves them eagerly (botocore looks up credentials when the client
+    is created): the user's real values are not needed to know whether the class can be built."""
+    smoke: tuple[tuple[str, CallShape], ...] = ()
+    """The smoke call's shape for each of ``chat_classes`` (every class has one)."""
+    extra_secret_vars: tuple[str, ...] = ()
+    """Other secrets that name this provider (an admin key) but do not authenticate chat calls."""
+    named_vars: tuple[str, ...] = ()
+    """Non-secret variables that name this provider in a message (a credentials file path)."""
+    stable_submodules: tuple[str, ...] = ()
+    """Submodules of the integration or SDK present in every release: missing, the package found is not the real
+    one."""
 
 
 _FAKE = "doctor-probe-not-a-key"
 # A port nothing listens on: a constructor that connects eagerly fails fast instead of reaching the internet.
 _DEAD_URL = "http://127.0.0.1:9/v1"
+
+# How response_metadata keeps token counts (sources: the providers' chat responses as their LangChain classes
+# store them).
+_OPENAI_TOKENS = TokenKeys("token_usage", "prompt_tokens", "completion_tokens", "total_tokens")
+_GOOGLE_TOKENS = (TokenKeys("usage_metadata", "prompt_token_count", "candidates_token_count", "total_token_count"),
+                  TokenKeys("usage_metadata", "promptTokenCount", "candidatesTokenCount", "totalTokenCount"))
+_OPENAI_SOURCE = ("langchain-openai 1.7.4 BaseChatOpenAI: max_tokens, request_timeout (alias timeout), max_retries; "
+                  "0.1.x has the same names")
+_OPENAI_LIKE = CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,), source=_OPENAI_SOURCE)
 
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
@@ -72,6 +138,9 @@ PROVIDERS: tuple[Provider, ...] = (
         construct=(("model", "gpt-4o-mini"), ("api_key", "sk-" + _FAKE), ("base_url", _DEAD_URL),
                    ("max_retries", 0)),
         api_base="https://api.openai.com/v1", verify_path="/models",
+        sdk_modules=(("openai", "openai"),), init_names=("openai",), community_modules=("openai",),
+        smoke=(("ChatOpenAI", _OPENAI_LIKE),), extra_secret_vars=("OPENAI_ADMIN_KEY",),
+        stable_submodules=("langchain_openai.chat_models", "openai.types"),
     ),
     Provider(
         "azure-openai", "langchain-openai", "langchain_openai", ("AzureChatOpenAI",), ("openai",),
@@ -82,6 +151,9 @@ PROVIDERS: tuple[Provider, ...] = (
         construct=(("azure_deployment", "doctor-probe"), ("api_version", "2024-06-01"),
                    ("azure_endpoint", "http://127.0.0.1:9"), ("api_key", _FAKE), ("max_retries", 0)),
         api_base="", verify_path="/openai/models?api-version={OPENAI_API_VERSION}", auth="api-key",
+        sdk_modules=(("openai", "openai"),), init_names=("azure_openai",), community_modules=("azure_openai",),
+        smoke=(("AzureChatOpenAI", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,), model_kw="azure_deployment",
+                                             source=_OPENAI_SOURCE)),),
     ),
     Provider(
         "anthropic", "langchain-anthropic", "langchain_anthropic", ("ChatAnthropic",), ("anthropic",),
@@ -91,6 +163,12 @@ PROVIDERS: tuple[Provider, ...] = (
         construct=(("model", "claude-3-5-haiku-latest"), ("api_key", "sk-ant-" + _FAKE),
                    ("base_url", "http://127.0.0.1:9"), ("max_retries", 0)),
         api_base="https://api.anthropic.com", verify_path="/v1/models", auth="x-api-key",
+        sdk_modules=(("anthropic", "anthropic"),), init_names=("anthropic",), community_modules=("anthropic",),
+        smoke=(("ChatAnthropic", CallShape(
+            (("max_tokens", 1),), (TokenKeys("usage", "input_tokens", "output_tokens", "total_tokens"),),
+            source="langchain-anthropic 1.7.10: max_tokens (alias max_tokens_to_sample), default_request_timeout "
+            "(alias timeout), max_retries")),),
+        stable_submodules=("langchain_anthropic.chat_models", "anthropic.types"),
     ),
     Provider(
         "google-vertexai", "langchain-google-vertexai", "langchain_google_vertexai", ("ChatVertexAI",),
@@ -99,7 +177,16 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("aiplatform.googleapis.com",),
         docs="https://python.langchain.com/docs/integrations/chat/google_vertex_ai_palm/", core1_line="3.0.0",
         construct=(("model", "gemini-1.5-flash"), ("project", "doctor-probe"), ("location", "us-central1"),
-                   ("max_retries", 0)),
+                   ("max_retries", 0), ("credentials", "@probe:google-anonymous-credentials")),
+        sdk_modules=(("google.cloud.aiplatform", "google-cloud-aiplatform"), ("vertexai", "google-cloud-aiplatform"),
+                     ("google.auth", "google-auth"), ("google.oauth2", "google-auth")),
+        init_names=("google_vertexai",), community_modules=("vertexai",),
+        construct_env=(("GOOGLE_CLOUD_PROJECT", "doctor-probe"),),
+        smoke=(("ChatVertexAI", CallShape(
+            (("max_output_tokens", 1),), _GOOGLE_TOKENS,
+            source="langchain-google-vertexai 3.2.5 _VertexAICommon: max_output_tokens (alias max_tokens), timeout, "
+            "max_retries")),),
+        named_vars=("GOOGLE_APPLICATION_CREDENTIALS",),
     ),
     Provider(
         "google-genai", "langchain-google-genai", "langchain_google_genai", ("ChatGoogleGenerativeAI",),
@@ -110,6 +197,11 @@ PROVIDERS: tuple[Provider, ...] = (
         construct=(("model", "gemini-2.0-flash"), ("google_api_key", "AIza" + _FAKE)),
         api_base="https://generativelanguage.googleapis.com", verify_path="/v1beta/models",
         auth="x-goog-api-key",
+        sdk_modules=(("google.genai", "google-genai"), ("google.generativeai", "google-generativeai")),
+        init_names=("google_genai",),
+        smoke=(("ChatGoogleGenerativeAI", CallShape(
+            (("max_output_tokens", 1),), _GOOGLE_TOKENS,
+            source="langchain-google-genai 4.4.3: max_output_tokens (alias max_tokens), timeout, max_retries")),),
     ),
     Provider(
         "aws", "langchain-aws", "langchain_aws", ("ChatBedrock", "ChatBedrockConverse"), ("boto3", "botocore"),
@@ -118,6 +210,22 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("amazonaws.com",),
         docs="https://python.langchain.com/docs/integrations/chat/bedrock/", core1_line="1.0.0",
         construct=(("model_id", "anthropic.claude-3-haiku-20240307-v1:0"), ("region_name", "us-east-1")),
+        sdk_modules=(("boto3", "boto3"), ("botocore", "botocore")), init_names=("bedrock", "bedrock_converse"),
+        community_modules=("bedrock", "bedrock_converse"),
+        construct_env=(("AWS_ACCESS_KEY_ID", "doctor-probe-fake-id"),
+                       ("AWS_SECRET_ACCESS_KEY", "doctor-probe-fake-secret"),
+                       ("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_EC2_METADATA_DISABLED", "true")),
+        smoke=(
+            ("ChatBedrock", CallShape(
+                (("max_tokens", 1),), (TokenKeys("usage", "prompt_tokens", "completion_tokens", "total_tokens"),),
+                model_kw="model_id", timeout_kw="config", retries_kw=None,
+                source="langchain-aws 1.9.1 ChatBedrock: model_id, max_tokens, config (botocore Config: timeouts, "
+                "attempts)")),
+            ("ChatBedrockConverse", CallShape(
+                (("max_tokens", 1),), (TokenKeys("usage", "inputTokens", "outputTokens", "totalTokens"),),
+                model_kw="model_id", timeout_kw="config", retries_kw=None,
+                source="langchain-aws 1.9.1 ChatBedrockConverse: model_id (alias model), max_tokens, config")),
+        ),
     ),
     Provider(
         "mistralai", "langchain-mistralai", "langchain_mistralai", ("ChatMistralAI",), (),
@@ -125,6 +233,10 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/mistralai/", core1_line="1.0.0",
         construct=(("model", "mistral-small-latest"), ("api_key", _FAKE), ("max_retries", 0)),
         api_base="https://api.mistral.ai/v1", verify_path="/models",
+        sdk_modules=(("mistralai", "mistralai"),), init_names=("mistralai",), community_modules=("mistralai",),
+        smoke=(("ChatMistralAI", CallShape(
+            (("max_tokens", 1),), (_OPENAI_TOKENS,), timeout_int=True,
+            source="langchain-mistralai 1.1.6: max_tokens, timeout (int seconds), max_retries")),),
     ),
     Provider(
         "groq", "langchain-groq", "langchain_groq", ("ChatGroq",), ("groq",),
@@ -133,6 +245,11 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/groq/", core1_line="1.0.0",
         construct=(("model", "llama-3.1-8b-instant"), ("api_key", "gsk_" + _FAKE), ("max_retries", 0)),
         api_base="https://api.groq.com", verify_path="/openai/v1/models",
+        sdk_modules=(("groq", "groq"),), init_names=("groq",), community_modules=("groq",),
+        smoke=(("ChatGroq", CallShape(
+            (("max_tokens", 1),), (_OPENAI_TOKENS,),
+            timings=("queue_time", "prompt_time", "completion_time", "total_time"),
+            source="langchain-groq 1.1.3: max_tokens, request_timeout (alias timeout), max_retries")),),
     ),
     Provider(
         "together", "langchain-together", "langchain_together", ("ChatTogether",), ("openai",),
@@ -141,21 +258,33 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/together/", core1_line=None,
         construct=(("model", "meta-llama/Llama-3-8b-chat-hf"), ("api_key", _FAKE), ("max_retries", 0)),
         api_base="https://api.together.xyz/v1", verify_path="/models",
+        sdk_modules=(("openai", "openai"),), init_names=("together",), community_modules=("together",),
+        smoke=(("ChatTogether", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,),
+                                          source="langchain-together 0.4.0 (BaseChatOpenAI subclass)")),),
     ),
     Provider(
         "fireworks", "langchain-fireworks", "langchain_fireworks", ("ChatFireworks",), ("fireworks-ai",),
-        key_vars=("FIREWORKS_API_KEY",), base_url_vars=("FIREWORKS_BASE_URL",), key_prefixes=("fw_",),
+        key_vars=("FIREWORKS_API_KEY",),
+        # FIREWORKS_API_BASE: langchain-fireworks 1.7.1 base_url_env; FIREWORKS_BASE_URL: the SDK's own.
+        base_url_vars=("FIREWORKS_BASE_URL", "FIREWORKS_API_BASE"), key_prefixes=("fw_",),
         hosts=("api.fireworks.ai",),
         docs="https://python.langchain.com/docs/integrations/chat/fireworks/", core1_line="1.0.0",
         construct=(("model", "accounts/fireworks/models/llama-v3p1-8b-instruct"), ("api_key", "fw_" + _FAKE),
                    ("max_retries", 0)),
         api_base="https://api.fireworks.ai/inference/v1", verify_path="/models",
+        sdk_modules=(("fireworks", "fireworks-ai"),), init_names=("fireworks",), community_modules=("fireworks",),
+        smoke=(("ChatFireworks", CallShape(
+            (("max_tokens", 1),), (_OPENAI_TOKENS,),
+            source="langchain-fireworks 1.7.1: max_tokens, request_timeout (alias timeout), max_retries")),),
     ),
     Provider(
         "ollama", "langchain-ollama", "langchain_ollama", ("ChatOllama",), ("ollama",),
         credential=CredentialKind.NONE, base_url_vars=("OLLAMA_HOST",), hosts=("localhost:11434", "127.0.0.1:11434"),
         docs="https://python.langchain.com/docs/integrations/chat/ollama/", core1_line="1.0.0",
         construct=(("model", "llama3.2"), ("base_url", "http://127.0.0.1:9")),
+        sdk_modules=(("ollama", "ollama"),), init_names=("ollama",), community_modules=("ollama",),
+        smoke=(("ChatOllama", CallShape((("num_predict", 1),), (TokenKeys("", "prompt_eval_count", "eval_count"),),
+                                        timeout_kw=None, retries_kw=None, source="langchain-ollama: num_predict")),),
     ),
     Provider(
         "cohere", "langchain-cohere", "langchain_cohere", ("ChatCohere",), ("cohere",),
@@ -164,6 +293,9 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/cohere/", core1_line=None,
         construct=(("model", "command-r"), ("cohere_api_key", _FAKE)),
         api_base="https://api.cohere.com", verify_path="/v1/models",
+        sdk_modules=(("cohere", "cohere"),), init_names=("cohere",), community_modules=("cohere",),
+        smoke=(("ChatCohere", CallShape((("max_tokens", 1),), timeout_kw=None, retries_kw="max_retries",
+                                        source="langchain-cohere: max_tokens, max_retries (tokens: usage_metadata)")),),
     ),
     Provider(
         "huggingface", "langchain-huggingface", "langchain_huggingface", ("ChatHuggingFace",),
@@ -173,6 +305,13 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/huggingface/", core1_line="1.0.0",
         construct=None,  # needs a real LLM object; only the import is probed
         api_base="https://huggingface.co", verify_path="/api/whoami-v2",
+        sdk_modules=(("huggingface_hub", "huggingface-hub"),), init_names=("huggingface",),
+        community_modules=("huggingface",),
+        smoke=(("ChatHuggingFace", CallShape(
+            (("max_tokens", 1),), (_OPENAI_TOKENS,), model_kw="model_id", timeout_kw=None, retries_kw=None,
+            unsupported="ChatHuggingFace wraps an llm object (HuggingFaceEndpoint or a pipeline) that the call "
+            "cannot build from literal arguments",
+            source="langchain-huggingface 0.3 ChatHuggingFace: llm (required), model_id, max_tokens")),),
     ),
     Provider(
         "xai", "langchain-xai", "langchain_xai", ("ChatXAI",), ("openai",),
@@ -180,6 +319,9 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/xai/", core1_line="1.0.0",
         construct=(("model", "grok-3-mini"), ("xai_api_key", "xai-" + _FAKE), ("max_retries", 0)),
         api_base="https://api.x.ai/v1", verify_path="/models",
+        sdk_modules=(("openai", "openai"),), init_names=("xai",), community_modules=("xai",),
+        smoke=(("ChatXAI", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,),
+                                     source="langchain-xai (BaseChatOpenAI subclass)")),),
     ),
     Provider(
         "deepseek", "langchain-deepseek", "langchain_deepseek", ("ChatDeepSeek",), ("openai",),
@@ -188,6 +330,9 @@ PROVIDERS: tuple[Provider, ...] = (
         docs="https://python.langchain.com/docs/integrations/chat/deepseek/", core1_line="1.0.0",
         construct=(("model", "deepseek-chat"), ("api_key", "sk-" + _FAKE), ("max_retries", 0)),
         api_base="https://api.deepseek.com", verify_path="/models",
+        sdk_modules=(("openai", "openai"),), init_names=("deepseek",), community_modules=("deepseek",),
+        smoke=(("ChatDeepSeek", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,),
+                                          source="langchain-deepseek (BaseChatOpenAI subclass)")),),
     ),
 )
 
@@ -225,3 +370,64 @@ def by_host(host: str) -> Optional[Provider]:
 
 INTEGRATION_PACKAGES: frozenset[str] = frozenset(p.package for p in PROVIDERS)
 SDK_PACKAGES: frozenset[str] = frozenset(s for p in PROVIDERS for s in p.sdk_packages)
+
+
+# ---- maps derived from the rows (never written by hand: a provider is described once, above) ----------------
+
+
+def _first_wins(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in pairs:
+        out.setdefault(k, v)
+    return out
+
+
+SDK_MODULE_PROVIDER: dict[str, str] = _first_wins((m, p.name) for p in PROVIDERS for m, _ in p.sdk_modules)
+"""SDK import name (dotted) -> the provider whose SDK it is; shared SDKs (openai) belong to the first row."""
+SDK_MODULE_DISTRIBUTIONS: dict[str, str] = _first_wins((m, d) for p in PROVIDERS for m, d in p.sdk_modules)
+"""SDK import name (dotted) -> its distribution."""
+EXCEPTION_MODULES: tuple[tuple[str, str], ...] = tuple(sorted(
+    _first_wins([(p.module + ".", p.name) for p in PROVIDERS]
+                + [(m + ".", name) for m, name in SDK_MODULE_PROVIDER.items()]).items(),
+    key=lambda kv: -len(kv[0])))
+"""(module prefix, provider): an exception whose dotted type starts with the prefix names the provider
+(``groq.AuthenticationError``, a ``langchain_x`` wrapper); longest prefix first."""
+INIT_CHAT_MODEL_NAMES: dict[str, str] = _first_wins((n, p.name) for p in PROVIDERS for n in p.init_names)
+"""``init_chat_model`` provider string -> contract provider name."""
+COMMUNITY_MODULES: dict[str, str] = _first_wins((m, p.name) for p in PROVIDERS for m in p.community_modules)
+"""``langchain_community.chat_models`` module name -> contract provider name."""
+MODULE_TOPS: frozenset[str] = frozenset(
+    {p.module for p in PROVIDERS} | {m.split(".")[0] for p in PROVIDERS for m, _ in p.sdk_modules})
+"""Top-level import names of the integrations and their SDKs (a local ``openai.py`` shadows one)."""
+SDK_TOPS: frozenset[str] = frozenset(m.split(".")[0] for p in PROVIDERS for m, _ in p.sdk_modules)
+"""Top-level import names of the provider SDKs."""
+STABLE_SUBMODULES: frozenset[str] = frozenset(m for p in PROVIDERS for m in p.stable_submodules)
+SECRET_VARS: dict[str, str] = _first_wins(
+    [(v, p.name) for p in PROVIDERS for v in (*p.key_vars, *p.extra_secret_vars)])
+"""Secret variable -> the provider it names."""
+NAMED_VARS: dict[str, str] = _first_wins(
+    [*SECRET_VARS.items(), *((v, p.name) for p in PROVIDERS for v in (*p.required_vars, *p.named_vars))])
+"""Every variable that names its provider (secrets, required settings, credential files) -> the provider."""
+CHAT_CLASSES: tuple[str, ...] = tuple(c for p in PROVIDERS for c in p.chat_classes)
+CHAT_CLASS_PATTERN: str = "|".join(sorted(CHAT_CLASSES, key=lambda c: (-len(c), c)))
+"""A regex alternation of every chat class, longest first (wrap it in ``\\b(?:...)\\b``)."""
+SHAPES: dict[str, CallShape] = {c: sh for p in PROVIDERS for c, sh in reversed(p.smoke)}
+"""Chat class -> the smoke call's shape."""
+TOKEN_KEYS: tuple[TokenKeys, ...] = tuple(dict.fromkeys(t for p in PROVIDERS for _, sh in p.smoke for t in sh.tokens))
+"""Every place a row says token counts are kept, in table order (the smoke table reads the first that has them)."""
+TIMINGS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, sh in p.smoke for k in sh.timings))
+
+
+def config_vars_of(kind: CredentialKind) -> tuple[tuple[str, ...], ...]:
+    """The settings (each: alternatives) the rows that use the credential ``kind`` need (AWS region, project)."""
+    return tuple(dict.fromkeys(g for p in PROVIDERS if p.credential is kind for g in p.config_vars))
+
+
+def module_path_pattern() -> str:
+    """A regex alternation of the integrations' and SDKs' module paths (``google[/\\\\]auth``), for traceback
+    frames; longest first."""
+    import re
+
+    names = {p.module for p in PROVIDERS} | {m for p in PROVIDERS for m, _ in p.sdk_modules}
+    parts = sorted((r"[/\\]".join(re.escape(x) for x in n.split(".")) for n in names), key=lambda s: (-len(s), s))
+    return "|".join(parts)

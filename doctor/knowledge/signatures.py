@@ -28,6 +28,7 @@ from ..classify import (
     derive_stable_submodule_missing,
 )
 from ..model import Kind
+from .providers import module_path_pattern
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -733,7 +734,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "Importing {integration_or} failed ({exc})",
         "The exception was raised while a LangChain or provider package was being imported.",
         "Reinstall {integration_or} together with langchain-core",
-        context=_rx(r"[/\\](?:langchain(?:_[a-z_]{1,40})?|openai|anthropic|groq|mistralai|fireworks|cohere|ollama)"
+        # The modules: any langchain package, and the integrations and SDKs of the providers table.
+        context=_rx(r"[/\\](?:langchain(?:_[a-z_]{1,40})?|" + module_path_pattern() + ")"
                     r"[/\\][^\n]{0,300}(?:\", line \d{1,7}|:\d{1,7}), in <module>"),
         install=_INSTALL_PYD,
         source="the traceback's frames: module-level code (<module>) of an integration or SDK",
