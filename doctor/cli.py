@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "report": ".commands.report:command",
     "list-checks": ".commands.list_checks:command",
     "summarize": ".commands.summarize:command",
+    "what-if": ".commands.what_if:command",
 }
 DEFAULT_COMMAND = "check"
 

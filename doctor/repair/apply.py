@@ -298,9 +298,12 @@ def manual_steps(findings: Sequence[Finding]) -> tuple[ManualStep, ...]:
 
 
 def make_plan(findings: Sequence[Finding], inventory: Inventory, target: Target,
-              environ: Mapping[str, str]) -> Procedure:
-    """The repair plan for ``target``: uv where the environment is uv-managed and uv is at hand, else pip."""
-    p = plan.build(findings, inventory)
+              environ: Mapping[str, str], *, line: Optional[str] = None) -> Procedure:
+    """The repair plan for ``target``: uv where the environment is uv-managed and uv is at hand, else pip.
+
+    ``line``: move the LangChain family to this release line (``fix --line``); default: stay on the environment's.
+    """
+    p = plan.build(findings, inventory, line=line)
     notes: list[str] = []
     installer, uv = Installer.PIP, None
     has_package_step = bool(p.install or p.reinstall or p.uninstall)
@@ -313,6 +316,10 @@ def make_plan(findings: Sequence[Finding], inventory: Inventory, target: Target,
             notes.append("the environment is uv-managed but uv is not installed here: package steps use pip"
                          + ("" if has_pip(target.python, environ) else ", which this environment lacks "
                             "(install uv, or run the commands below with uv pip)"))
+    if p.line and p.install:
+        notes.append(f"the plan moves the LangChain family to the {p.line} line, as asked" if p.moves_line
+                     else f"every LangChain package stays on the {p.line} line the environment is on "
+                     "(bounds written into the command)")
     return Procedure(target.python, installer, tuple(steps_for(p, target, installer, uv)),
                    manual_steps(findings), tuple(notes), p)
 
@@ -388,8 +395,12 @@ def apply(
     sys_path: Sequence[str],
     on_step: Optional[Callable[[int, Step], None]] = None,
     on_result: Optional[Callable[[int, StepResult], None]] = None,
+    undo_folder: Optional[Path] = None,
 ) -> Optional[Outcome]:
-    """Ask ``confirm``; then run the steps in order, stopping at the first failure. None when not confirmed."""
+    """Ask ``confirm``; then run the steps in order, stopping at the first failure. None when not confirmed.
+
+    With ``undo_folder`` (``undo.record``'s), the paths a step deletes are moved aside there instead.
+    """
     if not fp.steps or not confirm(fp):
         return None
     env = step_env(environ)
@@ -403,7 +414,10 @@ def apply(
             continue
         if on_step is not None:
             on_step(i, step)
-        done = subproc.run(list(step.argv), timeout=step.timeout, env=env)
+        if step.action is Action.REMOVE and undo_folder is not None:
+            done = _move_aside(undo_folder, step)
+        else:
+            done = subproc.run(list(step.argv), timeout=step.timeout, env=env)
         ok = done.returncode == 0 and not done.timed_out
         for path in step.paths:
             removed[path] = not os.path.lexists(path)
@@ -416,6 +430,16 @@ def apply(
     after = scan(sys_path)
     changed, unchanged = observed_changes(before, after, fp, removed)
     return Outcome(tuple(results), tuple(not_run), changed, unchanged)
+
+
+def _move_aside(folder: Path, step: Step) -> subproc.Completed:
+    from . import undo
+
+    try:
+        moved = undo.move_aside(folder, step.paths)
+    except (OSError, undo.UndoError) as exc:
+        return subproc.Completed(step.argv, 1, "", f"could not move aside: {type(exc).__name__}: {exc}", False, 0.0)
+    return subproc.Completed(step.argv, 0, "".join(f"moved {p} to {w}\n" for p, w in moved), "", False, 0.0)
 
 
 def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Optional[Resolution]:

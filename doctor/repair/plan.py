@@ -1,20 +1,39 @@
-"""Turns the package steps of many findings into one consistent set for the target environment."""
+"""Turns the package steps of many findings into one consistent set for the target environment.
+
+Every requirement of the set is bounded to the release line the environment is on (``knowledge.lines``): pip's
+``-U`` never carries a 0.3 environment to 1.x unless asked (``line=``). A finding that cannot be fixed on the
+line, or that has no step the doctor can run, is listed with the reason instead.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from ..findings import pip_install, pip_uninstall, remove_path
+from ..knowledge import lines
+from . import coverage
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+
+    from packaging.specifiers import Specifier
 
     from ..inventory import Inventory
     from ..model import Finding
+
+
+class Unfixable(NamedTuple):
+    """A finding the plan does not repair, and why."""
+
+    code: str
+    subject: str
+    reason: str
 
 
 class ChangeSet(NamedTuple):
@@ -26,6 +45,12 @@ class ChangeSet(NamedTuple):
     reinstall: tuple[str, ...]
     manual: tuple[str, ...]
     """Summaries of fixes only a person can apply (logins, keys)."""
+    line: Optional[str] = None
+    """The release line every LangChain-family requirement is bounded to (None: the environment has none)."""
+    moves_line: bool = False
+    """True when the user asked for another line than the environment's (``fix --line``)."""
+    cannot: tuple[Unfixable, ...] = ()
+    """Findings of the covered kinds with no step here: each says why (``cannot be fixed automatically because``)."""
 
     def commands(self, python: str) -> list[str]:
         """The shell commands of the plan, in order."""
@@ -76,15 +101,127 @@ def _dependents_of_core(inventory: Inventory) -> list[str]:
     return out
 
 
-def build(findings: Sequence[Finding], inventory: Inventory) -> ChangeSet:
-    """Merge the structured fixes of ``findings`` (ignored ones excluded) into one plan."""
+# --- release-line bounds ---
+
+_LOWER = (">=", ">", "==", "~=", "===")
+_UPPER = ("<", "<=", "==", "~=", "===")
+_ORDER = {op: i for i, op in enumerate(("===", "==", "~=", ">=", ">", "!=", "<=", "<"))}
+
+
+def feasible(spec: SpecifierSet) -> bool:
+    """True when some version satisfies ``spec``: tried on its own boundary versions and just above each."""
+    candidates = [Version("0")]
+    for s in spec:
+        try:
+            v = Version(s.version.rstrip(".*"))
+        except ValueError:
+            return True  # an arbitrary-equality or odd spec: let the resolver judge
+        candidates += [v, Version(".".join(str(p) for p in (*v.release, 1)))]
+    return any(spec.contains(c, prereleases=True) for c in candidates)
+
+
+def _has(spec: SpecifierSet, ops: tuple[str, ...]) -> bool:
+    return any(s.operator in ops for s in spec)
+
+
+def _tightest(spec: SpecifierSet) -> list[Specifier]:
+    """The highest lower bound and the lowest upper bound only (``>=1,>=1.8.3,<2`` is ``>=1.8.3,<2``)."""
+    lows = [s for s in spec if s.operator in (">=", ">")]
+    highs = [s for s in spec if s.operator in ("<", "<=")]
+    rest = [s for s in spec if s.operator not in (">=", ">", "<", "<=")]
+
+    def v(s: Specifier) -> Version:
+        return Version(s.version)
+
+    keep = rest
+    if lows:
+        keep.append(max(lows, key=lambda s: (v(s), s.operator == ">")))
+    if highs:
+        keep.append(min(highs, key=lambda s: (v(s), s.operator == "<=")))
+    return keep
+
+
+def spec_text(spec: SpecifierSet) -> str:
+    """Lower bounds first (``>=0.3.81,<0.4``): the way people write a range; redundant bounds left out."""
+    try:
+        items = _tightest(spec)
+    except ValueError:
+        items = list(spec)
+    return ",".join(str(s) for s in sorted(items, key=lambda s: (_ORDER.get(s.operator, 9), s.version)))
+
+
+def _with(r: Requirement, spec: SpecifierSet) -> str:
+    extras = f"[{','.join(sorted(r.extras))}]" if r.extras else ""
+    marker = f"; {r.marker}" if r.marker else ""
+    return f"{r.name}{extras}{spec_text(spec)}{marker}"
+
+
+def family_member(name: str) -> bool:
+    """LangChain-family packages (the ones a release line binds)."""
+    return name.startswith(("langchain", "langgraph")) and name != "langchain-doctor"
+
+
+def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tuple[Optional[str], str]:
+    """``(requirement with its line's bounds written in, "")``, or ``(None, why)`` when it cannot stay on ``line``.
+
+    LangChain-family packages are bounded to ``line``; other installed packages at 1.0 or later keep their major
+    (pydantic 2 stays 2, openai 1 stays 1) unless the requirement itself asks for more; nothing is downgraded
+    below the installed version unless the requirement excludes it.
+    """
+    try:
+        r = Requirement(text)
+    except InvalidRequirement:
+        return text, ""
+    name = canonicalize_name(r.name)
+    spec = SpecifierSet(str(r.specifier))
+    if _has(spec, ("==", "===")):
+        return text, ""
+    fam = family_member(name)
+    installed = versions.get(name)
+    keep: Optional[SpecifierSet] = lines.line_spec(name, line) if (fam and line) else None
+    if keep is None and not fam and installed is not None and installed.major >= 1 and not _has(spec, _UPPER):
+        keep = SpecifierSet(f"<{installed.major + 1}")
+    if keep is not None:
+        joined = spec & keep
+        if feasible(joined):
+            spec = joined
+        elif fam:
+            shown = spec_text(keep)
+            return None, (f"{text} needs a release outside the {line} line (there {name} is {shown})"
+                          if str(keep) != "<0" else f"{name} has no release on the {line} line")
+    if installed is not None and not installed.is_prerelease:
+        floor = spec & SpecifierSet(f">={installed}")
+        if spec.contains(installed, prereleases=True) and feasible(floor):
+            spec = floor
+    return _with(r, spec), ""
+
+
+def _installed_versions(inventory: Inventory) -> dict[str, Version]:
+    return {d.name: v for d in inventory.by_name.values() if (v := d.version) is not None}
+
+
+def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[str] = None) -> ChangeSet:
+    """Merge the structured fixes of ``findings`` (ignored ones excluded) into one plan bounded to a release line.
+
+    ``line``: move the LangChain family to this line (``fix --line 1``); default: the environment's own.
+    """
+    versions = _installed_versions(inventory)
+    own = lines.environment_line(versions)
+    target_line = line or own
     remove: list[str] = []
     uninstall: list[str] = []
     install: list[str] = []
     manual: list[str] = []
     reinstall: list[str] = []
+    asked_by: dict[str, list[Finding]] = {}
+    cannot: list[Unfixable] = []
     for f in findings:
-        if f.fix is None or f.ignored is not None:
+        if f.ignored is not None:
+            continue
+        reason = coverage.no_step_reason(f)
+        if reason is not None:
+            cannot.append(Unfixable(f.code, f.subject, reason))
+        if f.fix is None:
             continue
         if f.fix.manual:
             manual.append(f.fix.summary)
@@ -92,12 +229,31 @@ def build(findings: Sequence[Finding], inventory: Inventory) -> ChangeSet:
         remove += [p for p in f.fix.remove_paths if p not in remove]
         uninstall += [u for u in f.fix.uninstall if u not in uninstall]
         install += list(f.fix.install)
+        for req in f.fix.install:
+            asked_by.setdefault(_name(req), []).append(f)
         reinstall += [r for r in f.fix.reinstall if r not in reinstall]
     names = {_name(r) for r in install}
     if "langchain-core" in names:
         install += [d for d in _dependents_of_core(inventory) if d not in names]
-    return ChangeSet(tuple(remove), tuple(uninstall), tuple(_merge_requirements(install)),
-                tuple(reinstall), tuple(manual))
+    bounded: list[str] = []
+    for req in _merge_requirements(install):
+        out, why = bound(req, versions, target_line)
+        if out is not None:
+            bounded.append(out)
+            continue
+        hint = "" if line else " (`fix --line` moves to another line when you choose to)"
+        for f in asked_by.get(_name(req), []):
+            cannot.append(Unfixable(f.code, f.subject, f"cannot be fixed on the {target_line} line: {why}{hint}"))
+    return ChangeSet(tuple(remove), tuple(uninstall), tuple(bounded), tuple(reinstall), tuple(manual),
+                     target_line, bool(line and own and line != own), tuple(_dedupe(cannot)))
+
+
+def _dedupe(items: Sequence[Unfixable]) -> list[Unfixable]:
+    out: list[Unfixable] = []
+    for u in items:
+        if u not in out:
+            out.append(u)
+    return out
 
 
 def unify(findings: Sequence[Finding], inventory: Inventory, python: str) -> list[Finding]:

@@ -24,12 +24,10 @@ from langchain_doctor.repair.apply import Action, Examined, Installer, Procedure
 from langchain_doctor.runner import build_report, run_checks
 from langchain_doctor.subproc import Completed
 
-from tests.fakeenv import make_env
+from tests.fakeenv import FakeSite, make_env
 
 if TYPE_CHECKING:
     from langchain_doctor.context import Environment
-
-    from tests.fakeenv import FakeSite
 
 
 def _broken(site: FakeSite, *, stray: bool = False) -> None:
@@ -52,8 +50,14 @@ def _plan(ex: Examined, environ: Optional[dict[str, str]] = None) -> Procedure:
     return fixer.make_plan(ex.report.findings, ex.env.inventory, ex.env.target, environ or {"PATH": ""})
 
 
+def _site_of(python: str) -> Path:
+    """The fake site-packages of a fake interpreter (the target's, or a throwaway copy's)."""
+    return Path(python).parent.parent / "site-packages"
+
+
 class FakePip:
-    """Stands in for subprocess: deletes paths like the target's snippet would, 'installs' by writing metadata."""
+    """Stands in for subprocess: deletes paths like the target's snippet would, 'installs' by writing metadata into
+    the site-packages of the interpreter named, makes venvs (folders) and copies folders for real."""
 
     def __init__(self, site: FakeSite, fail: Callable[[list[str]], bool] = lambda argv: False) -> None:
         self.site = site
@@ -62,6 +66,14 @@ class FakePip:
 
     def __call__(self, argv: list[str], *, timeout: float, **kw: Any) -> Completed:
         self.calls.append(list(argv))
+        if "venv" in argv:  # `uv venv ... ROOT` or `python -m venv --without-pip ROOT`
+            root = Path(argv[-1])
+            (root / "bin").mkdir(parents=True, exist_ok=True)
+            (root / "pyvenv.cfg").write_text("home = /usr/bin\n")
+            return Completed(tuple(argv), 0, "", "", False, 0.1)
+        if argv[0].endswith("/cp"):
+            shutil.copytree(argv[-2].rstrip("/."), argv[-1], symlinks=True, dirs_exist_ok=True)
+            return Completed(tuple(argv), 0, "", "", False, 0.1)
         if self.fail(argv):
             return Completed(tuple(argv), 1, "", "ERROR: No matching distribution found for langchain-core==99\n",
                              False, 0.1)
@@ -70,13 +82,15 @@ class FakePip:
                 shutil.rmtree(p)
             return Completed(tuple(argv), 0, "", "", False, 0.1)
         if "install" in argv:
-            for old in self.site.root.glob("langchain_openai-*.dist-info"):
+            py = argv[argv.index("--python") + 1] if "--python" in argv else argv[0]
+            site = FakeSite(_site_of(py))
+            for old in site.root.glob("langchain_openai-*.dist-info"):
                 shutil.rmtree(old)
-            for old in self.site.root.glob("langchain_core-*.dist-info"):
+            for old in site.root.glob("langchain_core-*.dist-info"):
                 shutil.rmtree(old)
-            self.site.add("langchain-core", "0.3.79", ["pydantic>=2.7.4"])
-            self.site.add("langchain-openai", "0.3.35", ["langchain-core<1.0.0,>=0.3.78"],
-                          modules={"langchain_openai/__init__.py": ""})
+            site.add("langchain-core", "0.3.79", ["pydantic>=2.7.4"])
+            site.add("langchain-openai", "0.3.35", ["langchain-core<1.0.0,>=0.3.78"],
+                     modules={"langchain_openai/__init__.py": ""})
             return Completed(tuple(argv), 0, "Successfully installed langchain-core-0.3.79\n", "", False, 2.0)
         return Completed(tuple(argv), 0, "pip 24.0\n", "", False, 0.1)
 
@@ -193,7 +207,7 @@ def test_apply_runs_every_step_and_reports_observed_changes(site: FakeSite, fake
     assert "langchain-core 0.3.0 -> 0.3.79" in outcome.changed
     assert "langchain-openai 0.1.25 -> 0.3.35" in outcome.changed
     # the fake pip did not install langchain-fireworks: said, not hidden
-    assert "langchain-fireworks: not installed" in outcome.unchanged
+    assert "langchain-fireworks<1.0.0: not installed" in outcome.unchanged
 
 
 def test_failing_step_stops_and_says_what_changed_and_what_did_not(site: FakeSite,
@@ -272,7 +286,10 @@ def cli_env(site: FakeSite, monkeypatch: pytest.MonkeyPatch, fake_pip: FakePip) 
     calls: list[Examined] = []
 
     def examine(options: Options, **kw: Any) -> Examined:
-        ex = _examined(site, replace(options, probe=False))
+        # the target, or a throwaway copy of it (its own fake site-packages)
+        here = site if options.python is None or _site_of(options.python) == site.root else FakeSite(
+            _site_of(options.python))
+        ex = _examined(here, replace(options, probe=False))
         calls.append(ex)
         return ex
 
@@ -311,8 +328,11 @@ def test_apply_without_a_terminal_needs_yes(cli_env: list[Examined], fake_pip: F
 def test_apply_yes_runs_rechecks_and_compares(cli_env: list[Examined], fake_pip: FakePip,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _main(["fix", "--apply", "--yes", "--no-probe"], capsys)
-    assert len(cli_env) == 2  # before and after
-    assert cli_env[1].env.options.use_cache is False
+    assert len(cli_env) == 3  # before, the throwaway copy after the plan, the target after
+    target = cli_env[0].env.target.python
+    assert cli_env[1].env.options.python != target and cli_env[2].env.options.python == target
+    assert cli_env[2].env.options.use_cache is False
+    assert "Tried in a throwaway copy first: 2 error(s)" in out and "(cleaner)" in out
     assert "[1/2] delete" in out and "[2/2] install together" in out
     assert "+ langchain-core 0.3.0 -> 0.3.79" in out
     assert "After the changes:" in out and "Before: " in out and "Resolved: " in out
@@ -331,13 +351,38 @@ def test_apply_json_carries_the_plan_the_steps_and_the_comparison(cli_env: list[
     assert "[1/2] delete" in err  # progress goes to stderr when stdout carries JSON
 
 
-def test_apply_failure_exits_1(cli_env: list[Examined], fake_pip: FakePip,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_plan_failing_in_the_copy_changes_nothing(cli_env: list[Examined], fake_pip: FakePip,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     fake_pip.fail = lambda argv: "install" in argv
     code, out, _ = _main(["fix", "--apply", "--yes", "--no-probe"], capsys)
     assert code == 1
-    assert "FAILED: install together" in out and "stopped there" in out
-    assert "Changed:\n  + deleted " in out and "Not changed:" in out
+    assert "Tried in a throwaway copy first: a step failed in the copy." in out
+    assert "No matching distribution found" in out and "nothing changed" in out
+    site = Path(cli_env[0].env.target.site_packages[0])
+    assert (site / "langchain_fireworks").is_dir()  # the target's cleanup did not run either
+    target = cli_env[0].env.target.python
+    assert not any("install" in c and target in c for c in fake_pip.calls)
+
+
+def test_a_step_failing_on_the_target_is_undone_exactly(cli_env: list[Examined], fake_pip: FakePip,
+                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANGCHAIN_DOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    site = None
+
+    def fail_on_target(argv: list[str]) -> bool:
+        return site is not None and "install" in argv and argv[0] == str(site.parent / "bin" / "python")
+
+    fake_pip.fail = fail_on_target
+    site = fake_pip.site.root
+    before = sorted(p.name for p in site.iterdir())
+    code, out, _ = _main(["fix", "--apply", "--yes", "--no-probe"], capsys)
+    assert code == 1
+    assert "(cleaner)" in out  # the copy went fine
+    assert "FAILED: install together" in out
+    assert "Restored the state before the apply (a step failed): exactly." in out
+    assert sorted(p.name for p in site.iterdir()) == before  # the moved-aside folder is back
+    assert (site / "langchain_fireworks" / "__pycache__").is_dir()
 
 
 def test_dry_run_without_online_explains(cli_env: list[Examined], fake_pip: FakePip,
@@ -387,7 +432,7 @@ def test_on_a_terminal_it_asks_first(cli_env: list[Examined], fake_pip: FakePip,
         assert (cli_env[0].env.target.site_packages[0] + "/langchain_fireworks") in result.output
         assert len(cli_env) == 1  # no re-check when nothing ran
     else:
-        assert "After the changes:" in result.output and len(cli_env) == 2
+        assert "After the changes:" in result.output and len(cli_env) == 3
 
 
 def test_markdown_format_renders_the_final_report(cli_env: list[Examined], fake_pip: FakePip,
