@@ -289,34 +289,23 @@ def _parse(src: _Source, table: Mapping[str, Any], *, explicit: bool) -> Config:
 
 # --- the doctor run from an isolated environment of its own (pre-commit hook, GitHub Action) ---
 
-def _own_prefixes() -> set[str]:
-    return {os.path.realpath(p) for p in (sys.prefix, os.path.dirname(os.path.dirname(sys.executable)))}
-
-
 def isolated_target(environ: Mapping[str, str], cwd: Path) -> tuple[dict[str, str], Optional[str]]:
     """(environ, python) for a doctor that runs from its own venv: never examine that venv itself.
 
     ``$VIRTUAL_ENV`` pointing at the doctor's own environment (pre-commit sets it) is dropped; when nothing else
     names a target ($VIRTUAL_ENV, $CONDA_PREFIX, ./.venv), the ``python3``/``python`` found on PATH outside the
-    doctor's environment is the target. Returns the cleaned environment and that interpreter (or None).
+    doctor's environment is the one the default discovery will examine (``target.path_interpreter``, the same
+    rule). Returns the cleaned environment and that interpreter (or None).
     """
+    from .target import own_prefixes, path_interpreter
+
     env = dict(environ)
-    own = _own_prefixes()
     venv = env.get("VIRTUAL_ENV")
-    if venv and os.path.realpath(venv) in own:
+    if venv and os.path.realpath(venv) in own_prefixes():
         env.pop("VIRTUAL_ENV")
     if env.get("VIRTUAL_ENV") or env.get("CONDA_PREFIX") or (cwd / ".venv").is_dir():
         return env, None
-    own_bins = {os.path.join(p, "bin") for p in own} | {os.path.join(p, "Scripts") for p in own}
-    path = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep)
-                           if d and os.path.realpath(d) not in own_bins)
-    import shutil
-
-    for name in ("python3", "python"):
-        found = shutil.which(name, path=path)
-        if found:
-            return env, found
-    return env, None
+    return env, path_interpreter(env)
 
 
 # Options of `check` that take a value: a file name right after one of them is that value, not a notebook.
@@ -344,16 +333,10 @@ def hook_argv(argv: Sequence[str], environ: Mapping[str, str], cwd: Path, *,
         previous = arg
     if not isolated:
         return ["check", *args, *notebooks], dict(environ)
-    env, python = isolated_target(environ, cwd)
-    has_python = "--python" in args or any(a.startswith("--python=") for a in args)
-    if not has_python and python is not None:
-        config_arg = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--config"), None)
-        try:
-            cfg = load(config_arg, cwd=cwd)
-        except ConfigError:
-            cfg = None  # the check itself reports it (exit 2)
-        if cfg is None or cfg.python is None:
-            args = ["--python", python, *args]
+    # No --python is added: the default discovery falls back to the python3 on PATH itself when the doctor runs
+    # from an environment of its own, and then says so ("chosen because"), where --python would claim the user
+    # gave it.
+    env, _ = isolated_target(environ, cwd)
     return ["check", *args, *notebooks], env
 
 

@@ -30,6 +30,9 @@ class Options:
     use_cache: bool = True
     ignore: Mapping[str, str] = field(default_factory=dict)
     """code -> reason, from configuration."""
+    selected: Optional[tuple[str, str]] = None
+    """(selected_by, reason) when the caller, not the user, chose ``python`` (the Jupyter magic: its own kernel),
+    so that "chosen because" stays true."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
 
         facts = tuple(notebook.read(nb) for nb in options.notebooks)
     work_dir = Path(facts[0].folder) if facts else cwd
-    selected = None
     python = options.python
+    selected = options.selected if python else None
     if python is None:
         from . import kernels
 

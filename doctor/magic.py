@@ -99,7 +99,9 @@ def _command(folder: Path, notebook: Optional[Path]) -> click.Command:
 
         options = build_options(kw, cwd=folder)
         # The kernel is the interpreter the notebook runs: only an explicit --python replaces it.
-        options = replace(options, python=kw.get("python") or sys.executable)
+        if not kw.get("python"):
+            options = replace(options, python=sys.executable,
+                              selected=("kernel", f"the running kernel's interpreter ({sys.executable})"))
         if not options.notebooks and notebook is not None:
             options = replace(options, notebooks=(str(notebook),))
         try:

@@ -146,7 +146,66 @@ def resolve_interpreter(
     found = _interpreter_in(local) if local.is_dir() else None
     if found is not None:
         return found.absolute(), "./.venv", "a .venv folder in the working directory"
-    return Path(sys.executable), "doctor", "no --python, $VIRTUAL_ENV, $CONDA_PREFIX or ./.venv: the doctor's own"
+    isolated = own_isolation()
+    if isolated is None:
+        return Path(sys.executable), "doctor", "no --python, $VIRTUAL_ENV, $CONDA_PREFIX or ./.venv: the doctor's own"
+    on_path = path_interpreter(environ)
+    if on_path is None:
+        raise TargetError(f"no --python, $VIRTUAL_ENV, $CONDA_PREFIX or ./.venv, and the doctor runs from {isolated}; "
+                          "no python3 on PATH outside it: name the environment to examine with --python")
+    return Path(on_path), "PATH", (f"no --python, $VIRTUAL_ENV, $CONDA_PREFIX or ./.venv, and the doctor runs from "
+                                   f"{isolated}: the python3 on PATH")
+
+
+def own_prefixes() -> set[str]:
+    """The doctor's own environment (resolved), as a prefix and as its interpreter's grandparent folder."""
+    return {os.path.realpath(p) for p in (sys.prefix, os.path.dirname(os.path.dirname(sys.executable)))}
+
+
+def own_isolation(prefix: Optional[str] = None) -> Optional[str]:
+    """How the doctor's own environment is an isolated tool install (pipx, ``uv tool``, a venv of its own), or None.
+
+    Isolated: a virtual environment in which no LangChain package is installed beside the doctor, so examining it
+    could only say "no LangChain here" (a false green). A venv that holds LangChain is the user's project
+    environment run without activation, and stays the target.
+    """
+    prefix = prefix or sys.prefix
+    if prefix == sys.base_prefix and prefix == sys.prefix:
+        return None  # not a virtual environment: the system interpreter is what runs the user's code too
+    folder = Path(prefix)
+    for sp in (*folder.glob("lib/python*/site-packages"), folder / "Lib" / "site-packages"):
+        try:
+            names = os.listdir(sp)
+        except OSError:
+            continue
+        if any(n.lower().startswith(("langchain_", "langchain-", "langchain.")) and
+               not n.lower().startswith(("langchain_doctor", "langchain-doctor"))
+               for n in names if n.endswith((".dist-info", ".egg-info"))):
+            return None
+    if (folder / "uv-receipt.toml").exists():
+        return f"its own `uv tool` environment ({prefix})"
+    if (folder / "pipx_metadata.json").exists():
+        return f"its own pipx environment ({prefix})"
+    return f"its own virtual environment ({prefix}), which holds no LangChain package"
+
+
+def path_interpreter(environ: Mapping[str, str]) -> Optional[str]:
+    """The ``python3`` (else ``python``) found on PATH outside the doctor's own environment, or None.
+
+    One rule for every surface that runs the doctor from an environment of its own: the command line's default,
+    the pre-commit hook and the GitHub Action.
+    """
+    import shutil
+
+    own = own_prefixes()
+    own_bins = {os.path.join(p, "bin") for p in own} | {os.path.join(p, "Scripts") for p in own}
+    path = os.pathsep.join(d for d in environ.get("PATH", "").split(os.pathsep)
+                           if d and os.path.realpath(d) not in own_bins)
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=path)
+        if found:
+            return found
+    return None
 
 
 def probe_env(environ: Mapping[str, str]) -> dict[str, str]:

@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -86,7 +85,6 @@ def _append(path: Optional[str], text: str) -> None:
 def run(environ: Mapping[str, str], cwd: Path) -> int:
     """The whole step; returns the exit code."""
     import click
-
     from langchain_doctor.config import isolated_target
     from langchain_doctor.model import Severity
     from langchain_doctor.render import Format, renderer
@@ -97,10 +95,9 @@ def run(environ: Mapping[str, str], cwd: Path) -> int:
         options = parse_options(check_argv(environ, cwd), cwd)
         env = dict(environ)
         if options.python is None:
-            # The doctor runs from its own venv: never examine that one by default.
-            env, python = isolated_target(environ, cwd)
-            if python is not None:
-                options = replace(options, python=python)
+            # The doctor runs from its own venv: never examine that one by default. The discovery then takes the
+            # python3 on PATH and says so (not "given with --python").
+            env, _ = isolated_target(environ, cwd)
         report: Report = check(options, environ=env, cwd=cwd)
     except (click.ClickException, TargetError, ValueError) as exc:
         message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)

@@ -38,3 +38,56 @@ def test_a_failed_import_is_never_ok_in_any_format(tmp_path: Path) -> None:
     cases = [c for c in root.iter("testcase") if c.get("name") == "anthropic"
              and c.get("classname", "").endswith(".imports")]
     assert cases and cases[0].find("failure") is not None
+
+
+@pytest.fixture(scope="module")
+def uv_tool_doctor(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The doctor installed as a user does with ``uv tool install``: its own isolated venv and a bin folder."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.realenv import CACHE_ROOT
+
+    root = tmp_path_factory.mktemp("uv-tool")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH")}
+    env.update(UV_TOOL_DIR=str(root / "tools"), UV_TOOL_BIN_DIR=str(root / "bin"),
+               UV_CACHE_DIR=str(CACHE_ROOT / "uv-cache"), UV_PYTHON_DOWNLOADS="never", UV_NO_CONFIG="1")
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    done = subprocess.run([sys.executable, "-m", "uv", "tool", "install", "--python", base,
+                           str(Path(__file__).resolve().parents[2])], capture_output=True, text=True, env=env,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (root / "tools" / "langchain-doctor" / "uv-receipt.toml").is_file()
+    return root / "bin"
+
+
+def _run_tool(bindir: Path, path: str, cwd: Path, *args: str) -> tuple[int, str, str]:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH")}
+    env.update(PATH=path, HOME=str(cwd), LANGCHAIN_DOCTOR_CACHE_DIR=str(cwd / "cache"))
+    done = subprocess.run([str(bindir / "langchain-doctor"), *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=600)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_uv_tool_install_examines_the_python3_on_path_and_says_so(uv_tool_doctor: Path, tmp_path: Path) -> None:
+    import json
+
+    venv = named_venv("anthropic-pydcore-mismatch")
+    rc, out, err = _run_tool(uv_tool_doctor, f"{uv_tool_doctor}:{venv / 'bin'}:/usr/bin:/bin", tmp_path,
+                             "--format", "json", "--timeout", "60")
+    data = json.loads(out)
+    assert data["target"]["python"] == str(venv / "bin" / "python3")
+    assert data["target"]["selected_by"] == "PATH"
+    assert "`uv tool` environment" in data["target"]["reason"] and "given with" not in data["target"]["reason"]
+    assert rc == 1 and "LCD210" in {f["code"] for f in data["findings"]}  # not a false green on its own venv
+
+
+def test_a_uv_tool_install_with_no_python_on_path_exits_2(uv_tool_doctor: Path, tmp_path: Path) -> None:
+    rc, out, err = _run_tool(uv_tool_doctor, str(uv_tool_doctor), tmp_path, "--no-probe")
+    assert rc == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert "--python" in line and "uv tool" in line

@@ -80,8 +80,33 @@ def test_default_target_order(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(local / ".venv")], check=True)
     data = json.loads(doctor("--no-probe", "--format", "json", cwd=local).stdout)
     assert data["target"]["selected_by"] == "./.venv"
-    data = json.loads(doctor("--no-probe", "--format", "json", cwd=tmp_path).stdout)
-    assert data["target"]["selected_by"] == "doctor"
+    # Nothing names a target and the doctor's own venv holds no LangChain: the python3 on PATH, said truthfully.
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3").symlink_to(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+    data = json.loads(doctor("--no-probe", "--format", "json", cwd=tmp_path, env={"PATH": str(bindir)}).stdout)
+    assert data["target"]["selected_by"] == "PATH"
+    assert data["target"]["python"] == str(bindir / "python3")
+    assert "python3 on PATH" in data["target"]["reason"] and "given with" not in data["target"]["reason"]
+    # ... and with none on PATH: exit 2 with one line, never a report on the doctor's own interpreter.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = doctor("--no-probe", "--format", "json", cwd=tmp_path, env={"PATH": str(empty)})
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "--python" in done.stderr
+
+
+def test_own_environment_with_langchain_is_still_the_default(tmp_path: Path) -> None:
+    from langchain_doctor.target import own_isolation
+
+    sp = tmp_path / "lib" / "python3.11" / "site-packages"
+    sp.mkdir(parents=True)
+    (sp / "langchain_doctor-0.1.0.dist-info").mkdir()
+    assert own_isolation(str(tmp_path)) is not None  # only the doctor: isolated
+    (tmp_path / "uv-receipt.toml").write_text("")
+    assert "uv tool" in str(own_isolation(str(tmp_path)))
+    (sp / "langchain_core-0.3.86.dist-info").mkdir()
+    assert own_isolation(str(tmp_path)) is None  # the user's project venv, run without activation
 
 
 def test_a_users_checks_package_never_stands_in_for_ours(tmp_path: Path) -> None:

@@ -197,11 +197,13 @@ def test_hook_argv_names_the_path_python_when_nothing_else_does(tmp_path: Path) 
     (bindir / "python3").chmod(0o755)
     work = tmp_path / "repo"
     work.mkdir()
-    args, _ = hook_argv([], {"PATH": str(bindir)}, work)
-    assert args == ["check", "--python", str(bindir / "python3")]
-    _write(work, '[tool.langchain-doctor]\npython = "venv"\n')
-    args, _ = hook_argv([], {"PATH": str(bindir)}, work)
-    assert args == ["check"]  # the settings file names the target
+    # The hook adds no --python (which would make "chosen because" say the user gave one): the default
+    # discovery finds the same interpreter, by the same rule, and says it came from PATH.
+    args, env = hook_argv([], {"PATH": str(bindir)}, work)
+    assert args == ["check"]
+    from langchain_doctor.target import path_interpreter
+
+    assert path_interpreter(env) == str(bindir / "python3") == isolated_target(env, work)[1]
 
 
 def test_keys_are_the_documented_ones() -> None:

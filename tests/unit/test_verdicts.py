@@ -41,3 +41,19 @@ def test_failed_import_without_any_finding_is_still_an_error(site: FakeSite) -> 
 def test_every_stage_ok_and_no_finding_is_ok(site: FakeSite) -> None:
     [status] = [s for s in provider_statuses(_env(site, "ok"), []) if s.name == "anthropic"]
     assert status.status is ProviderState.OK and status.explained_by == ()
+
+
+def test_the_magic_says_it_examines_the_running_kernel(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from langchain_doctor.magic import langchain_doctor
+
+    monkeypatch.chdir(tmp_path)
+    result = langchain_doctor("--no-probe --no-cache", user_ns={})
+    assert result is not None and result.report.target is not None
+    assert result.report.target.python == sys.executable
+    assert result.report.target.selected_by == "kernel"
+    assert "running kernel" in result.report.target.reason and "--python" not in result.report.target.reason
+    given = langchain_doctor(f"--no-probe --no-cache --python {sys.executable}", user_ns={})
+    assert given is not None and given.report.target is not None
+    assert given.report.target.selected_by == "--python"
