@@ -10,17 +10,20 @@ Writes are atomic; an unreadable or corrupted entry is ignored and rebuilt.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
+import enum
 import hashlib
 import json
 import os
 import secrets
 import sys
 import tempfile
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from .model import Finding, Fix, Kind, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from .model import Report
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from .context import Options
     from .target import Target
 
-FORMAT = 2  # bump when the stored shape changes: older entries are then ignored
+FORMAT = 3  # bump when the stored shape changes: older entries are then ignored
 _MAX_ENTRIES = 200
 _CREDENTIAL_FILES = (
     "~/.config/gcloud/application_default_credentials.json", "~/.config/gcloud/configurations",
@@ -145,28 +148,30 @@ def _to_json(report: Report) -> dict[str, Any]:
     return {"format": FORMAT, "report": dataclasses.asdict(report)}
 
 
-def _fix(d: Optional[dict[str, Any]]) -> Optional[Fix]:
-    if d is None:
+def _value(tp: Any, v: Any) -> Any:
+    """``v`` (as ``dataclasses.asdict`` left it, through JSON) rebuilt as the annotated type ``tp``."""
+    if v is None:
         return None
-    return Fix(d["summary"], tuple(d["commands"]), install=tuple(d["install"]), reinstall=tuple(d["reinstall"]),
-               uninstall=tuple(d["uninstall"]), remove_paths=tuple(d["remove_paths"]), manual=bool(d["manual"]))
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Union:
+        return _value(next(a for a in args if a is not type(None)), v)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        hints = typing.get_type_hints(tp)
+        return tp(**{f.name: _value(hints[f.name], v[f.name]) for f in dataclasses.fields(tp) if f.name in v})
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(v)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_value(args[0], x) for x in v)
+        return tuple(_value(a, x) for a, x in zip(args, v))
+    if origin in (dict, collections.abc.Mapping):
+        return dict(v)
+    return v
 
 
 def _from_json(data: dict[str, Any]) -> Report:
-    r = data["report"]
-    findings = tuple(
-        Finding(**{**f, "kind": Kind(f["kind"]), "severity": Severity(f["severity"]),
-                   "evidence": tuple(f["evidence"]), "fix": _fix(f["fix"])})
-        for f in r["findings"]
-    )
-    providers = tuple(
-        ProviderStatus(**{**p, "status": ProviderState(p["status"]), "checks": tuple(tuple(c) for c in p["checks"]),
-                           "explained_by": tuple(p.get("explained_by") or ())})
-        for p in r["providers"]
-    )
-    target = TargetInfo(**r["target"]) if r["target"] else None
-    return Report(r["tool_version"], target, tuple(PackageInfo(**p) for p in r["packages"]), providers, findings,
-                  r["fail_on"], dict(r["extras"]))
+    report: Report = _value(Report, data["report"])
+    return report
 
 
 def load(folder: Path, key: str) -> Optional[Report]:

@@ -42,15 +42,46 @@ class LazyGroup(click.Group):
     ) -> tuple[Optional[str], Optional[click.Command], list[str]]:
         # `langchain-doctor --python X` means `langchain-doctor check --python X`.
         if not args or args[0] not in COMMANDS:
+            if args and not args[0].startswith("-") and not ctx.resilient_parsing:
+                raise click.UsageError(unknown_command(args[0]))
             args = [DEFAULT_COMMAND, *args]
         return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.resilient_parsing:
+            # Shell completion: the words typed so far; options first are the default command's.
+            if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
+                args = [DEFAULT_COMMAND, *args]
+            return super().parse_args(ctx, args)
         if not args:
             args = [DEFAULT_COMMAND]
         elif args[0] not in COMMANDS and args[0] not in ("--help", "-h", "--version"):
+            if not args[0].startswith("-"):
+                # `check` takes no arguments: a bare word first is a command name, perhaps mistyped.
+                raise click.UsageError(unknown_command(args[0]))
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
+
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Commands, and at the top level the default command's options too (``langchain-doctor --no-p<TAB>``)."""
+        items: list[Any] = super().shell_complete(ctx, incomplete)
+        if incomplete.startswith("-"):
+            default = self.get_command(ctx, DEFAULT_COMMAND)
+            if default is not None:
+                with default.make_context(DEFAULT_COMMAND, [], parent=ctx, resilient_parsing=True) as sub:
+                    items += default.shell_complete(sub, incomplete)
+        return items
+
+
+def unknown_command(word: str) -> str:
+    """``no such command 'chek'; did you mean 'check'?`` (or the list of commands)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.5)
+    if close:
+        return f"no such command {word!r}; did you mean {' or '.join(repr(c) for c in close)}?"
+    return f"no such command {word!r} (commands: {', '.join(COMMANDS)})"
 
 
 @click.group(cls=LazyGroup, invoke_without_command=False,
@@ -59,7 +90,8 @@ class LazyGroup(click.Group):
 def cli() -> None:
     """Diagnose LangChain environments: pydantic v1/v2 mixes, broken installs, credentials.
 
-    Without a command, runs `check`.
+    Without a command, runs `check`. Shell completion: see the README (eval "$(_LANGCHAIN_DOCTOR_COMPLETE=bash_source
+    langchain-doctor)").
     """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping  # noqa: TC003 - resolved at run time by the cache's reader
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -65,6 +66,18 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class SourceLocation:
+    """Where in the user's files a finding belongs: a notebook's import line, a requirements pin."""
+
+    path: str
+    """The file as the user named it (relative to the working directory when it lies below it)."""
+    line: int
+    """1-based line in that file as stored on disk (for an ``.ipynb``, the line of the JSON text)."""
+    text: str = ""
+    """What stands there, one line (``from langchain_openai import ChatOpenAI``, ``langchain-openai==0.1.25``)."""
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem (or note) about the target: a value nothing mutates after a check yields it."""
 
@@ -88,6 +101,8 @@ class Finding:
     """Name of the check that produced it (filled by the runner)."""
     ignored: Optional[str] = None
     """The configured reason when this finding's code is ignored by configuration."""
+    locations: tuple[SourceLocation, ...] = ()
+    """Where in the user's files it belongs (the notebook line that needs the provider, the requirement pin)."""
 
 
 class ProviderState(str, enum.Enum):
@@ -148,8 +163,107 @@ class TargetInfo:
 
 
 @dataclass(frozen=True)
+class SmokeRow:
+    """One ``--smoke`` call as the report shows it (the contract's ``smoke[]`` object and its extensions)."""
+
+    provider: str
+    model: Optional[str] = None
+    ok: bool = False
+    latency_s: Optional[float] = None
+    finish_reason: Optional[str] = None
+    input_tokens: Optional[int] = None
+    output_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    response_metadata_keys: tuple[str, ...] = ()
+    status: str = "error"
+    """ok | error | skipped."""
+    chat_class: Optional[str] = None
+    requested_model: Optional[str] = None
+    usage_from: Optional[str] = None
+    timings: tuple[tuple[str, float], ...] = ()
+    error: Optional[str] = None
+    """One line: why the call failed or was skipped (redacted)."""
+    code: Optional[str] = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotebookUse:
+    """What one ``--notebook`` needs, as the report lists it (names of env vars, never values)."""
+
+    path: str
+    kernel: Optional[str] = None
+    providers: tuple[str, ...] = ()
+    provider_packages: tuple[tuple[str, str], ...] = ()
+    env_vars: tuple[str, ...] = ()
+    env_vars_set: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExplainedInput:
+    """What ``explain`` read (``Report.target`` is None then: text, not an interpreter, was examined)."""
+
+    source: str
+    input_format: str
+    lines_read: int
+    errors_seen: int
+
+
+@dataclass(frozen=True)
+class RepairPlan:
+    """The closing fix: the unified plan's commands for the whole report, then the steps only a person can do."""
+
+    commands: tuple[str, ...] = ()
+    """What ``langchain-doctor fix --apply`` runs, in order (cleanups, then one package step)."""
+    manual: tuple[str, ...] = ()
+    """Commands for a person (logins, exports), each once."""
+
+    def __bool__(self) -> bool:
+        return bool(self.commands or self.manual)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One check of the run: its family (the JUnit suite) and how long it took."""
+
+    name: str
+    family: str
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class CredentialSeen:
+    """A credential the run found, as support needs to see it: where it comes from and its fingerprint."""
+
+    provider: str
+    name: str
+    """The variable, file kind or profile (``OPENAI_API_KEY``, ``ADC``, ``AWS profile default``)."""
+    source: str
+    """Where it was found: ``environment``, ``.env file ~/proj/.env``, ``ADC file ~/... (authorized_user)``..."""
+    fingerprint: str = ""
+    """``sk-...a1b2 (51 chars)``: never more of the value than this."""
+    status: str = "ok"
+    """ok | warning | error: the worst finding about it."""
+
+
+@dataclass(frozen=True)
+class CodeDoc:
+    """A finding code's documentation from the registry, for formats that describe their rules (SARIF)."""
+
+    code: str
+    name: str
+    kind: Kind
+    severity: Severity
+    what: str
+    why: str
+    fix: str
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything a renderer needs; built once per run."""
+    """Everything a renderer needs; built once per run. Renderers read these fields and nothing else."""
 
     tool_version: str
     target: Optional[TargetInfo]
@@ -157,8 +271,26 @@ class Report:
     providers: tuple[ProviderStatus, ...]
     findings: tuple[Finding, ...]
     fail_on: str = "error"
-    extras: dict[str, object] = field(default_factory=dict)
-    """Contract extensions (``smoke``, ``notebooks``...), rendered as extra top-level JSON keys."""
+    extras: Mapping[str, object] = field(default_factory=dict)
+    """A command's own JSON block (``fix``, ``what_if``), passed through by the JSON renderer only."""
+    notebooks: tuple[NotebookUse, ...] = ()
+    smoke: tuple[SmokeRow, ...] = ()
+    explained: Optional[ExplainedInput] = None
+    """Set by ``explain``."""
+    ticket_os: Optional[str] = None
+    """Set by ``report`` (a support ticket): the OS the doctor and the target run on."""
+    repair: RepairPlan = field(default_factory=RepairPlan)
+    """The unified plan for every active finding (the console's closing "To fix" block)."""
+    checks_run: tuple[CheckRun, ...] = ()
+    """Every check that ran, in table order, with its family and duration (JUnit suites and times)."""
+    credentials: tuple[CredentialSeen, ...] = ()
+    """Every credential found, healthy ones included (``-v`` and ``report``)."""
+    codes: tuple[CodeDoc, ...] = ()
+    """The registry's documentation of the codes in ``findings`` (attached on the way out, for SARIF's rules)."""
+    cache_hit: bool = False
+    """True when the report was served from the fingerprint cache."""
+    elapsed_s: float = 0.0
+    """Wall time of the run, for JUnit."""
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -14,7 +15,19 @@ from .inventory import Inventory, scan
 from .knowledge.providers import BY_NAME, PROVIDERS, Provider
 from .locate import Located, Pending, locate
 from .locate import start as start_locate
-from .model import Finding, PackageInfo, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from .model import (
+    CheckRun,
+    Finding,
+    NotebookUse,
+    PackageInfo,
+    ProviderState,
+    ProviderStatus,
+    RepairPlan,
+    Report,
+    Severity,
+    SmokeRow,
+    TargetInfo,
+)
 from .redact import Redactor
 from .repair import plan
 from .target import TargetError
@@ -60,7 +73,8 @@ def read_environment(
     return env
 
 
-def _run_one(env: Environment, check: Check) -> list[Finding]:
+def _run_one(env: Environment, check: Check, timings: Optional[list[CheckRun]] = None) -> list[Finding]:
+    start = time.perf_counter()
     try:
         return [replace(finding, check=check.name) for finding in check.run(env)]
     except Exception as exc:  # crash isolation: never a traceback for the user
@@ -72,22 +86,26 @@ def _run_one(env: Environment, check: Check) -> list[Finding]:
                  evidence=[f"{type(exc).__name__}: {exc}", f"at {Path(frame.filename).name}:{frame.lineno}"]),
             check=check.name,
         )]
+    finally:
+        if timings is not None:
+            timings.append(CheckRun(check.name, check.family, time.perf_counter() - start))
 
 
-def run_checks(env: Environment, table: Sequence[Check]) -> list[Finding]:
+def run_checks(env: Environment, table: Sequence[Check], timings: Optional[list[CheckRun]] = None) -> list[Finding]:
     """Run the checks, concurrently when probes run (several wait on the target); results keep the table's order.
 
-    A crash becomes an LCD901 finding about the doctor and the others still run.
+    A crash becomes an LCD901 finding about the doctor and the others still run. Each check's duration is
+    appended to ``timings`` when given.
     """
     active = [c for c in table if env.options.probe or not c.needs_probe]
     if not env.options.probe:
         # Static checks are CPU-bound: threads would only contend for the GIL.
-        results = [_run_one(env, c) for c in active]
+        results = [_run_one(env, c, timings) for c in active]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
-            results = list(pool.map(lambda c: _run_one(env, c), active))
+            results = list(pool.map(lambda c: _run_one(env, c, timings), active))
     return [f for chunk in results for f in chunk]
 
 
@@ -176,17 +194,40 @@ def redact_finding(f: Finding, redactor: Redactor) -> Finding:
 
 
 def build_report(env: Environment, findings: Sequence[Finding], redactor: Redactor,
-                 extras: Optional[dict[str, object]] = None) -> Report:
-    """Sort, unify fixes, apply ignores, redact, and compute provider statuses."""
+                 extras: Optional[dict[str, object]] = None, *, notebooks: Sequence[NotebookUse] = (),
+                 smoke: Sequence[SmokeRow] = (), checks_run: Optional[Sequence[CheckRun]] = None,
+                 elapsed_s: float = 0.0) -> Report:
+    """Sort, unify fixes, apply ignores, redact, compute provider statuses and the closing repair plan."""
     ignore = env.options.ignore
     items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
     items = plan.unify(items, env.inventory, env.target.python)
+    repair = repair_plan(items, env, redactor)
     items = [redact_finding(f, redactor) for f in items]
+    from .sourcelines import locate_findings
+
+    items = locate_findings(items, env)
     items.sort(key=lambda f: (-f.severity.rank, f.provider or "~", f.code, f.subject))
     t = env.target
     target = TargetInfo(t.python, t.version, t.platform, t.selected_by, t.reason, t.prefix)
+    took = {c.name: c.seconds for c in checks_run or ()}
+    # Every check of the table, in its order (JUnit lists the ones that did not run as passing cases, as before).
+    checks_run = [CheckRun(c.name, c.family, took.get(c.name, 0.0)) for c in builtin.checks()]
     return Report(__version__, target, packages(env.inventory), provider_statuses(env, items), tuple(items),
-                  env.options.fail_on, dict(extras or {}))
+                  env.options.fail_on, dict(extras or {}), notebooks=tuple(notebooks), smoke=tuple(smoke),
+                  repair=repair, checks_run=tuple(checks_run), elapsed_s=elapsed_s)
+
+
+def repair_plan(findings: Sequence[Finding], env: Environment, redactor: Redactor) -> RepairPlan:
+    """The closing fix: the unified plan's commands (what ``fix --apply`` runs), then each manual command once."""
+    python = env.target.python
+    commands = plan.build(findings, env.inventory).commands(python)
+    if env.inventory.get("pip") is None:
+        commands = [plan._via_uv(c, python) for c in commands]
+    manual: list[str] = []
+    for f in findings:
+        if f.fix is not None and f.fix.manual and f.ignored is None:
+            manual += [c for c in f.fix.commands if c not in manual]
+    return RepairPlan(tuple(redactor.text(c) for c in commands), tuple(redactor.text(c) for c in manual))
 
 
 # A probe failure that a static finding already explains is one finding with both evidences:
@@ -229,13 +270,14 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
     return out
 
 
-def _checks_beside_probes(env: Environment) -> tuple[Environment, list[Finding]]:
+def _checks_beside_probes(env: Environment, timings: Optional[list[CheckRun]] = None,
+                          ) -> tuple[Environment, list[Finding]]:
     """Static checks run while the probes work in the target, then the checks that read the probes' results.
 
     Returns the Environment with the probe results (the report's provider stages read them) and all findings.
     """
     if not env.options.probe:
-        return env, run_checks(env, builtin.checks())
+        return env, run_checks(env, builtin.checks(), timings)
     from concurrent.futures import ThreadPoolExecutor
 
     from . import probejobs as probeplan
@@ -244,20 +286,48 @@ def _checks_beside_probes(env: Environment) -> tuple[Environment, list[Finding]]
         probing = pool.submit(probeplan.run, env)
         # The checks are imported only now: the probes' interpreters start first, and the import overlaps them.
         table = builtin.checks()
-        first = run_checks(env, [c for c in table if not c.needs_probe])
+        first = run_checks(env, [c for c in table if not c.needs_probe], timings)
         probed = replace(env, probes=probing.result())
-    return probed, first + run_checks(probed, [c for c in table if c.needs_probe])
+    return probed, first + run_checks(probed, [c for c in table if c.needs_probe], timings)
 
 
-def notebook_summary(env: Environment) -> list[dict[str, object]]:
+def notebook_summary(env: Environment) -> list[NotebookUse]:
     """What each --notebook needs, for the report: providers, env var names (never values), skipped cells."""
     return [
-        {"path": f.path, "kernel": f.kernel_name, "providers": list(f.providers),
-         "provider_packages": dict(f.provider_packages), "env_vars": list(f.env_vars),
-         "env_vars_set": list(f.env_vars_set), "imports": sorted({i.module for i in f.imports}),
-         "problems": list(f.problems)}
+        NotebookUse(path=f.path, kernel=f.kernel_name, providers=tuple(f.providers),
+                    provider_packages=tuple(f.provider_packages), env_vars=tuple(f.env_vars),
+                    env_vars_set=tuple(f.env_vars_set), imports=tuple(sorted({i.module for i in f.imports})),
+                    problems=tuple(f.problems))
         for f in env.notebook_facts
     ]
+
+
+def smoke_rows(entries: Sequence[dict[str, object]]) -> list[SmokeRow]:
+    """The smoke stage's contract objects (already redacted) as typed rows for the renderers."""
+    def opt_int(v: object) -> Optional[int]:
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def opt_str(v: object) -> Optional[str]:
+        return v if isinstance(v, str) else None
+
+    out = []
+    for d in entries:
+        latency = d.get("latency_s")
+        timings = d.get("timings")
+        keys = d.get("response_metadata_keys")
+        notes = d.get("notes")
+        out.append(SmokeRow(
+            provider=str(d.get("provider", "")), model=opt_str(d.get("model")), ok=bool(d.get("ok")),
+            latency_s=float(latency) if isinstance(latency, (int, float)) else None,
+            finish_reason=opt_str(d.get("finish_reason")), input_tokens=opt_int(d.get("input_tokens")),
+            output_tokens=opt_int(d.get("output_tokens")), total_tokens=opt_int(d.get("total_tokens")),
+            response_metadata_keys=tuple(str(k) for k in keys) if isinstance(keys, list) else (),
+            status=str(d.get("status") or ("ok" if d.get("ok") else "error")), chat_class=opt_str(d.get("class")),
+            requested_model=opt_str(d.get("requested_model")), usage_from=opt_str(d.get("usage_from")),
+            timings=tuple((str(k), float(v)) for k, v in timings.items()) if isinstance(timings, dict) else (),
+            error=opt_str(d.get("error")), code=opt_str(d.get("code")),
+            notes=tuple(str(n) for n in notes) if isinstance(notes, list) else ()))
+    return out
 
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
@@ -269,6 +339,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     With ``options.smoke``, the planned calls are confirmed (``confirm_smoke``, default: ``--yes`` or a terminal
     prompt; ``smoke.SmokeRefused`` otherwise) before any check runs, and made after them.
     """
+    started = time.perf_counter()
+    timings: list[CheckRun] = []
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
     unknown = [p for p in options.providers if p not in BY_NAME]
@@ -291,7 +363,7 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
             key = None
         hit = cache.load(folder, key) if key else None
         if hit is not None:
-            return replace(hit, fail_on=options.fail_on, extras={**hit.extras, "cache": {"hit": True}})
+            return replace(hit, fail_on=options.fail_on, cache_hit=True)
     smoke_calls = None
     if options.smoke and options.online:
         # The plan depends on what the probes saw, and is confirmed before any network check runs.
@@ -300,22 +372,21 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
 
         smoke_calls = smoke_stage.select(env)
         smoke_stage.confirm(smoke_calls, confirm_smoke)
-        findings = run_checks(env, builtin.checks())
+        findings = run_checks(env, builtin.checks(), timings)
     else:
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
-        env, findings = _checks_beside_probes(env)
+        env, findings = _checks_beside_probes(env, timings)
     from .creds import secrets
 
     redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
         *secrets.collect(env))
-    extras: dict[str, object] = {}
-    if env.notebook_facts:
-        extras["notebooks"] = notebook_summary(env)
+    rows: list[SmokeRow] = []
     if smoke_calls is not None:
         entries, smoke_findings = smoke_stage.execute(env, smoke_calls)
         findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
-        extras["smoke"] = smoke_stage.to_json(entries, redactor)
-    report = build_report(env, findings, redactor, extras)
+        rows = smoke_rows(smoke_stage.to_json(entries, redactor))
+    report = build_report(env, findings, redactor, notebooks=notebook_summary(env), smoke=rows,
+                          checks_run=timings, elapsed_s=time.perf_counter() - started)
     if key is not None:
         cache.store(folder, key, report)
     return report

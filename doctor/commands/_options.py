@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
@@ -26,7 +26,7 @@ def target_options(func: F) -> F:
                           "(check: repeatable, one matrix)."),
         click.option("--notebook", "notebooks", multiple=True, metavar="FILE",
                      help="Derive what must work from this notebook (.ipynb or .py); repeatable."),
-        click.option("--provider", "providers", multiple=True, metavar="NAME",
+        click.option("--provider", "providers", multiple=True, metavar="NAME", shell_complete=_complete_providers,
                      help="This provider must work (missing package or credential is an error); repeatable."),
         click.option("--online", is_flag=True, help="Allow network checks (credential refresh, one cheap request)."),
         click.option("--smoke", is_flag=True, help="With --online: one tiny real chat call per provider."),
@@ -40,10 +40,52 @@ def target_options(func: F) -> F:
         click.option("--config", "config", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Settings file (default: [tool.langchain-doctor] in the nearest pyproject.toml)."),
         click.option("--no-cache", is_flag=True, help="Ignore and do not write cached results."),
+        *report_options(),
     ]
     for deco in reversed(decorators):
         func = deco(func)
     return func
+
+
+def _complete_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from ..registry import registry
+
+    return [CompletionItem(c.code, help=c.name) for c in registry().values()
+            if not c.retired and c.code.startswith(incomplete.upper())]
+
+
+def _complete_providers(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from ..knowledge.providers import PROVIDERS
+
+    return [CompletionItem(p.name, help=p.package) for p in PROVIDERS if p.name.startswith(incomplete)]
+
+
+def report_options() -> list[Callable[[F], F]]:
+    """--quiet and --ignore CODE[=REASON]: how much of the report shows and which codes do not count."""
+    return [
+        click.option("-q", "--quiet", is_flag=True, help="Only the errors and the summary."),
+        click.option("--ignore", "ignore", multiple=True, metavar="CODE[=REASON]", shell_complete=_complete_codes,
+                     help="List findings with this code as ignored; they do not count (repeatable)."),
+    ]
+
+
+def parse_ignores(values: Sequence[str]) -> dict[str, str]:
+    """``--ignore CODE[=REASON]`` values as code -> reason; an unknown code is a usage error (exit 2)."""
+    from ..registry import registry
+
+    known = registry()
+    out: dict[str, str] = {}
+    for value in values:
+        code, _, reason = value.partition("=")
+        code = code.strip().upper()
+        if code not in known:
+            raise click.UsageError(f"--ignore: unknown finding code {code!r} (see `langchain-doctor list-checks`)")
+        out[code] = reason.strip() or "ignored with --ignore"
+    return out
 
 
 def output_options(default: Optional[str] = None) -> Callable[[F], F]:
@@ -52,7 +94,7 @@ def output_options(default: Optional[str] = None) -> Callable[[F], F]:
         func = click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
                             help="Write the report to FILE (the console summary still goes to the terminal).")(func)
         func = click.option("--format", "fmt", type=click.Choice(FORMATS), default=default,
-                            help="Output format (console by default).")(func)
+                            help=f"Output format ({default or 'console'} by default).")(func)
         return func
     return wrap
 
@@ -89,13 +131,19 @@ def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:
         fail_on=kw.get("fail_on") or (cfg.fail_on if cfg and cfg.fail_on else "error"),
         verbose=bool(kw.get("verbose")),
         use_cache=not kw.get("no_cache"),
-        ignore=dict(cfg.ignore) if cfg else {},
+        ignore={**(dict(cfg.ignore) if cfg else {}), **parse_ignores(kw.get("ignore") or ())},
     )
 
 
-def use_color() -> bool:
-    """ANSI colours only on a terminal and when NO_COLOR is unset."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+def use_color(environ: Optional[Mapping[str, str]] = None, isatty: Optional[bool] = None) -> bool:
+    """ANSI colours on a terminal; never when NO_COLOR is set (no-color.org), always when FORCE_COLOR is set
+    to anything but ``0`` (force-color.org), so CI logs that render colours can have them."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return sys.stdout.isatty() if isatty is None else isatty
 
 
 def emit(text_for: Callable[[Format, bool], str], fmt: Optional[str], output: Optional[str]) -> None:
@@ -134,6 +182,29 @@ def fit_stdout(text: str) -> str:
         return text.encode("ascii", errors="replace").decode("ascii")
 
 
-def render_report(report: Any, fmt: Format, color: bool, verbose: bool) -> str:
-    """Render with the format's renderer."""
-    return renderer(fmt)(report, verbose=verbose, color=color)
+def with_codes(report: Any) -> Any:
+    """The report with the registry's documentation of each code it holds (renderers import no registry)."""
+    from dataclasses import replace
+
+    from ..model import CodeDoc
+    from ..registry import registry
+
+    known = registry()
+    wanted = dict.fromkeys(f.code for f in report.findings)
+    docs = tuple(CodeDoc(c.code, c.name, c.kind, c.severity, c.what, c.why, c.fix)
+                 for code in wanted if (c := known.get(code)) is not None)
+    return replace(report, codes=docs)
+
+
+def render_report(report: Any, fmt: Format, color: bool, verbose: bool, *, quiet: bool = False,
+                  width: Optional[int] = None) -> str:
+    """Render with the format's renderer; the console wraps at ``width`` (default: $COLUMNS, else the terminal's)."""
+    if width is None:
+        from ..render.console import terminal_width
+
+        width = terminal_width(os.environ, sys.stdout.isatty()) if fmt is Format.CONSOLE else 0
+    text = renderer(fmt)(with_codes(report), verbose=verbose, color=color, width=width, quiet=quiet)
+    # The report was redacted when built; token shapes are masked once more on the way out, whatever the format.
+    from ..redact import default as default_redactor
+
+    return default_redactor().text(text)

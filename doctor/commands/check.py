@@ -56,5 +56,5 @@ def command(fmt: str | None, output: str | None, all_kernels: bool = False, **kw
             report = check(options, located=located)
     except TargetError as exc:  # NotebookError included
         raise click.ClickException(str(exc)) from None
-    emit(lambda f, color: render_report(report, f, color, options.verbose), fmt, output)
+    emit(lambda f, color: render_report(report, f, color, options.verbose, quiet=bool(kw.get("quiet"))), fmt, output)
     return report.exit_code

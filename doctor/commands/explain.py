@@ -7,19 +7,20 @@ from typing import Optional
 
 import click
 
-from ..commands._options import emit, render_report
+from ..commands._options import FORMATS, emit, render_report
 
 
 @click.command("explain")
 @click.argument("file", required=False, default="-", metavar="FILE|-")
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "markdown"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (console by default).")
 @click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the report to FILE (the console summary still goes to the terminal).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
               help="Exit 1 when findings at or above this severity remain (default: error).")
 @click.option("-v", "--verbose", is_flag=True, help="More evidence per finding: why, signature, last frame.")
-def command(file: str, fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="Only the errors and the summary.")
+def command(file: str, fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool, quiet: bool) -> int:
     """Classify the errors in FILE (a traceback, a log, an .ipynb with outputs, an exported notebook).
 
     With `-` or no FILE, reads standard input. Prints the same findings `check` gives, with fixes.
@@ -32,5 +33,5 @@ def command(file: str, fmt: Optional[str], output: Optional[str], fail_on: str, 
         report = explain_path(file, fail_on=fail_on, verbose=verbose)
     except ExplainInputError as exc:
         raise click.ClickException(str(exc)) from None
-    emit(lambda f, color: render_report(report, f, color, verbose), fmt, output)
+    emit(lambda f, color: render_report(report, f, color, verbose, quiet=quiet), fmt, output)
     return report.exit_code

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from ..commands._options import build_options, emit, output_options, render_report, target_options
-from ..model import Finding, PackageInfo, ProviderStatus, Report, TargetInfo
+from ..model import Finding, PackageInfo, ProviderStatus, RepairPlan, Report, SmokeRow, TargetInfo
 from ..redact import Redactor
 from ..target import TargetError
 
@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 _FAMILIES = ("langchain", "pydantic", "sdk")
-# The contract's smoke object (--smoke): nothing else of a smoke result goes into a ticket.
-_SMOKE_KEYS = ("provider", "model", "ok", "latency_s", "finish_reason", "input_tokens", "output_tokens",
-               "total_tokens", "response_metadata_keys")
+# Of a smoke result, only the contract's smoke object (--smoke) goes into a ticket: provider, model, ok, latency,
+# finish reason, token counts and the response_metadata keys (no errors, notes or timings).
 
 
 class Tilde:
@@ -107,33 +106,19 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
     providers = tuple(ProviderStatus(p.name, p.package, p.status, p.version, p.needed, p.checks)
                       for p in report.providers)
     findings = tuple(_finding(f, tilde, redactor) for f in report.findings)
-    extras: dict[str, object] = {"report": True, "os": os_name or os_description()}
-    smoke = _smoke(report.extras.get("smoke"), tilde, redactor)
-    if smoke:
-        extras["smoke"] = smoke
-    return Report(report.tool_version, target, packages, providers, findings, report.fail_on, extras)
 
+    def c(text: str) -> str:
+        return _clean(text, tilde, redactor)
 
-def _smoke(value: object, tilde: Tilde, redactor: Redactor) -> list[dict[str, object]]:
-    if not isinstance(value, list):
-        return []
-    out = []
-    for item in value:
-        if not isinstance(item, dict):
-            continue
-        row: dict[str, object] = {}
-        for key in _SMOKE_KEYS:
-            if key not in item:
-                continue
-            v = item[key]
-            if isinstance(v, str):
-                row[key] = _clean(v, tilde, redactor)
-            elif isinstance(v, list):
-                row[key] = [_clean(str(x), tilde, redactor) for x in v]
-            elif v is None or isinstance(v, (bool, int, float)):
-                row[key] = v
-        out.append(row)
-    return out
+    smoke = tuple(SmokeRow(provider=r.provider, model=c(r.model) if r.model else r.model, ok=r.ok,
+                           latency_s=r.latency_s, finish_reason=c(r.finish_reason) if r.finish_reason else None,
+                           input_tokens=r.input_tokens, output_tokens=r.output_tokens, total_tokens=r.total_tokens,
+                           response_metadata_keys=tuple(c(k) for k in r.response_metadata_keys), status=r.status)
+                  for r in report.smoke)
+    credentials = tuple(replace(x, source=c(x.source), fingerprint=c(x.fingerprint)) for x in report.credentials)
+    repair = RepairPlan(tuple(c(x) for x in report.repair.commands), tuple(c(x) for x in report.repair.manual))
+    return Report(report.tool_version, target, packages, providers, findings, report.fail_on,
+                  ticket_os=os_name or os_description(), smoke=smoke, credentials=credentials, repair=repair)
 
 
 @click.command("report")
@@ -149,5 +134,5 @@ def command(fmt: Optional[str], output: Optional[str], **kw: Any) -> int:
     except TargetError as exc:
         raise click.ClickException(str(exc)) from None
     ticket = ticket_report(report)
-    emit(lambda f, color: render_report(ticket, f, color, options.verbose), fmt, output)
+    emit(lambda f, color: render_report(ticket, f, color, options.verbose, quiet=bool(kw.get("quiet"))), fmt, output)
     return ticket.exit_code

@@ -23,7 +23,7 @@ from ..findings import make
 from ..knowledge.codes.explain import KIND_CODES
 from ..knowledge.providers import BY_NAME, PROVIDERS, by_module
 from ..knowledge.signatures import SIGNATURES
-from ..model import Finding, Kind, Report
+from ..model import ExplainedInput, Finding, Kind, Report
 from ..redact import Redactor, fingerprint, is_secret_name
 
 if TYPE_CHECKING:
@@ -417,10 +417,5 @@ def explain_input(inp: Input, *, source: str, text: str, fail_on: str = "error",
     redactor = redactor_for(text, environ)
     findings = [replace(_redact(f, redactor), check="explain") for f in findings]
     findings.sort(key=lambda f: -f.severity.rank)
-    extras: dict[str, object] = {
-        "source": redactor.text(source),
-        "input_format": inp.format,
-        "lines_read": inp.line_count,
-        "errors_seen": ex.errors_seen,
-    }
-    return Report(__version__, None, (), (), tuple(findings), fail_on, extras)
+    explained = ExplainedInput(redactor.text(source), inp.format, inp.line_count, ex.errors_seen)
+    return Report(__version__, None, (), (), tuple(findings), fail_on, explained=explained)

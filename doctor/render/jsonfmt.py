@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..model import Finding, Report
+    from ..model import Finding, NotebookUse, Report, SmokeRow
 
 SCHEMA_VERSION = 1
 
@@ -57,11 +57,52 @@ def report_dict(report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "exit_code": report.exit_code,
     }
+    if report.notebooks:
+        out["notebooks"] = [notebook_dict(n) for n in report.notebooks]
+    if report.smoke:
+        out["smoke"] = [smoke_dict(r) for r in report.smoke]
+    if report.credentials:
+        out["credentials"] = [{"provider": c.provider, "name": c.name, "source": c.source,
+                               "fingerprint": c.fingerprint or None, "status": c.status} for c in report.credentials]
+    e = report.explained
+    if e is not None:
+        out.update(source=e.source, input_format=e.input_format, lines_read=e.lines_read, errors_seen=e.errors_seen)
+    if report.ticket_os is not None:
+        out.update(report=True, os=report.ticket_os)
+    if report.cache_hit:
+        out["cache"] = {"hit": True}
     for key, value in report.extras.items():
         out.setdefault(key, value)
     return out
 
 
-def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
+def notebook_dict(n: NotebookUse) -> dict[str, Any]:
+    """One ``notebooks[]`` object: what a --notebook needs (env var names, never values)."""
+    return {"path": n.path, "kernel": n.kernel, "providers": list(n.providers),
+            "provider_packages": dict(n.provider_packages), "env_vars": list(n.env_vars),
+            "env_vars_set": list(n.env_vars_set), "imports": list(n.imports), "problems": list(n.problems)}
+
+
+def smoke_dict(r: SmokeRow) -> dict[str, Any]:
+    """One ``smoke[]`` object of the contract (plus its extensions, where the row has them)."""
+    d: dict[str, Any] = {
+        "provider": r.provider, "model": r.model, "ok": r.ok, "latency_s": r.latency_s,
+        "finish_reason": r.finish_reason, "input_tokens": r.input_tokens, "output_tokens": r.output_tokens,
+        "total_tokens": r.total_tokens, "response_metadata_keys": list(r.response_metadata_keys),
+        "status": r.status, "class": r.chat_class, "requested_model": r.requested_model, "usage_from": r.usage_from,
+    }
+    if r.timings:
+        d["timings"] = dict(r.timings)
+    if r.error is not None:
+        d["error"] = r.error
+    if r.code is not None:
+        d["code"] = r.code
+    if r.notes:
+        d["notes"] = list(r.notes)
+    return d
+
+
+def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 0,
+           quiet: bool = False) -> str:
     """Indented JSON text with a trailing newline."""
     return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -3,8 +3,10 @@ and provider (plus ``environment`` for findings about no provider).
 
 A check/provider pair with no finding is one passing testcase (skipped when the provider is not installed or was
 not examined). Each finding is its own testcase: a ``failure`` for an error (and for a warning under
-``--fail-on warning``), an ``error`` when the doctor itself could not run a check, ``skipped`` when configuration
-ignores it, and a passing testcase with the details in ``system-out`` otherwise. So the failures match the report.
+``--fail-on warning``; a check the doctor could not run too, typed with its LCD9xx code), ``skipped`` when
+configuration ignores it, and a passing testcase with the details in ``system-out`` otherwise. So the failures match
+the report. The document validates against the common JUnit schema (Jenkins xUnit's junit-10.xsd, the one pytest
+checks its own output with), and ``time`` values are the checks' real durations.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from ..model import Kind, ProviderState, Severity
+from ..model import ProviderState, Severity
 
 if TYPE_CHECKING:
     from ..model import Finding, Report
@@ -34,13 +36,16 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _families() -> dict[str, list[str]]:
-    from .. import builtin
-
+def _families(report: Report) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for c in builtin.checks():
+    for c in report.checks_run:
         out.setdefault(c.family, []).append(c.name)
     return out
+
+
+def _seconds(value: float) -> str:
+    """A ``time`` attribute as the common JUnit schema wants it (seconds, at most three decimals)."""
+    return f"{max(value, 0.0):.3f}"
 
 
 def fails(f: Finding, fail_on: str) -> bool:
@@ -65,28 +70,32 @@ def _details(f: Finding) -> str:
     return _clean("\n".join(lines))
 
 
-def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
-    return ET.SubElement(suite, "testcase", {"classname": _clean(classname), "name": _clean(name), "time": "0"})
+def _case(suite: ET.Element, classname: str, name: str, seconds: float = 0.0) -> ET.Element:
+    return ET.SubElement(suite, "testcase", {"classname": _clean(classname), "name": _clean(name),
+                                             "time": _seconds(seconds)})
 
 
-def _finding_case(suite: ET.Element, classname: str, label: str, f: Finding, fail_on: str) -> str:
-    case = _case(suite, classname, f"{label}: {f.code} {f.subject}")
+def _finding_case(suite: ET.Element, classname: str, label: str, f: Finding, fail_on: str, seconds: float) -> str:
+    case = _case(suite, classname, f"{label}: {f.code} {f.subject}", seconds)
     message = _clean(f"{f.code} {f.title}")
     if f.ignored is not None:
         ET.SubElement(case, "skipped", {"message": _clean(f"ignored: {f.ignored}")})
         ET.SubElement(case, "system-out").text = _details(f)
         return "skipped"
     if fails(f, fail_on):
-        tag = "error" if f.kind is Kind.DOCTOR else "failure"
-        ET.SubElement(case, tag, {"message": message, "type": f.code}).text = _details(f)
-        return "errors" if tag == "error" else "failures"
+        # The common schema (Jenkins xUnit's junit-10.xsd, which pytest validates against) knows <failure>, not
+        # <error>: a check the doctor could not run is a failure whose type names its code (LCD9xx).
+        ET.SubElement(case, "failure", {"message": message, "type": f.code}).text = _details(f)
+        return "failures"
     ET.SubElement(case, "system-out").text = _details(f)
     return "passed"
 
 
-def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
+def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 0,
+           quiet: bool = False) -> str:
     """The report as a JUnit XML document (UTF-8 declaration, indented)."""
-    families = _families()
+    families = _families(report)
+    took = {c.name: c.seconds for c in report.checks_run}
     family_of = {check: fam for fam, checks in families.items() for check in checks}
     for f in report.findings:
         if f.check not in family_of:
@@ -111,8 +120,14 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
                            ("target.python_version", t.python_version if t else "")):
             ET.SubElement(props, "property", {"name": prop, "value": _clean(text)})
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        suite_time = 0.0
         for check in checks:
             classname = f"{SUITES_NAME}.{family}.{check}"
+            # A check's time is split over its cases, so that the cases add up to the suite and the suite to the run.
+            cases = sum(max(1, sum(1 for f in report.findings if (f.check or OTHER_FAMILY) == check
+                                   and (f.provider or ENVIRONMENT) == label)) for label in labels)
+            share = took.get(check, 0.0) / max(cases, 1)
+            suite_time += took.get(check, 0.0)
             for label in labels:
                 found = [f for f in report.findings
                          if (f.check or OTHER_FAMILY) == check and (f.provider or ENVIRONMENT) == label]
@@ -126,7 +141,7 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
                     counts["failures"] += 1
                     continue
                 if not found:
-                    case = _case(suite, classname, label)
+                    case = _case(suite, classname, label, share)
                     counts["tests"] += 1
                     reason = _SKIP_STATES.get(state[label]) if label in state else None
                     if reason is not None:
@@ -134,16 +149,18 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
                         counts["skipped"] += 1
                     continue
                 for f in found:
-                    outcome = _finding_case(suite, classname, label, f, report.fail_on)
+                    outcome = _finding_case(suite, classname, label, f, report.fail_on, share)
                     counts["tests"] += 1
                     if outcome in counts:
                         counts[outcome] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
-        suite.set("time", "0")
-    for key, value in totals.items():
-        root.set(key, str(value))
-    root.set("time", "0")
+        suite.set("time", _seconds(suite_time))
+    # <testsuites> carries tests, failures and errors (the common schema has no "skipped" there); its time is the
+    # run's wall time (the checks run in parallel, so it can be less than the suites' sum).
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
+    root.set("time", _seconds(report.elapsed_s or sum(took.values())))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

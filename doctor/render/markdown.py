@@ -1,7 +1,7 @@
 """Markdown output for any Report (check, explain, report): tables, evidence and fixes as code blocks.
 
-Meant for pull-request comments and support tickets: GitHub-flavoured tables, no HTML, no colours. The text passes
-through the redaction layer once more on the way out.
+Meant for pull-request comments and support tickets: GitHub-flavoured tables, no HTML, no colours. Like every
+format's text, it passes through the redaction layer once more on the way out (``commands._options.render_report``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Report, Severity
-from ..redact import default as default_redactor
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -56,26 +55,25 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
 
 
 def _title(report: Report) -> str:
-    if "source" in report.extras:
-        return f"# langchain-doctor explain: {cell(report.extras['source'])}"
-    if report.extras.get("report"):
+    if report.explained is not None:
+        return f"# langchain-doctor explain: {cell(report.explained.source)}"
+    if report.ticket_os is not None:
         return "# langchain-doctor report"
     return "# langchain-doctor check"
 
 
 def _about(report: Report) -> list[str]:
     rows: list[tuple[str, str]] = [("langchain-doctor", report.tool_version)]
-    os_name = report.extras.get("os")
-    if isinstance(os_name, str):
-        rows.append(("OS", os_name))
+    if report.ticket_os is not None:
+        rows.append(("OS", report.ticket_os))
     t = report.target
     if t is not None:
         rows.append(("Python", f"{t.python_version} ({t.platform})"))
         rows.append(("interpreter", code(t.python)))
         rows.append(("chosen because", t.reason))
-    for key, label in (("source", "input"), ("input_format", "read as"), ("errors_seen", "errors seen")):
-        if key in report.extras and isinstance(report.extras[key], (str, int)):
-            rows.append((label, str(report.extras[key])))
+    e = report.explained
+    if e is not None:
+        rows += [("input", e.source), ("read as", e.input_format), ("errors seen", str(e.errors_seen))]
     return ["| | |", "|---|---|", *(f"| {cell(k)} | {v if v.startswith('`') else cell(v)} |" for k, v in rows)]
 
 
@@ -102,16 +100,21 @@ def _providers(report: Report) -> list[str]:
     return ["", "## Providers", "", *table(("provider", "package", "version", "status", "needed", "stages"), rows)]
 
 
+_SMOKE_COLUMNS = ("provider", "model", "ok", "latency_s", "finish_reason", "input_tokens", "output_tokens",
+                  "total_tokens")
+
+
 def _smoke(report: Report) -> list[str]:
-    smoke = report.extras.get("smoke")
-    if not isinstance(smoke, list) or not smoke or not all(isinstance(s, dict) for s in smoke):
+    if not report.smoke:
         return []
-    keys: list[str] = []
-    for s in smoke:
-        for k in s:
-            if k not in keys and not isinstance(s[k], (list, dict)):
-                keys.append(k)
-    return ["", "## Smoke calls", "", *table(keys, ([_scalar(s.get(k)) for k in keys] for s in smoke))]
+    rows = [[r.provider, r.model, r.ok, r.latency_s, r.finish_reason, r.input_tokens, r.output_tokens,
+             r.total_tokens] for r in report.smoke]
+    header = list(_SMOKE_COLUMNS)
+    if any(r.error for r in report.smoke):
+        header.append("error")
+        for row, r in zip(rows, report.smoke):
+            row.append(r.error)
+    return ["", "## Smoke calls", "", *table(header, ([_scalar(c) for c in row] for row in rows))]
 
 
 def _scalar(value: Any) -> str:
@@ -159,7 +162,8 @@ def _findings(report: Report, verbose: bool) -> list[str]:
     return out
 
 
-def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
+def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 0,
+           quiet: bool = False) -> str:
     """The report as GitHub-flavoured Markdown (``color`` and ``width`` do not apply)."""
     lines = [_title(report), "", *_about(report)]
     lines += _packages(report)
@@ -169,4 +173,4 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
     ignored = len(report.findings) - len(report.active_findings)
     tail = f", {ignored} ignored" if ignored else ""
     lines += ["", f"_Exit code {report.exit_code} (--fail-on {report.fail_on}){tail}._", ""]
-    return default_redactor().text("\n".join(lines))
+    return "\n".join(lines)

@@ -19,6 +19,7 @@ import pytest
 from langchain_doctor.knowledge.providers import PROVIDERS
 from langchain_doctor.model import Report
 from langchain_doctor.render import markdown
+from langchain_doctor.runner import smoke_rows
 
 from tests.realenv import named_venv, real_venv, venv_python
 from tests.servers.chat import ChatServer, base_env, chat_server, output_limit
@@ -132,7 +133,7 @@ def test_default_models_over_every_protocol(healthy7: Path, tmp_path: Path) -> N
     head = lines.index("Smoke calls (--online --smoke: one real call per provider)")
     table = [ln.split() for ln in lines[head + 2:head + 8]]
     assert sorted(t[0] for t in table) == sorted(providers) and all(t[2] == "✓" for t in table)
-    md = markdown.render(Report("x", None, (), (), (), extras={"smoke": data["smoke"]}))
+    md = markdown.render(Report("x", None, (), (), (), smoke=tuple(smoke_rows(data["smoke"]))))
     head_md = next(ln for ln in md.splitlines() if ln.startswith("| provider | model | ok | latency_s |"))
     assert "| finish_reason | input_tokens | output_tokens | total_tokens |" in head_md
     assert "| groq | llama-3.1-8b-instant | yes | " in md and "| length | 12 | 1 | 13 |" in md

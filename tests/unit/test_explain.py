@@ -69,7 +69,7 @@ def test_text_export_names_input_cells_and_lines() -> None:
     report = explain(EXAMPLES / "response-metadata-notebook.txt")
     vertex = by_provider(report)["google-vertexai"][0]
     assert vertex.evidence[0].startswith("In [3], line ")
-    assert report.extras["input_format"] == "notebook-text"
+    assert report.explained.input_format == "notebook-text"
 
 
 def test_logging_retries_collapse_into_the_final_error() -> None:
@@ -116,9 +116,9 @@ def test_kernel_run_notebook_and_its_markdown_export(name: str) -> None:
     cells = [f.evidence[0].split(":")[0] for f in report.findings]
     if name.endswith(".ipynb"):
         assert cells == ["cell 2", "cell 3", "cell 4"]
-        assert report.extras["input_format"] == "ipynb"
+        assert report.explained.input_format == "ipynb"
     else:
-        assert report.extras["input_format"] == "markdown"
+        assert report.explained.input_format == "markdown"
     together = next(f for f in report.findings if f.provider == "together")
     assert together.subject == "TOGETHER_API_KEY" and together.fix is not None and together.fix.manual
     fireworks = next(f for f in report.findings if f.provider == "fireworks")

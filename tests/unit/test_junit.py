@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import xmlschema
 from langchain_doctor import builtin
 from langchain_doctor.findings import make
-from langchain_doctor.model import Finding, Fix, ProviderState, ProviderStatus, Report, Severity, TargetInfo
+from langchain_doctor.model import CheckRun, Finding, Fix, ProviderState, ProviderStatus, Report, Severity, TargetInfo
 from langchain_doctor.render import Format, renderer
 from langchain_doctor.render.junit import render
 from langchain_doctor.runner import build_report, run_checks
@@ -30,12 +32,19 @@ def _f(code: str, check: str, provider: str | None, *, subject: str = "x", ignor
     return replace(f, check=check, ignored=ignored)
 
 
+CHECKS_RUN = tuple(CheckRun(c.name, c.family, 0.0125 * (n + 1)) for n, c in enumerate(builtin.checks()))
+XSD = Path(__file__).resolve().parents[1] / "schemas" / "junit-10.xsd"
+
+
 def _report(findings: list[Finding], providers: list[ProviderStatus], fail_on: str = "error") -> Report:
-    return Report("0.1.0", TARGET, (), tuple(providers), tuple(findings), fail_on)
+    return Report("0.1.0", TARGET, (), tuple(providers), tuple(findings), fail_on, checks_run=CHECKS_RUN,
+                  elapsed_s=0.5)
 
 
 def _parse(text: str) -> ET.Element:
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    # The common JUnit schema (Jenkins xUnit's junit-10.xsd, the one pytest checks its own output with).
+    xmlschema.XMLSchema(str(XSD)).validate(text.encode("utf-8"))
     return ET.fromstring(text.encode("utf-8"))
 
 
@@ -56,10 +65,11 @@ def _consistent(root: ET.Element) -> None:
             assert suite.get(key) == str(value), (suite.get("name"), key)
             totals[key] += value
         for case in cases:
-            assert case.get("classname") and case.get("name") and case.get("time") == "0"
+            assert case.get("classname") and case.get("name") and float(case.get("time", "x")) >= 0
             assert sum(case.find(t) is not None for t in ("failure", "error", "skipped")) <= 1
-    for key, value in totals.items():
-        assert root.get(key) == str(value)
+    for key in ("tests", "failures", "errors"):
+        assert root.get(key) == str(totals[key])
+    assert root.get("skipped") is None  # not an attribute of <testsuites> in the common schema
 
 
 PROVIDERS = [
@@ -128,11 +138,39 @@ def test_ignored_findings_are_listed_as_skipped_with_their_reason() -> None:
     assert skip is not None and skip.get("message") == "ignored: upgrading next sprint"
 
 
-def test_a_crashed_check_is_an_error_not_a_failure() -> None:
+def test_a_crashed_check_is_a_failure_typed_with_its_code() -> None:
+    # The common schema has no <error> element: a check the doctor could not run fails with its LCD9xx type.
     crash = _f("LCD901", "integrity", None, severity=Severity.ERROR)
     root = _parse(render(_report([crash], [])))
     _consistent(root)
-    assert root.get("errors") == "1" and root.get("failures") == "0"
+    assert root.get("errors") == "0" and root.get("failures") == "1"
+    failure = next(c.find("failure") for c in _cases(root) if c.find("failure") is not None)
+    assert failure is not None and failure.get("type") == "LCD901"
+
+
+def test_times_are_the_checks_durations() -> None:
+    root = _parse(render(_report([_f("LCD201", "requirements", "openai")], PROVIDERS)))
+    took = {c.name: c.seconds for c in CHECKS_RUN}
+    for suite in root.findall("testsuite"):
+        by_check: dict[str, float] = {}
+        for case in suite.findall("testcase"):
+            check = str(case.get("classname")).rsplit(".", 1)[1]
+            by_check[check] = by_check.get(check, 0.0) + float(str(case.get("time")))
+        for check, total in by_check.items():
+            assert abs(total - took[check]) < 0.01, check
+        assert abs(float(str(suite.get("time"))) - sum(took[c] for c in by_check)) < 0.002
+    assert root.get("time") == "0.500"
+
+
+def test_a_real_run_records_real_durations(site: FakeSite) -> None:
+    from langchain_doctor.context import Options
+
+    site.add("langchain-core", "0.3.0", ["pydantic>=2.7.4"])
+    env = make_env(site, options=Options(probe=False))
+    timings: list[CheckRun] = []
+    run_checks(env, [c for c in builtin.checks() if not c.needs_probe], timings)
+    assert {t.name for t in timings} == {c.name for c in builtin.checks() if not c.needs_probe}
+    assert all(t.seconds > 0 for t in timings)
 
 
 def test_unknown_check_gets_its_own_suite() -> None:
@@ -177,4 +215,4 @@ def test_counts_match_a_real_report_from_a_fake_env(site: FakeSite, ignore: dict
     _consistent(root)
     expected = sum(1 for f in report.active_findings if f.severity is Severity.ERROR)
     assert int(root.get("failures", "-1")) == expected
-    assert int(root.get("skipped", "-1")) >= len(ignore)
+    assert sum(int(s.get("skipped", "0")) for s in root.findall("testsuite")) >= len(ignore)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from langchain_doctor.explain import explain_path
@@ -14,6 +15,7 @@ from langchain_doctor.model import (
     ProviderStatus,
     Report,
     Severity,
+    SmokeRow,
     TargetInfo,
 )
 from langchain_doctor.render import Format, renderer
@@ -64,7 +66,9 @@ def test_evidence_fence_outgrows_backticks_inside() -> None:
 
 
 def test_token_shapes_are_masked_on_the_way_out() -> None:
-    text = render(sample())
+    from langchain_doctor.commands._options import render_report
+
+    text = render_report(sample(), Format.MARKDOWN, False, False)
     assert "A" * 30 not in text and "sk-proj-...wxyz" in text
 
 
@@ -78,9 +82,9 @@ def test_explain_report_has_no_target() -> None:
 
 
 def test_smoke_extras_become_a_table() -> None:
-    text = render(sample(smoke=[{"provider": "openai", "model": "gpt-4o-mini", "ok": True, "latency_s": 0.4,
-                                 "input_tokens": None, "response_metadata_keys": ["a"]}]))
-    assert "| provider | model | ok | latency_s | input_tokens |" in text
+    report = replace(sample(), smoke=(SmokeRow("openai", "gpt-4o-mini", True, 0.4, response_metadata_keys=("a",)),))
+    text = render(report)
+    assert "| provider | model | ok | latency_s | finish_reason | input_tokens |" in text
     assert "| openai | gpt-4o-mini | yes | 0.4 |  |" in text
 
 

@@ -13,11 +13,13 @@ from langchain_doctor.model import (
     Finding,
     Fix,
     Kind,
+    NotebookUse,
     PackageInfo,
     ProviderState,
     ProviderStatus,
     Report,
     Severity,
+    SmokeRow,
     TargetInfo,
 )
 from langchain_doctor.render.markdown import render
@@ -39,10 +41,9 @@ def full_report() -> Report:
                         (f"file {HOME}/.venvs/lc/x.py", f"key {SECRET}", f"{HOME}anaconda stays"),
                         Fix("s", (f"{HOME}/.venvs/lc/bin/python -m pip install -U a",), install=("a",))),)
     return Report("0.1.0", target, packages, providers, findings, "error",
-                  {"notebooks": [f"{HOME}/nb.ipynb"],
-                   "smoke": [{"provider": "openai", "model": "gpt-4o-mini", "ok": True, "latency_s": 0.4,
-                              "input_tokens": None, "response_metadata_keys": ["model_name"],
-                              "raw_response": {"x": SECRET}, "error": f"{HOME}/secret {SECRET}"}]})
+                  notebooks=(NotebookUse(f"{HOME}/nb.ipynb"),),
+                  smoke=(SmokeRow("openai", "gpt-4o-mini", True, 0.4, response_metadata_keys=("model_name",),
+                                  status="ok", notes=(f"raw {SECRET}",), error=f"{HOME}/secret {SECRET}"),))
 
 
 def test_allowlist_home_and_secrets() -> None:
@@ -50,9 +51,9 @@ def test_allowlist_home_and_secrets() -> None:
     assert ticket.target is not None
     assert ticket.target.python == "~/.venvs/lc/bin/python" and ticket.target.reason == "$VIRTUAL_ENV is ~/.venvs/lc"
     assert [p.name for p in ticket.packages] == ["langchain-openai", "openai", "pydantic"]
-    assert ticket.extras == {"report": True, "os": "Linux 6.1 (x)", "smoke": [
-        {"provider": "openai", "model": "gpt-4o-mini", "ok": True, "latency_s": 0.4, "input_tokens": None,
-         "response_metadata_keys": ["model_name"]}]}
+    assert ticket.ticket_os == "Linux 6.1 (x)" and not ticket.notebooks and not ticket.extras
+    assert ticket.smoke == (SmokeRow("openai", "gpt-4o-mini", True, 0.4, response_metadata_keys=("model_name",),
+                                     status="ok"),)
     f = ticket.findings[0]
     assert f.evidence[0] == "file ~/.venvs/lc/x.py"
     assert SECRET not in f.evidence[1]

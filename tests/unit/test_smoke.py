@@ -17,6 +17,7 @@ from langchain_doctor.probe import Result
 from langchain_doctor.redact import Redactor
 from langchain_doctor.registry import info
 from langchain_doctor.render import console
+from langchain_doctor.runner import smoke_rows
 from langchain_doctor.target import TargetError
 
 from tests.fakeenv import FakeSite, make_env
@@ -433,7 +434,7 @@ SMOKE_JSON = [
 
 
 def test_console_section() -> None:
-    report = Report("0.0", None, (), (), (), extras={"smoke": SMOKE_JSON})
+    report = Report("0.0", None, (), (), (), smoke=tuple(smoke_rows(SMOKE_JSON)))
     text = console.render(report)
     lines = text.splitlines()
     start = lines.index("Smoke calls (--online --smoke: one real call per provider)")
