@@ -219,9 +219,11 @@ class RepairPlan:
     """What ``langchain-doctor fix --apply`` runs, in order (cleanups, then one package step)."""
     manual: tuple[str, ...] = ()
     """Commands for a person (logins, exports), each once."""
+    cannot: tuple[str, ...] = ()
+    """Findings the plan does not repair, each with why (``LCD201 langchain-openai: cannot be fixed on ...``)."""
 
     def __bool__(self) -> bool:
-        return bool(self.commands or self.manual)
+        return bool(self.commands or self.manual or self.cannot)
 
 
 @dataclass(frozen=True)

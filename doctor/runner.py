@@ -220,14 +220,16 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
 def repair_plan(findings: Sequence[Finding], env: Environment, redactor: Redactor) -> RepairPlan:
     """The closing fix: the unified plan's commands (what ``fix --apply`` runs), then each manual command once."""
     python = env.target.python
-    commands = plan.build(findings, env.inventory).commands(python)
+    change = plan.build(findings, env.inventory)
+    commands = change.commands(python)
     if env.inventory.get("pip") is None:
         commands = [plan._via_uv(c, python) for c in commands]
     manual: list[str] = []
     for f in findings:
         if f.fix is not None and f.fix.manual and f.ignored is None:
             manual += [c for c in f.fix.commands if c not in manual]
-    return RepairPlan(tuple(redactor.text(c) for c in commands), tuple(redactor.text(c) for c in manual))
+    cannot = tuple(redactor.text(f"{u.code} {u.subject}: {u.reason}") for u in change.cannot)
+    return RepairPlan(tuple(redactor.text(c) for c in commands), tuple(redactor.text(c) for c in manual), cannot)
 
 
 # A probe failure that a static finding already explains is one finding with both evidences:

@@ -116,7 +116,8 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
                            response_metadata_keys=tuple(c(k) for k in r.response_metadata_keys), status=r.status)
                   for r in report.smoke)
     credentials = tuple(replace(x, source=c(x.source), fingerprint=c(x.fingerprint)) for x in report.credentials)
-    repair = RepairPlan(tuple(c(x) for x in report.repair.commands), tuple(c(x) for x in report.repair.manual))
+    repair = RepairPlan(tuple(c(x) for x in report.repair.commands), tuple(c(x) for x in report.repair.manual),
+                        tuple(c(x) for x in report.repair.cannot))
     return Report(report.tool_version, target, packages, providers, findings, report.fail_on,
                   ticket_os=os_name or os_description(), smoke=smoke, credentials=credentials, repair=repair)
 

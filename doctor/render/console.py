@@ -121,6 +121,9 @@ def _closing_lines(report: Report) -> list[Line]:
     if plan.manual:
         out.append([("Then, by hand" if plan.commands else "By hand", ""), (" (logins and keys):", "dim")])
         out += [[("  ", ""), ("$", "cyan"), (f" {c}", "")] for c in _joined_exports(plan.manual)]
+    if plan.cannot:
+        out.append([("Not in the plan:", "")])
+        out += [[("  ", ""), (c, "dim")] for c in plan.cannot]
     return out
 
 
