@@ -43,9 +43,10 @@ def _duplicates(env: Environment) -> Iterator[Finding]:
     for (_location, name), dists in per_location.items():
         if len(dists) < 2:
             continue
-        winner = env.inventory.get(name)
-        stale = [d for d in dists if d is not winner] or dists[1:]
-        keep = winner if winner is not None and winner.raw_version else dists[0]
+        # The real copy is the one whose recorded files are on disk as recorded, not the one that sorts first: a
+        # stale metadata folder left by an interrupted upgrade lists files that are gone or were overwritten.
+        keep = max(dists, key=lambda d: (_files_as_recorded(d), d is env.inventory.get(name), d.version is not None))
+        stale = [d for d in dists if d is not keep]
         reinstall = install_fix(py, "", [f"{name}=={keep.raw_version}" if keep.raw_version else name], force=True)
         yield make(
             "LCD110",
@@ -72,6 +73,26 @@ def _duplicates(env: Environment) -> Iterator[Finding]:
             fix=Fix(f"Keep one copy of {name}: delete the one you do not use",
                     tuple(remove_path(d.metadata_dir) for d in shadowed), manual=True),
         )
+
+
+def _files_as_recorded(d: Dist) -> int:
+    """How many files listed in the distribution's RECORD exist with the recorded size (its own folder excluded)."""
+    try:
+        with open(os.path.join(d.metadata_dir, "RECORD"), encoding="utf-8", errors="replace") as fh:
+            rows = [line.rstrip("\n").rsplit(",", 2) for line in fh if line.strip()]
+    except OSError:
+        return 0
+    meta = os.path.basename(d.metadata_dir) + "/"
+    count = 0
+    for row in rows:
+        if len(row) != 3 or row[0].startswith((meta, "..")) or not row[2].isdigit():
+            continue
+        try:
+            if os.path.getsize(os.path.join(d.location, row[0])) == int(row[2]):
+                count += 1
+        except OSError:
+            pass
+    return count
 
 
 def _owned_modules(env: Environment, location: str) -> set[str]:

@@ -24,7 +24,7 @@ from .. import builtin, subproc
 from ..inventory import scan
 from ..knowledge.providers import PROVIDERS
 from ..redact import Redactor
-from ..repair import plan
+from ..repair import coverage, plan
 from ..runner import build_report, read_environment, run_checks
 
 if TYPE_CHECKING:
@@ -288,8 +288,7 @@ def manual_steps(findings: Sequence[Finding]) -> tuple[ManualStep, ...]:
     for f in findings:
         if f.fix is None or f.ignored is not None:
             continue
-        fx = f.fix
-        if not fx.manual and (fx.install or fx.reinstall or fx.uninstall or fx.remove_paths):
+        if coverage.has_step(f):
             continue
         step = ManualStep(f.fix.summary, f.fix.commands, f.code)
         if all((m.summary, m.commands) != (step.summary, step.commands) for m in out):

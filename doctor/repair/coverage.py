@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from ..model import Finding
+    from ..model import Finding, Fix
 
 # kind value -> why there is no automatic step when the finding carries none.
 NO_STEP_BECAUSE: dict[str, str] = {
@@ -31,16 +31,38 @@ NO_STEP_BECAUSE: dict[str, str] = {
 COVERED: frozenset[str] = frozenset(NO_STEP_BECAUSE)
 
 
+def pip_installs(fx: Fix) -> tuple[str, ...]:
+    """The requirements of a fix given only as text, when every command is a plain ``PY -m pip install [-U] REQ...``
+    (so the plan can merge it like a structured step); empty otherwise."""
+    import shlex
+
+    reqs: list[str] = []
+    for cmd in fx.commands:
+        try:
+            argv = shlex.split(cmd)
+        except ValueError:
+            return ()
+        if argv[1:4] != ["-m", "pip", "install"]:
+            return ()
+        rest = [a for a in argv[4:] if a not in ("-U", "--upgrade")]
+        if not rest or any(a.startswith("-") for a in rest):
+            return ()
+        reqs += rest
+    return tuple(reqs)
+
+
 def has_step(f: Finding) -> bool:
     """True when the finding's fix is a step the plan can run (package or cleanup), not text for a person."""
     fx = f.fix
-    return fx is not None and not fx.manual and bool(fx.install or fx.reinstall or fx.uninstall or fx.remove_paths)
+    return fx is not None and not fx.manual and bool(
+        fx.install or fx.reinstall or fx.uninstall or fx.remove_paths or pip_installs(fx))
 
 
 def no_step_reason(f: Finding) -> Optional[str]:
-    """``cannot be fixed automatically because ...`` for a covered finding without a runnable step, else None."""
+    """``cannot be fixed automatically because ...`` for a covered finding (error or warning) without a runnable
+    step, else None."""
     kind = f.kind.value
-    if kind not in COVERED or has_step(f):
+    if kind not in COVERED or has_step(f) or f.severity.value == "info":
         return None
     why = NO_STEP_BECAUSE[kind]
     if f.fix is not None and f.fix.summary:

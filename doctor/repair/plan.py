@@ -179,7 +179,8 @@ def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tu
     fam = family_member(name)
     installed = versions.get(name)
     keep: Optional[SpecifierSet] = lines.line_spec(name, line) if (fam and line) else None
-    if keep is None and not fam and installed is not None and installed.major >= 1 and not _has(spec, _UPPER):
+    if keep is None and not fam and installed is not None and installed.major >= 1 and _has(spec, _LOWER) \
+            and not _has(spec, _UPPER):
         keep = SpecifierSet(f"<{installed.major + 1}")
     if keep is not None:
         joined = spec & keep
@@ -228,10 +229,14 @@ def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[s
             continue
         remove += [p for p in f.fix.remove_paths if p not in remove]
         uninstall += [u for u in f.fix.uninstall if u not in uninstall]
-        install += list(f.fix.install)
-        for req in f.fix.install:
+        given = f.fix.install or coverage.pip_installs(f.fix)
+        install += list(given)
+        for req in given:
             asked_by.setdefault(_name(req), []).append(f)
-        reinstall += [r for r in f.fix.reinstall if r not in reinstall]
+        reinstall += [r for r in (_pinned(x, inventory) for x in f.fix.reinstall) if r not in reinstall]
+    # A reinstall of the version whose metadata is being removed (a stale copy) would bring the stale copy back.
+    removed = {(d.name, d.raw_version) for d in inventory.dists if d.metadata_dir in remove}
+    reinstall = [r for r in reinstall if (_name(r), r.partition("==")[2] or None) not in removed]
     names = {_name(r) for r in install}
     if "langchain-core" in names:
         install += [d for d in _dependents_of_core(inventory) if d not in names]
@@ -246,6 +251,22 @@ def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[s
             cannot.append(Unfixable(f.code, f.subject, f"cannot be fixed on the {target_line} line: {why}{hint}"))
     return ChangeSet(tuple(remove), tuple(uninstall), tuple(bounded), tuple(reinstall), tuple(manual),
                      target_line, bool(line and own and line != own), tuple(_dedupe(cannot)))
+
+
+def _pinned(req: str, inventory: Inventory) -> str:
+    """A reinstall repairs files, it never changes the version: ``pydantic`` becomes ``pydantic==2.9.2``.
+
+    (Unpinned, ``--force-reinstall --no-deps pydantic`` installs the newest pydantic next to the old
+    pydantic-core: a fix that makes three errors out of one.)
+    """
+    try:
+        r = Requirement(req)
+    except InvalidRequirement:
+        return req
+    d = inventory.get(r.name)
+    if r.specifier or d is None or not d.raw_version:
+        return req
+    return f"{r.name}=={d.raw_version}"
 
 
 def _dedupe(items: Sequence[Unfixable]) -> list[Unfixable]:
