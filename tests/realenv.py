@@ -433,6 +433,8 @@ SPECS = {
     "a": {
         "requirements": ["langchain-openai==0.1.25"],
         "then_no_deps": ["langchain-core==0.3.0", "pydantic==2.9.2", "pydantic-core==2.23.4"]},
+    # A provider added as one row of the providers table: its probe imports and constructs it.
+    "nvidia": {"requirements": ["langchain-nvidia-ai-endpoints==1.5.0"]},
     # Current releases of seven integrations, all consistent.
     "healthy7": {"requirements": [
         "langchain-openai==1.7.4", "langchain-anthropic==1.7.10",

@@ -334,6 +334,25 @@ PROVIDERS: tuple[Provider, ...] = (
         smoke=(("ChatDeepSeek", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,),
                                           source="langchain-deepseek (BaseChatOpenAI subclass)")),),
     ),
+    Provider(
+        # Read from the wheels of langchain-nvidia-ai-endpoints 1.0.0 and 1.5.0 (_common.py, chat_models.py,
+        # _statics.py, _telemetry.py).
+        "nvidia-ai-endpoints", "langchain-nvidia-ai-endpoints", "langchain_nvidia_ai_endpoints", ("ChatNVIDIA",),
+        key_vars=("NVIDIA_API_KEY",), base_url_vars=("NVIDIA_BASE_URL",), key_prefixes=("nvapi-",),
+        hosts=("integrate.api.nvidia.com", "ai.api.nvidia.com"),
+        docs="https://python.langchain.com/docs/integrations/chat/nvidia_ai_endpoints/", core1_line="1.0.0",
+        # A model of the package's own catalogue (_statics.py) on the hosted endpoint: an unknown one would make the
+        # constructor list the endpoint's models over the network.
+        construct=(("model", "meta/llama-3.1-8b-instruct"), ("api_key", "nvapi-" + _FAKE)),
+        construct_env=(("NVIDIA_USAGE_TELEMETRY_ENABLED", "false"),),
+        # The models listing of the hosted API does not prove a key: no online key check.
+        api_base="https://integrate.api.nvidia.com/v1", verify_path="",
+        init_names=("nvidia",),
+        smoke=(("ChatNVIDIA", CallShape(
+            (("max_completion_tokens", 1),), timeout_kw="timeout", retries_kw=None,
+            source="langchain-nvidia-ai-endpoints 1.5.0 ChatNVIDIA: max_completion_tokens (max_tokens is a "
+            "deprecated alias), timeout (transport seconds), no max_retries; token counts only in usage_metadata")),),
+    ),
 )
 
 BY_NAME: dict[str, Provider] = {p.name: p for p in PROVIDERS}
