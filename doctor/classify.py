@@ -433,6 +433,7 @@ def classify(exc_type: str, message: str, traceback_text: str = "") -> Optional[
         values: dict[str, str] = {k: v for k, v in (m.groupdict() if m else {}).items() if v is not None}
         values["exc"] = bare
         values["_tb"] = tb
+        values["_msg"] = msg
         if row.derive is not None:
             extra = row.derive(values)
             if extra is None:

@@ -39,6 +39,13 @@ class Kind(str, enum.Enum):
     REAUTH_REQUIRED = "reauth-required"
     MISSING_CONFIG = "missing-config"
     UNREACHABLE = "unreachable"
+    VERSION_SKEW = "version-skew"
+    BINARY_INCOMPATIBLE = "binary-incompatible"
+    KNOWN_BAD_RELEASE = "known-bad-release"
+    PYTHON_INCOMPATIBLE = "python-incompatible"
+    MOVED_API = "moved-api"
+    NETWORK_CONFIG = "network-config"
+    MODEL_NOT_FOUND = "model-not-found"
     UNCLASSIFIED = "unclassified"
     # Not a failure of the target: the doctor itself could not run one of its checks.
     DOCTOR = "doctor"

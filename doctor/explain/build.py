@@ -25,6 +25,7 @@ from ..knowledge.providers import BY_NAME, PROVIDERS, by_module
 from ..knowledge.signatures import SIGNATURES
 from ..model import ExplainedInput, Finding, Kind, Report
 from ..redact import Redactor, fingerprint, is_secret_name
+from ..skew import provider_hint
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 MAX_FINDINGS = 100
 MAX_EVIDENCE_CHARS = 400
 MAX_LOCATIONS = 8
+_FALLBACK_LINES = 400
+# ``... FileNotFoundError: message`` inside a log line (a logger's own prefix before it).
+_TYPED = re.compile(r"\b([A-Za-z_][\w.]{0,100}(?:Error|Exception)): (.{1,2000})$")
 _RANK = {s.id: i for i, s in enumerate(SIGNATURES)}
 _PACKAGE_KINDS = frozenset({Kind.PYDANTIC_SCHEMA, Kind.VERSION_CONFLICT, Kind.MISSING_PACKAGE, Kind.BROKEN_INSTALL,
                             Kind.IMPORT_ERROR, Kind.PYDANTIC_CORE_MISMATCH})
@@ -78,6 +82,17 @@ class _Explainer:
                                                         Optional[str], str, str]] = {}
         self.errors_seen = 0
         self.overflow = 0
+        self.placed_in_block = False
+
+    def facts_for(self, block: Block) -> CodeFacts:
+        context = block.context()
+        facts = self.facts_cache.get(context)
+        if facts is None:
+            facts = code_facts(context) if context else CodeFacts()
+            if len(self.facts_cache) > 2_000:
+                self.facts_cache.clear()
+            self.facts_cache[context] = facts
+        return facts
 
     # ------------------------------------------------------------------ classification
     def classify(self, exc: Exc) -> Optional[SignatureMatch]:
@@ -98,8 +113,10 @@ class _Explainer:
 
     # ------------------------------------------------------------------ blocks
     def block(self, block: Block) -> None:
+        self.placed_in_block = False
         events = segment(block.lines)
         if not events:
+            self.line_fallback(block, self.facts_for(block))
             return
         context = block.context()
         facts = self.facts_cache.get(context)
@@ -133,6 +150,32 @@ class _Explainer:
         self.flush_retries(block, facts, retries)
         for ev, m in warnings:
             self.add(block, facts, ev, m, ev.exc, [], [])
+        if not self.placed_in_block:
+            self.line_fallback(block, facts)
+
+    def line_fallback(self, block: Block, facts: CodeFacts) -> None:
+        """No event of the block was placed: read its lines as messages (JSON bodies, log lines, bold titles).
+
+        The block's own text serves as the traceback context (frames name the packages). Bounded: at most
+        ``_FALLBACK_LINES`` lines, each cut to 2,000 characters; the best-ranked match wins, once per block.
+        """
+        best: Optional[tuple[SignatureMatch, Exc]] = None
+        lines = block.lines[-_FALLBACK_LINES:]
+        context = "\n".join(line.text[:2000] for line in lines)[-60_000:]
+        for line in lines:
+            text = line.text.strip().strip("*_`")
+            if len(text) < 12:
+                continue
+            typed = _TYPED.search(text[:2000])
+            exc = (Exc(typed.group(1), typed.group(2), line.no, context) if typed
+                   else Exc("", text[:2000], line.no, context))
+            m = self.classify(exc)
+            if m is not None and m.kind is not Kind.UNCLASSIFIED and (
+                    best is None or _RANK[m.signature_id] < _RANK[best[0].signature_id]):
+                best = (m, exc)
+        if best is not None:
+            ev = Event("line", best[1])
+            self.add(block, facts, ev, best[0], best[1], [], [])
 
     def flush_retries(self, block: Block, facts: CodeFacts, retries: list[Event]) -> None:
         by_cause: dict[tuple[str, str], list[Event]] = {}
@@ -154,7 +197,9 @@ class _Explainer:
         if hit is not None:
             return hit
         context = "\n".join((ev.exc.traceback, *(c.traceback for c in ev.causes), exc.message))
-        provider = choose_provider(facts, m.provider if m else None, context, exc.message)
+        hint = (m.provider or provider_hint(m.groups, context + "\n" + ev.exc.message)
+                or provider_hint((), _block_text(block))) if m else None
+        provider = choose_provider(facts, hint, context, exc.message)
         module_pkg = None
         if m is not None:
             module = dict(m.groups).get("module")
@@ -182,6 +227,8 @@ class _Explainer:
     def add(self, block: Block, facts: CodeFacts, ev: Event, m: Optional[SignatureMatch], exc: Exc,
             retries: list[Event], warnings: list[tuple[Event, SignatureMatch]], retry_only: bool = False) -> None:
         key, m, provider, package, subject, context = self.attribute(block, facts, ev, m, exc, retry_only)
+        if m is not None:
+            self.placed_in_block = True
         group = self.groups.get(key)
         if group is None:
             if len(self.groups) >= MAX_FINDINGS:
@@ -231,6 +278,12 @@ def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
             else:
                 rest.append(r)
     return mine, rest
+
+
+@functools.lru_cache(maxsize=64)
+def _block_text(block: Block) -> str:
+    """The block's first lines as one text (bounded): what a pasted error says around itself."""
+    return "\n".join(line.text[:2000] for line in block.lines[:200])[:20_000]
 
 
 @functools.lru_cache(maxsize=4096)

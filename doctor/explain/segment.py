@@ -52,6 +52,7 @@ _IPY_FRAME = re.compile(r"(?:Cell In\s?\[|Input In \[|File |-{1,12}>|\.\.\.|\[\.
 # A cheap first look: a line can only start something if it has one of these.
 _INTERESTING = re.compile(r": |, but you have |, which is not installed|Traceback \(most|Retrying|\* '|:$|"
                           r"^[A-Za-z_][\w.]{0,200}$")
+_PYTEST_FRAME = re.compile(r"[^\s:]{1,500}\.py:\d{1,7}: in \w{1,200}")
 _GROUP_PREFIX = re.compile(r"\s{0,40}(?:\|\s{0,4}){1,10}")
 
 _TENACITY = re.compile(r"Retrying (?P<fn>\S{1,500}) in (?P<secs>\d{1,7}(?:\.\d{1,9})?) seconds as it "
@@ -216,17 +217,38 @@ class _Segmenter:
         w = _warning_line(content)
         if w is not None:
             msg, j = self.continuation(w[1], i + 1)
-            self.events.append(Event("warning", Exc(w[0], msg, line.no)))
+            # The line itself is the warning's one frame: its path says which package warned.
+            self.events.append(Event("warning", Exc(w[0], msg, line.no, content[:2000])))
             return j
         bare = bare_exception(content)
         if bare is not None:
             msg, j = self.continuation(bare[1], i + 1)
-            exc = Exc(bare[0], msg, line.no)
+            exc = Exc(bare[0], msg, line.no, self.headless_frames(i))
             if _WARNING_NAME.match(bare[0].rsplit(".", 1)[-1]):
                 self.events.append(Event("warning", exc))
                 return j
             return self.emit_error(exc, j)
         return i + 1
+
+    def headless_frames(self, i: int) -> str:
+        """Frames pasted without their ``Traceback (most recent call last):`` header, just above line ``i``.
+
+        Bounded look-back (MAX_FRAME_LINES); kept only when at least one line is a frame (``File "..."``,
+        pytest's ``path:12: in f``).
+        """
+        out: list[str] = []
+        k = i - 1
+        while k >= 0 and len(out) < MAX_FRAME_LINES:
+            text = _content(self.lines[k].text)
+            if not text.strip() or self.lines[k].record and not text.startswith(" "):
+                break
+            if not (text.startswith((" ", "\t", "File ")) or _PYTEST_FRAME.match(text)):
+                break
+            out.append(text[:1000])
+            k -= 1
+        if not any('File "' in t or _PYTEST_FRAME.match(t) for t in out):
+            return ""
+        return "\n".join(reversed(out))
 
     def continuation(self, first: str, j: int) -> tuple[str, int]:
         """The message's further lines (indented details, pydantic's error lines, its docs link)."""

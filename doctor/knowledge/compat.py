@@ -108,11 +108,11 @@ LANGCHAIN_1_MOVES: tuple[Moved, ...] = (
     Moved("langchain.llms.OpenAI", "from langchain_openai import OpenAI", ("langchain-openai",)),
     Moved("langchain.embeddings.OpenAIEmbeddings", "from langchain_openai import OpenAIEmbeddings",
           ("langchain-openai",)),
-    Moved("langchain.schema", "langchain_core.messages / langchain_core.documents (or langchain_classic.schema)",
-          ("langchain-classic",)),
-    Moved("langchain.prompts", "langchain_core.prompts", ()),
+    Moved("langchain.schema", "langchain_core.messages / langchain_core.documents in langchain-core (or "
+          "langchain_classic.schema in langchain-classic)", ("langchain-core",)),
+    Moved("langchain.prompts", "langchain_core.prompts in langchain-core", ("langchain-core",)),
     Moved("langchain.text_splitter", "langchain_text_splitters", ("langchain-text-splitters",)),
-    Moved("langchain.chains", "langchain_classic.chains", ("langchain-classic",)),
+    Moved("langchain.chains", "langchain_classic.chains in langchain-classic", ("langchain-classic",)),
     Moved("langchain.memory", "langchain_classic.memory", ("langchain-classic",)),
     Moved("langchain.retrievers", "langchain_classic.retrievers", ("langchain-classic",)),
     Moved("langchain.indexes", "langchain_classic.indexes", ("langchain-classic",)),
@@ -123,6 +123,15 @@ LANGCHAIN_1_MOVES: tuple[Moved, ...] = (
           ("langchain-community",)),
     Moved("langchain.agents.AgentExecutor", "langchain_classic.agents.AgentExecutor (or langchain.agents.create_agent)",
           ("langchain-classic",)),
+    # langchain-community 0.4.2 deleted its deprecated chat classes (PR #403/#404, 2025-11-04; ollama.py and
+    # anthropic.py verified absent from the 0.4.2 wheel, tests/threads/BOUNDARIES.md).
+    Moved("langchain_community.chat_models.ChatOllama", "from langchain_ollama import ChatOllama",
+          ("langchain-ollama",)),
+    Moved("langchain_community.chat_models.ollama", "from langchain_ollama import ChatOllama", ("langchain-ollama",)),
+    Moved("langchain_community.chat_models.ChatAnthropic", "from langchain_anthropic import ChatAnthropic",
+          ("langchain-anthropic",)),
+    Moved("langchain_community.chat_models.anthropic", "from langchain_anthropic import ChatAnthropic",
+          ("langchain-anthropic",)),
     Moved("langchain.agents.initialize_agent", "langchain_classic.agents.initialize_agent", ("langchain-classic",)),
 )
 

@@ -96,6 +96,60 @@ CODES = (
         fix="Check the network, proxy and any *_BASE_URL variable.",
     ),
     CodeInfo(
+        "LCD513", Kind.VERSION_SKEW, E, "explain-version-skew",
+        what=_SEEN + "two installed packages that do not work together although pip check is clean: an unexpected "
+        "keyword argument or a missing name raised in one package and called from another (httpx `proxies`, a "
+        "langchain-core or langgraph-checkpoint too old for its importer, typing_extensions, huggingface_hub "
+        "`cached_download`), protobuf gencode/runtime mismatches, a botocore without `bedrock-runtime`.",
+        why="The importer was released against another version of the package it calls; neither declares the bound.",
+        fix="Upgrade the caller past the boundary, or bound the callee below the release that changed (the fix "
+        "names both, with versions when the boundaries table knows them).",
+    ),
+    CodeInfo(
+        "LCD514", Kind.BINARY_INCOMPATIBLE, E, "explain-binary-incompatible",
+        what=_SEEN + "a compiled module built against numpy 1.x loaded under numpy 2 (`numpy.dtype size changed`, "
+        "`compiled using NumPy 1.x cannot be run in NumPy 2`).",
+        why="The import fails (or crashes) until the compiled package and numpy agree.",
+        fix="Upgrade the compiled package to a release built for numpy 2, or install 'numpy<2'.",
+    ),
+    CodeInfo(
+        "LCD515", Kind.KNOWN_BAD_RELEASE, E, "explain-known-bad-release",
+        what=_SEEN + "the symptom of a release published broken (tenacity 8.4.0: `No module named "
+        "'tenacity.asyncio'`), from the sourced known-bad table.",
+        why="Every import that needs the missing part fails.",
+        fix="Install the next good release (the fix names it).",
+    ),
+    CodeInfo(
+        "LCD516", Kind.PYTHON_INCOMPATIBLE, E, "explain-python-incompatible",
+        what=_SEEN + "a package that does not run on this Python: pydantic.v1 of pydantic < 2.7.4 on Python "
+        ">= 3.12.4 (`recursive_guard`), pydantic.v1 on Python >= 3.14.",
+        why="Every pydantic-v1 model fails to build on that interpreter.",
+        fix="Upgrade the package past the boundary (pydantic>=2.7.4), or use an older Python.",
+    ),
+    CodeInfo(
+        "LCD517", Kind.MOVED_API, E, "explain-moved-api",
+        what=_SEEN + "an import of something LangChain 1.0 moved or removed (`langchain.schema`, `langchain.prompts`, "
+        "`langchain.chains`, `AgentExecutor`, chat classes deleted from langchain-community).",
+        why="The code was written for an older LangChain.",
+        fix="Import from the new home the fix names (langchain-core, langchain-classic or the integration package).",
+    ),
+    CodeInfo(
+        "LCD518", Kind.NETWORK_CONFIG, E, "explain-network-config",
+        what=_SEEN + "a network setting that breaks requests: TLS verification failed behind an inspecting proxy, a "
+        "CA bundle variable naming a missing file, a proxy refusing the connection (407), a proxy in front of "
+        "localhost (502 from a local server).",
+        why="Every request fails the same way until the setting is fixed.",
+        fix="Fix the variable the finding names (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, HTTPS_PROXY, NO_PROXY) or use "
+        "truststore.",
+    ),
+    CodeInfo(
+        "LCD519", Kind.MODEL_NOT_FOUND, E, "explain-model-not-found",
+        what=_SEEN + "a model or deployment the server does not have: Ollama `model not found, try pulling it first`, "
+        "Azure `DeploymentNotFound`.",
+        why="The client is set up right, but the model name does not exist where it points.",
+        fix="Pull the model (`ollama pull NAME`) or use the deployment's name.",
+    ),
+    CodeInfo(
         "LCD520", Kind.UNCLASSIFIED, I, "explain-retry-storm",
         what=_SEEN + "repeated retries (`Retrying ... in N seconds`) of an error that the signature table does not "
         "place; collapsed into one finding with the count and the seconds lost.",
@@ -130,6 +184,13 @@ KIND_CODES: dict[Kind, str] = {
     Kind.REAUTH_REQUIRED: "LCD510",
     Kind.MISSING_CONFIG: "LCD511",
     Kind.UNREACHABLE: "LCD512",
+    Kind.VERSION_SKEW: "LCD513",
+    Kind.BINARY_INCOMPATIBLE: "LCD514",
+    Kind.KNOWN_BAD_RELEASE: "LCD515",
+    Kind.PYTHON_INCOMPATIBLE: "LCD516",
+    Kind.MOVED_API: "LCD517",
+    Kind.NETWORK_CONFIG: "LCD518",
+    Kind.MODEL_NOT_FOUND: "LCD519",
     Kind.UNCLASSIFIED: "LCD590",
     Kind.DOCTOR: "LCD591",
 }
