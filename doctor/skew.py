@@ -18,12 +18,14 @@ from typing import Optional
 from . import frames
 from .knowledge import boundaries as kb
 from .knowledge.modules import NAMESPACE_TOPS
+from .knowledge.providers import PROVIDERS
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"typing", "collections", "os", "sys", "asyncio"}
-# Families whose own modules import each other's names by version (a missing name is a skew, not a typo).
-_SKEW_FAMILIES = ("langchain", "langgraph", "langsmith", "openai", "anthropic", "groq", "mistralai", "cohere",
-                  "huggingface-hub", "sentence-transformers", "transformers", "typing-extensions", "pydantic",
-                  "google-", "boto", "httpx", "tiktoken", "ollama", "fireworks")
+# Families whose own modules import each other's names by version (a missing name is a skew, not a typo): the
+# LangChain family, the providers' SDKs (from the provider rows) and the libraries they share.
+_SKEW_FAMILIES = ("langchain", "langgraph", "langsmith", "sentence-transformers", "transformers", "typing-extensions",
+                  "pydantic", "google-", "httpx", "tiktoken",
+                  *sorted({d for p in PROVIDERS for _m, d in p.sdk_modules}))
 _WORD = re.compile(r"\b[A-Za-z][A-Za-z0-9_]{1,40}\b")
 
 
@@ -39,8 +41,6 @@ def _importer(values: dict[str, str], skip: set[str]) -> Optional[str]:
 
 def _mentioned(text: str, dists: tuple[str, ...]) -> tuple[str, ...]:
     """The distributions of ``dists`` a text names (import names, class names such as ChatOpenAI, Groq)."""
-    from .knowledge.providers import PROVIDERS
-
     words = {w.lower() for w in _WORD.findall(text[:20_000])}
     found = []
     for d in dists:
@@ -151,7 +151,7 @@ def derive_v1_python(values: dict[str, str]) -> Optional[dict[str, str]]:
     ds = [d for d in frames.distributions(text) if d not in ("pydantic", "pytest", "pluggy", "_pytest")]
     if not ds:
         words = text.lower()
-        ds = [d for d in ("langchain-core", "langchain", "openai") if d.replace("-", "_") in words][:1]
+        ds = [d for d in ("langchain-core", "langchain") if d.replace("-", "_") in words][:1]
     importer = ds[0] if ds else "langchain-core"
     return {"importer": importer, "pyver": values.get("pyver") or "3.14"}
 
@@ -204,7 +204,8 @@ def derive_service_floor(values: dict[str, str]) -> Optional[dict[str, str]]:
     row = kb.service_floor(values.get("service", ""))
     if row is None:
         return None
-    return {"boto3": f"boto3>={row.boto3}", "botocore": f"botocore>={row.botocore}", "bc_floor": row.botocore}
+    first, second = row.install
+    return {"req1": first, "req2": second, "bc_floor": row.botocore}
 
 
 def derive_namespace_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
@@ -240,13 +241,14 @@ def derive_local_port(values: dict[str, str]) -> Optional[dict[str, str]]:
     """A local server answered 502: which server (by port, or by name in the text)."""
     port = values.get("port") or values.get("port2") or ""
     server = kb.local_server(port)
-    if server is None and "ollama" in _text(values).lower():
-        server = kb.LOCAL_SERVERS[0]
+    if server is None:
+        text = _text(values).lower()
+        server = next((x for x in kb.LOCAL_SERVERS if x.name.lower() in text), None)
     return {"top": server.module} if server is not None else {}
 
 
 _REQ_NAME = re.compile(r"^[A-Za-z0-9][\w.\-]{0,100}")
-_WRAPPED = re.compile(r"\b([A-Z][A-Za-z]{2,30})Exception\b")
+_WRAPPED = re.compile(r"\b([A-Z][A-Za-z]{2,30})(?:Exception|Error)\b")
 _HOST = re.compile(r"\b(?:[\w\-]{1,60}\.){1,6}[a-z]{2,10}\b")
 
 
@@ -256,7 +258,7 @@ def provider_hint(groups: tuple[tuple[str, str], ...], text: str) -> Optional[st
     Packages: an integration (langchain-groq) or an SDK a provider row lists (huggingface-hub, boto3...).
     Text: an API host of a provider row (api.openai.com), litellm's ``<Provider>Exception`` wrappers.
     """
-    from .knowledge.providers import BY_NAME, PROVIDERS
+    from .knowledge.providers import BY_NAME
 
     values = dict(groups)
     for key in ("dist", "a", "importer", "pkg", "top", "b"):
@@ -276,8 +278,9 @@ def provider_hint(groups: tuple[tuple[str, str], ...], text: str) -> Optional[st
     for p in PROVIDERS:
         if any(".".join(h.split(".")[-2:]) in domains for h in p.hosts):
             return p.name
-    if "x-api-key" in head:
-        return "anthropic"
+    for p in PROVIDERS:  # a header only one provider uses, named in the error ("invalid x-api-key")
+        if p.auth != "bearer" and re.search(r"\binvalid\s{1,4}" + re.escape(p.auth) + r"\b", head, re.IGNORECASE):
+            return p.name
     return None
 
 

@@ -110,6 +110,11 @@ class ServiceFloor(NamedTuple):
     source: str
     date: str
 
+    @property
+    def install(self) -> tuple[str, str]:
+        """boto3 and botocore requirements, installed together."""
+        return f"boto3>={self.boto3}", f"botocore>={self.botocore}"
+
 
 SERVICE_FLOORS: tuple[ServiceFloor, ...] = (
     ServiceFloor("bedrock-runtime", "1.31.57", "1.28.57",

@@ -292,8 +292,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "botocore does not know the `{service}` service: boto3/botocore predate it (botocore >= {bc_floor} needed)",
         "Each AWS service is a data folder inside botocore; a boto3/botocore older than the service cannot build "
         "its client. LangChain's Bedrock classes need `bedrock-runtime`.",
-        "Upgrade boto3 and botocore together ({boto3}, {botocore})",
-        install=("{boto3}", "{botocore}"), derive=derive_service_floor, provider="aws", subject="botocore",
+        "Upgrade boto3 and botocore together ({req1}, {req2})",
+        install=("{req1}", "{req2}"), derive=derive_service_floor, provider="aws", subject="botocore",
         source="botocore/exceptions.py UnknownServiceError; botocore/data/bedrock-runtime first in 1.31.57 (wheels)",
     ),
     # ---- compiled against another numpy (contract kind binary-incompatible) ------------------------------
