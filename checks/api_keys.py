@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..checkapi import Check
 from ..creds import apikeys, keys, needs
-from ..findings import make
+from ..findings import export_placeholder, make
 from ..knowledge.providers import PROVIDERS, CredentialKind, Provider
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint, is_secret_name
@@ -32,7 +32,7 @@ _FIX = {
 
 
 def _export(var: str) -> str:
-    return f"export {var}=..."
+    return export_placeholder(var)
 
 
 def _key_findings(p: Provider, env: Environment, nd: needs.Needs) -> Iterator[Finding]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..checkapi import Check
 from ..creds import aws, needs, probes
-from ..findings import make
+from ..findings import command, make
 from ..knowledge.providers import BY_NAME
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint
@@ -29,8 +29,8 @@ _BOTOCORE_CODES = {
 
 
 def _sso_login(profile: str) -> Fix:
-    return Fix("Log in to AWS SSO again, then restart the notebook kernel", (f"aws sso login --profile {profile}",),
-               manual=True)
+    return Fix("Log in to AWS SSO again, then restart the notebook kernel",
+               (command("aws", "sso", "login", "--profile", profile),), manual=True)
 
 
 def _probe_lines(probe: Optional[Mapping[str, Any]]) -> list[str]:

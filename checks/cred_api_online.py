@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..checkapi import Check
 from ..creds import apikeys, needs
-from ..findings import make
+from ..findings import command, export_placeholder, make
 from ..knowledge.providers import CredentialKind
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint
@@ -50,9 +50,9 @@ def run(env: Environment) -> Iterator[Finding]:
         sev = nd.severity(p.name, when_needed=E, otherwise=W) if v.code == "LCD460" else W
         fix = None
         if v.code == "LCD460":
-            fix = Fix(f"Create a new {p.name} key and set {src.var}", (f"export {src.var}=...",), manual=True)
+            fix = Fix(f"Create a new {p.name} key and set {src.var}", (export_placeholder(src.var),), manual=True)
         elif v.code in ("LCD463", "LCD464") and v.base_var:
-            fix = Fix(f"Check {v.base_var}", (f"echo ${v.base_var}",), manual=True)
+            fix = Fix(f"Check {v.base_var}", (command("printenv", v.base_var),), manual=True)
         yield make(
             v.code, title=_TITLES[v.code].format(p=p.name), subject=src.var, provider=p.name, severity=sev,
             evidence=[f"GET {v.url}{where} -> {v.seen} ({v.elapsed:.2f} s, one attempt)",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..checkapi import Check
 from ..creds import gcloud, needs, probes
-from ..findings import make
+from ..findings import command, make
 from ..knowledge.providers import BY_NAME
 from ..model import Finding, Fix, Severity
 
@@ -73,7 +73,7 @@ def _offline(env: Environment, nd: needs.Needs, res: gcloud.Resolution,
     if f.too_open:
         yield make("LCD424", title=f"{f.path} is readable by other users (mode {oct(f.mode or 0)})", subject=f.path,
                    provider=PROVIDER, evidence=[f"{f.type} credentials hold a secret; mode {oct(f.mode or 0)}"],
-                   fix=Fix("Make the file private", (f"chmod 600 {f.path}",), manual=True))
+                   fix=Fix("Make the file private", (command("chmod", "600", f.path),), manual=True))
     if f.type == "authorized_user" and not gcloud.quota_project(env.environ, res):
         yield make("LCD425", title="gcloud user credentials have no quota project", subject=f.path,
                    provider=PROVIDER, evidence=[f"{f.path}: no quota_project_id; GOOGLE_CLOUD_QUOTA_PROJECT unset"],

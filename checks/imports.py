@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from packaging.version import Version
 
 from ..checkapi import Check
-from ..findings import install_fix, make
+from ..findings import install_fix, make, remove_path, with_python
 from ..knowledge.compat import moved
 from ..knowledge.providers import Provider, by_module
 from ..model import Finding, Fix, Kind
@@ -99,7 +99,7 @@ def _location_finding(env: Environment, module: str, package: Optional[str], pro
             "LCD303", title=f"{top} is a namespace package: {folder} has no __init__.py",
             subject=folder, provider=provider, evidence=evidence,
             fix=Fix(f"Delete the stray folder and install {package or top} properly",
-                    (f"rm -rf {folder}", *install_fix(py, "", [package or top]).commands),
+                    (remove_path(folder), *install_fix(py, "", [package or top]).commands),
                     install=(package or top,), remove_paths=(folder,)),
         )
     if package is not None and _is_editable(env, package):
@@ -138,15 +138,18 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
               subject: str, names: tuple[str, ...] = ()) -> Optional[Finding]:
     """One finding for a failed item, or None when the failure belongs to the credential layer."""
     py = env.target.python
+    # Redacted whole before it is split into lines: a key or a PEM block spread over lines is masked whole.
     decisive = [f"{r.exc_type}: {line}" if i == 0 else line
-                for i, line in enumerate((r.message or r.reason or "").splitlines()[:6])]
+                for i, line in enumerate(env.redactor.text(r.message or r.reason or "").splitlines()[:6])]
     frames = [f"  at {f}" for f in r.frames[-2:]]
     if r.status == "timeout":
         return make("LCD309", title=f"{stage} of {subject} did not finish within {env.options.timeout:g}s",
-                    subject=subject, provider=provider, evidence=[r.message, *r.stderr.splitlines()[-3:]])
+                    subject=subject, provider=provider,
+                    evidence=[r.message, *env.redactor.text(r.stderr).splitlines()[-3:]])
     if r.status == "crashed":
         return make("LCD308", title=f"{stage} of {subject} crashed the interpreter: {r.message}",
-                    subject=subject, provider=provider, evidence=[r.message, *r.stderr.splitlines()[-5:]])
+                    subject=subject, provider=provider,
+                    evidence=[r.message, *env.redactor.text(r.stderr).splitlines()[-5:]])
     if r.exc_type == "SystemExit":
         return make("LCD308", title=f"{stage} of {subject} called sys.exit()", subject=subject, provider=provider,
                     evidence=[r.message])
@@ -183,9 +186,10 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
     elif code == "LCD302":
         fix = install_fix(py, "Reinstall pydantic with its matching pydantic-core", ["pydantic"], force=True)
     elif match is not None and match.fix_commands:
-        fix = Fix(match.fix_summary, tuple(c.replace("{python}", py) for c in match.fix_commands))
+        fix = Fix(match.fix_summary, tuple(with_python(c, py) for c in match.fix_commands))
+    first = (env.redactor.text(r.message).splitlines() or [""])[0]
     title = f"{stage} of {subject} fails: " + (match.title if match else f"{r.exc_type}: "
-                                               f"{(r.message.splitlines() or [''])[0][:160]}")
+                                               f"{env.redactor.cut(first, 160)}")
     return make(code, title=title, subject=subject, provider=provider,
                 evidence=[*decisive, *frames] + ([f"signature: {match.signature_id}"] if match else []), fix=fix)
 
@@ -197,7 +201,8 @@ def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optio
 
     failing = [w for w in r.warnings if any(n in text(w) for n in _FAILURE_WARNINGS)]
     if failing:
-        return make("LCD320", title=f"importing {subject} warns: {str(failing[0].get('message', ''))[:120]}",
+        return make("LCD320", title=f"importing {subject} warns: "
+                                    f"{env.redactor.cut(str(failing[0].get('message', '')), 120)}",
                     subject=subject, provider=provider,
                     evidence=[f"{text(w)} ({w.get('where')})" for w in failing[:4]],
                     fix=install_fix(env.target.python, f"Upgrade {package} together with langchain-core",
@@ -206,10 +211,11 @@ def _warnings_finding(env: Environment, r: Result, subject: str, provider: Optio
                          and "langchain" in str(w.get("where", "")) + str(w.get("message", ""))),
                         key=lambda w: "LangChain" not in str(w.get("category", "")))
     if deprecated:
-        message = str(deprecated[0].get("message", ""))
-        return make("LCD321", title=f"{subject}: {message.splitlines()[0][:140]}", subject=subject,
+        message = env.redactor.text(str(deprecated[0].get("message", "")))
+        return make("LCD321", title=f"{subject}: {env.redactor.cut((message.splitlines() or [''])[0], 140)}",
+                    subject=subject,
                     provider=provider, evidence=[f"{text(w)} ({w.get('where')})" for w in deprecated[:2]],
-                    fix=Fix("Follow the deprecation notice: " + message[:200], manual=True))
+                    fix=Fix("Follow the deprecation notice: " + env.redactor.cut(message, 200), manual=True))
     return None
 
 

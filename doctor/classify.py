@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
+from .findings import with_python
 from .knowledge.providers import (
     BY_NAME,
     CHAT_CLASS_PATTERN,
@@ -73,7 +74,7 @@ class SignatureMatch:
 
     def fix(self, python: str) -> Fix:
         """The fix as a :class:`doctor.model.Fix` for the interpreter ``python``."""
-        cmds = tuple(c.replace("{python}", shlex.quote(python)) for c in self.fix_commands)
+        cmds = tuple(with_python(c, python) for c in self.fix_commands)
         return Fix(self.fix_summary, cmds, install=self.install, manual=self.manual)
 
     def with_integration(self, package: Optional[str]) -> SignatureMatch:

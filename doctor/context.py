@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -9,6 +10,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .inventory import Inventory
+    from .redact import Redactor
     from .target import Target
 
 
@@ -54,3 +56,11 @@ class Environment:
     """What the --notebook files use (imports, classes, env vars), one entry per notebook."""
     work_dir: str = ""
     """Where the user's code runs (the notebook's folder, else the working directory)."""
+
+    @functools.cached_property
+    def redactor(self) -> Redactor:
+        """The redaction layer for this environment: its secret-named variables, the providers' keys, and every
+        secret the credential layer can see. Checks cut text only through it (``redactor.cut``)."""
+        from .redact import for_environment
+
+        return for_environment(self)

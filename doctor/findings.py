@@ -51,9 +51,27 @@ def pip_uninstall(python: str, names: Sequence[str]) -> str:
     return shlex.join([python, "-m", "pip", "uninstall", "-y", *names])
 
 
+def command(*argv: str) -> str:
+    """The one way a fix's shell command is written: structured arguments, each quoted as the shell needs.
+
+    Paths with spaces, quotes or ``$`` round-trip through ``shlex.split``; a hand-built f-string would not.
+    """
+    return shlex.join(argv)
+
+
 def remove_path(path: str) -> str:
     """A command that deletes one file or folder, quoted."""
-    return shlex.join(["rm", "-rf", path])
+    return command("rm", "-rf", path)
+
+
+def export_placeholder(var: str) -> str:
+    """``export VAR=...``: where the user puts their own value (the doctor never writes one)."""
+    return command("export", f"{var}=...")
+
+
+def with_python(template: str, python: str) -> str:
+    """A command template of the signature table with ``{python}`` replaced by the quoted interpreter."""
+    return template.replace("{python}", shlex.quote(python))
 
 
 def install_fix(python: str, summary: str, requirements: Sequence[str], *, force: bool = False) -> Fix:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import probe
@@ -11,9 +13,8 @@ from .knowledge.providers import PROVIDERS, Provider
 from .probe import Item, Result
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from .context import Environment
+    from .redact import Redactor
 
 STAGES = ("import", "class", "construct")
 
@@ -64,7 +65,16 @@ def notebook_items(env: Environment) -> dict[str, list[list[Item]]]:
 
 
 def run(env: Environment, on_result: Optional[probe.OnResult] = None) -> Mapping[str, Result]:
-    """Run every probe; results by item id (each also given to ``on_result`` as soon as it is known)."""
+    """Run every probe; results by item id (each also given to ``on_result`` as soon as it is known).
+
+    Every text a result carries is redacted whole as it arrives, before anything cuts or shows it.
+    """
+    redactor = env.redactor
+
+    def clean(r: Result) -> None:
+        if on_result is not None:
+            on_result(redacted(r, redactor))
+
     workers = max(1, min(os.cpu_count() or 2, 4))
     results: dict[str, Result] = {}
     groups = [provider_items(p) for p in probed_providers(env)]
@@ -76,8 +86,27 @@ def run(env: Environment, on_result: Optional[probe.OnResult] = None) -> Mapping
             continue
         batches = probe.split(gs, workers)
         results.update(probe.run(env.target, batches, cwd=cwd, environ=env.environ,
-                                 timeout=env.options.timeout, workers=workers, on_result=on_result))
-    return results
+                                 timeout=env.options.timeout, workers=workers, on_result=clean))
+    return {k: redacted(r, env.redactor) for k, r in results.items()}
+
+
+# What the host keeps of a probe's texts, cut only after they were redacted whole (the probe itself sends
+# generous, bounded texts: see ``_probe._MAX_TEXT``).
+MAX_MESSAGE = 4000
+MAX_TRACEBACK = 4000
+MAX_STREAM = 2000
+
+
+def redacted(r: Result, redactor: Redactor) -> Result:
+    """``r`` with every text the target produced redacted whole, then cut to the host's bounds."""
+    def one(value: object, limit: int = MAX_MESSAGE, *, tail: bool = False) -> str:
+        return redactor.cut(value if isinstance(value, str) else str(value), limit, tail=tail)
+
+    warnings = tuple({str(k): one(v, 500) for k, v in w.items()} if isinstance(w, Mapping) else {"message": one(w, 500)}
+                     for w in r.warnings)
+    return replace(r, message=one(r.message), traceback=one(r.traceback, MAX_TRACEBACK, tail=True),
+                   stdout=one(r.stdout, MAX_STREAM), stderr=one(r.stderr, MAX_STREAM, tail=True),
+                   reason=one(r.reason), frames=tuple(one(f, 500) for f in r.frames), warnings=warnings)
 
 
 def stages(probes: Mapping[str, Result], provider: str) -> tuple[tuple[str, str], ...]:

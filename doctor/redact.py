@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from .context import Environment
+
 # Env var names whose values are secrets (besides the providers' key_vars): a word of the name (split on `_`)
 # is one of these, or the name holds one of the unambiguous substrings. Word-wise so that TOKENIZERS_PARALLELISM,
 # KEYBOARD_LAYOUT or GIT_AUTHOR_NAME are not taken for secrets (their values would then be masked everywhere).
@@ -230,6 +232,22 @@ def clip(text: str, limit: int, redactor: Optional[Redactor] = None, *, tail: bo
     return (redactor or _DEFAULT).cut(text, limit, tail=tail)
 
 
+def bound(text: str, limit: int, *, tail: bool = False) -> str:
+    """A bound on raw text that is redacted later, as a whole (where no redactor is at hand yet).
+
+    Only whole words are kept: a key cut in two would lose the prefix or the length that identify it, and its
+    fragment would escape the later redaction. Shown text is cut with ``clip``/``Redactor.cut`` instead.
+    """
+    if len(text) <= limit:
+        return text
+    if tail:
+        part = text[len(text) - limit:]
+        cut = min((i for i in (part.find(" "), part.find("\n"), part.find("\t")) if i >= 0), default=len(part))
+        return part[cut + 1:]
+    part = text[:limit]
+    return part[:max(part.rfind(" "), part.rfind("\n"), part.rfind("\t"), 0)]
+
+
 def for_process(environ: Optional[Mapping[str, str]] = None) -> Redactor:
     """The redactor for the doctor's own messages: this process's secret-named variables and the providers' keys."""
     import os
@@ -238,3 +256,10 @@ def for_process(environ: Optional[Mapping[str, str]] = None) -> Redactor:
 
     env = os.environ if environ is None else environ
     return Redactor.from_environ(env, [v for p in PROVIDERS for v in p.key_vars])
+
+
+def for_environment(env: Environment) -> Redactor:
+    """The redactor for one examined environment: ``for_process`` of its variables plus the credential files'."""
+    from .creds import secrets
+
+    return for_process(env.environ).add(*secrets.collect(env))

@@ -28,7 +28,6 @@ from .model import (
     SmokeRow,
     TargetInfo,
 )
-from .redact import Redactor
 from .repair import plan
 from .target import TargetError
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
 
     from . import smoke
     from .checkapi import Check
+    from .redact import Redactor
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
 
@@ -378,10 +378,7 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     else:
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
         env, findings = _checks_beside_probes(env, timings)
-    from .creds import secrets
-
-    redactor = Redactor.from_environ(env.environ, [v for p in PROVIDERS for v in p.key_vars]).add(
-        *secrets.collect(env))
+    redactor = env.redactor
     rows: list[SmokeRow] = []
     if smoke_calls is not None:
         entries, smoke_findings = smoke_stage.execute(env, smoke_calls)

@@ -538,16 +538,18 @@ def _run_call(env: Environment, call: Call, timeout: float) -> dict[str, Any]:
         return last
     if done.timed_out:
         return {"status": "timeout", "message": f"no result within {timeout:g}s"}
-    return {"status": "crashed", "message": (done.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+    lines = env.redactor.text(done.stderr).strip().splitlines() or ["no output"]
+    return {"status": "crashed", "message": env.redactor.cut(lines[-1], 300)}
 
 
 def _evidence(call: Call, result: Mapping[str, Any], env: Environment) -> list[str]:
     lines = [f"call: {call.display()} ({call.origin})"]
+    redactor = env.redactor
     if result.get("exc_type"):
-        msg = str(result.get("message") or "").strip().splitlines()
-        lines.append(f"{result['exc_type']}: {msg[0][:400] if msg else ''}")
+        msg = redactor.text(str(result.get("message") or "")).strip().splitlines()
+        lines.append(redactor.cut(f"{result['exc_type']}: {msg[0] if msg else ''}", 400))
     elif result.get("message"):
-        lines.append(str(result["message"])[:400])
+        lines.append(redactor.cut(str(result["message"]), 400))
     http = result.get("http") or {}
     if isinstance(http, dict) and http.get("http_status"):
         lines.append(f"HTTP status {http['http_status']}" + (f", error code {http['error_code']}"

@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import subproc
 
@@ -20,6 +20,10 @@ MIN_TARGET = (3, 9)
 # Imports nothing but the standard library, so it works when the target's packages are broken.
 _DISCOVER = r"""
 import sys, os
+# A sysconfig.py, site.py or platform.py in the working directory must not stand in for the standard library's
+# (nor print, nor answer for it): import with the working directory off sys.path, then report the path as is.
+_saved_path = sys.path[:]
+sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]
 try:
     import sysconfig
     purelib = sysconfig.get_paths().get("purelib")
@@ -63,8 +67,10 @@ markers = {
     "python_version": ".".join(full.split(".")[:2]),
     "sys_platform": sys.platform,
 }
-# repr, read back with ast.literal_eval: json would import re and enum, a third of this script's time.
-print(repr({
+sys.path[:] = _saved_path
+# repr, read back with ast.literal_eval: json would import re and enum, a third of this script's time. The
+# marker tells this line from anything a .pth file or an atexit hook prints.
+print(_MARK + repr({
     "executable": sys.executable,
     "version_info": list(sys.version_info[:3]),
     "version": full,
@@ -79,7 +85,44 @@ print(repr({
     "markers": markers,
     "cwd": os.getcwd(),
 }))
-"""
+""".replace("_MARK", repr("LCDOCTOR-DISCOVERY "))
+_MARK = "LCDOCTOR-DISCOVERY "
+
+
+# The discovery answer's shape: key -> the types its value may have. Anything else is "not a Python interpreter":
+# a fake or hostile interpreter must not reach the code that uses these values.
+_ANSWER_TYPES: dict[str, tuple[type, ...]] = {
+    "executable": (str, type(None)), "version_info": (list,), "version": (str,), "prefix": (str,),
+    "base_prefix": (str,), "path": (list,), "platform": (str,), "purelib": (str, type(None)),
+    "site_packages": (list,), "user_site": (str, type(None)), "enable_user_site": (bool,), "markers": (dict,),
+    "cwd": (str, type(None)),
+}
+
+
+def _answer(stdout: str) -> Optional[dict[str, Any]]:
+    """The discovery script's answer, checked for shape; None when it is missing or not what the script prints."""
+    lines = stdout.strip().splitlines()
+    line = next((ln[len(_MARK):] for ln in reversed(lines) if ln.startswith(_MARK)), lines[-1] if lines else None)
+    if line is None or len(line) > 4_000_000:
+        return None
+    try:
+        data = ast.literal_eval(line)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    vi = data.get("version_info")
+    if not isinstance(vi, list) or len(vi) != 3 or not all(type(x) is int and 0 <= x < 1000 for x in vi):
+        return None
+    if tuple(vi) < MIN_TARGET:
+        return {"version_info": vi, "version": str(data.get("version"))}  # named as too old, nothing else is read
+    if any(not isinstance(data.get(k), t) for k, t in _ANSWER_TYPES.items()):
+        return None
+    if not all(isinstance(p, str) for p in (*data["path"], *data["site_packages"])):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["markers"].items()):
+        return None
+    return data
 
 
 class TargetError(Exception):
@@ -242,13 +285,15 @@ def discover(
     if done.timed_out:
         raise TargetError(f"{path}: did not answer within {timeout:g}s")
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {last[:200]})")
-    try:
-        data = ast.literal_eval(done.stdout.strip().splitlines()[-1])
-        version_info = tuple(int(x) for x in data["version_info"])
-    except (ValueError, SyntaxError, MemoryError, RecursionError, KeyError, IndexError, TypeError):
-        raise TargetError(f"{path}: is not a Python interpreter (unexpected output)") from None
+        from .redact import clip, for_process
+
+        # The target's own words: redacted whole (it may echo a key), then cut, then shown on one line.
+        last = (for_process(environ).text(done.stderr).strip().splitlines() or ["no output"])[-1]
+        raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {clip(last, 200)})")
+    data = _answer(done.stdout)
+    if data is None:
+        raise TargetError(f"{path}: is not a Python interpreter (unexpected output)")
+    version_info = tuple(data["version_info"])
     if version_info < MIN_TARGET:
         raise TargetError(
             f"{path}: Python {data.get('version')} is too old; targets need Python "

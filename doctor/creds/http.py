@@ -10,6 +10,8 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..redact import clip
+
 if TYPE_CHECKING:
     from urllib.request import BaseHandler, OpenerDirector
 
@@ -96,4 +98,4 @@ def request(
         text = f"{type(reason).__name__}: {reason}" if not isinstance(reason, str) else reason
         if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
             text = f"no answer within {timeout:g} s"
-        return Answer(url, None, "", {}, error=text.strip()[:300], elapsed=time.monotonic() - start)
+        return Answer(url, None, "", {}, error=clip(text.strip(), 300), elapsed=time.monotonic() - start)

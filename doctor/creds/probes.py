@@ -17,12 +17,17 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ..context import Environment
+    from ..redact import Redactor
 
 # What both snippets start with: arguments in, one JSON line out.
 _PREAMBLE = r'''
 import json, os, sys
 args = json.loads(sys.argv[1])
 out = {"ok": False}
+def cut(s, n=16000):
+    # Generous and whole words only: the host redacts the text whole, then cuts it (no key fragment at a cut).
+    s = str(s)
+    return s if len(s) <= n else s[:max(s[:n].rfind(" "), 0)] + " ..."
 def done():
     sys.stdout.write("\n" + json.dumps(out) + "\n")
     sys.exit(0)
@@ -37,7 +42,7 @@ try:
     out["version"] = getattr(google.auth, "__version__", "")
 except Exception as exc:
     out["error_class"] = type(exc).__name__
-    out["message"] = str(exc)[:300]
+    out["message"] = cut(exc)
     done()
 explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
 try:
@@ -51,14 +56,14 @@ try:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         creds, project = google.auth.load_credentials_from_file(path)
-    out["warnings"] = [str(w.message)[:300] for w in caught]
+    out["warnings"] = [cut(w.message) for w in caught]
     out["class"] = type(creds).__module__ + "." + type(creds).__name__
     out["project"] = project
     out["quota_project"] = getattr(creds, "quota_project_id", None)
     out["ok"] = True
 except Exception as exc:
     out["error_class"] = type(exc).__name__
-    out["message"] = str(exc)[:500]
+    out["message"] = cut(exc)
     done()
 if args.get("refresh"):
     import time
@@ -96,7 +101,7 @@ if args.get("refresh"):
             result["elapsed"] = time.monotonic() - start
     except Exception as exc:
         result["error_class"] = type(exc).__name__
-        result["message"] = (exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc))[:500]
+        result["message"] = cut(exc.args[0] if exc.args and isinstance(exc.args[0], str) else exc)
 done()
 '''
 
@@ -107,14 +112,14 @@ try:
     out["version"] = botocore.__version__
 except Exception as exc:
     out["error_class"] = type(exc).__name__
-    out["message"] = str(exc)[:300]
+    out["message"] = cut(exc)
     done()
 session = botocore.session.Session()
 try:
     out["profile"] = session.get_config_variable("profile")
     out["region"] = session.get_config_variable("region")
 except Exception as exc:
-    out["region_error"] = type(exc).__name__ + ": " + str(exc)[:300]
+    out["region_error"] = type(exc).__name__ + ": " + cut(exc)
 skip = set(args.get("skip", []))
 out["skipped"] = []
 try:
@@ -131,7 +136,7 @@ try:
     out["ok"] = True
 except Exception as exc:
     out["error_class"] = type(exc).__name__
-    out["message"] = str(exc)[:500]
+    out["message"] = cut(exc)
     done()
 if args.get("sts") and out.get("method"):
     result = {"ok": False}
@@ -148,11 +153,11 @@ if args.get("sts") and out.get("method"):
         except ClientError as exc:
             err = exc.response.get("Error", {})
             result["code"] = err.get("Code")
-            result["message"] = str(err.get("Message", ""))[:300]
+            result["message"] = cut(err.get("Message", ""))
             result["status"] = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     except Exception as exc:
         result["error_class"] = type(exc).__name__
-        result["message"] = str(exc)[:300]
+        result["message"] = cut(exc)
 done()
 '''
 
@@ -181,9 +186,27 @@ def run(env: Environment, snippet: str, args: dict[str, Any], timeout: float,
             except ValueError:
                 continue
             if isinstance(data, dict):
-                return data
-    tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return {"probe_failed": f"exit {done.returncode}: {tail[:300]}"}
+                return _redacted(data, env.redactor)
+    tail = (env.redactor.text(done.stderr).strip().splitlines() or ["no output"])[-1]
+    return {"probe_failed": f"exit {done.returncode}: {env.redactor.cut(tail, 300)}"}
+
+
+_MAX_SHOWN = 500
+
+
+def _redacted(data: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    """The snippet's answer with its texts redacted whole, then cut (paths and names are kept whole)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str) and key in ("message", "region_error", "error"):
+            out[key] = redactor.cut(value, _MAX_SHOWN)
+        elif isinstance(value, list) and key == "warnings":
+            out[key] = [redactor.cut(str(v), _MAX_SHOWN) for v in value]
+        elif isinstance(value, dict):  # the refresh / sts call's own result
+            out[key] = _redacted(value, redactor)
+        else:
+            out[key] = value
+    return out
 
 
 def _nothing_for_google(environ: Mapping[str, str]) -> bool:

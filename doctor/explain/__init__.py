@@ -58,6 +58,8 @@ def read_limited(stream: BinaryIO) -> tuple[bytes, bool]:
     if len(data) > MAX_INPUT_BYTES:
         data = data[-MAX_INPUT_BYTES:]
         truncated = True
+    if truncated:  # the first line is cut: drop it whole (a key's tail would escape its redaction)
+        data = data[data.find(b"\n") + 1:]
     return data, truncated
 
 

@@ -252,11 +252,11 @@ class _Explainer:
                 group.warnings.append(text)
 
     # ------------------------------------------------------------------ findings
-    def findings(self, verbose: bool) -> list[Finding]:
+    def findings(self, verbose: bool, redactor: Redactor) -> list[Finding]:
         groups = sorted(self.groups.values(), key=lambda g: g.order)
         # One environment per input, as a rule: an interpreter seen in one traceback serves the others.
         fallback = next((g.python for g in groups if g.python), None)
-        return [_finding(g, verbose, fallback) for g in groups]
+        return [_finding(g, verbose, redactor, fallback) for g in groups]
 
 
 def _split_retries(retries: list[Event], ev: Event, m: Optional[SignatureMatch],
@@ -300,11 +300,6 @@ def _where(block: Block, line: int) -> str:
     return f"line {line}"
 
 
-def _clip(text: str, limit: int = MAX_EVIDENCE_CHARS) -> str:
-    text = text.replace("\r", "")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _seconds(values: list[float]) -> str:
     total = sum(values)
     return f"{total:.2f}".rstrip("0").rstrip(".")
@@ -320,7 +315,11 @@ def _label(provider: Optional[str], package: Optional[str]) -> str:
     return ""
 
 
-def _finding(g: _Group, verbose: bool, fallback_python: Optional[str] = None) -> Finding:
+def _finding(g: _Group, verbose: bool, redactor: Redactor, fallback_python: Optional[str] = None) -> Finding:
+    def cut(text: str, limit: int = MAX_EVIDENCE_CHARS) -> str:
+        # Redacted whole, then cut: a key straddling the limit never leaves a fragment.
+        return redactor.cut(text.replace("\r", ""), limit)
+
     m = g.match
     exc = g.exc
     subject = g.subject
@@ -328,32 +327,32 @@ def _finding(g: _Group, verbose: bool, fallback_python: Optional[str] = None) ->
     first = locs[0] if locs else "input"
     evidence: list[str] = []
     decisive = exc.message.split("\n", 1)[0] if exc.type == "pip" else exc.final_line
-    evidence.append(_clip(f"{first}: {decisive}"))
+    evidence.append(cut(f"{first}: {decisive}"))
     detail = _decisive_detail(exc, m)
     if detail:
-        evidence.append(_clip(f"    {detail}"))
+        evidence.append(cut(f"    {detail}"))
     if exc is not g.final and g.final.type:
-        evidence.append(_clip(f"    raised as: {g.final.final_line}"))
+        evidence.append(cut(f"    raised as: {g.final.final_line}"))
     if g.retries:
         waits = "+".join(f"{w:g}" for w in g.retry_waits[:12]) + ("+…" if len(g.retry_waits) > 12 else "")
         after = "with no final error in the input" if g.retry_only else "before the error"
-        evidence.append(_clip(f"retried {g.retries} times, waiting {waits} = {_seconds(g.retry_waits)} s, {after}"))
+        evidence.append(cut(f"retried {g.retries} times, waiting {waits} = {_seconds(g.retry_waits)} s, {after}"))
     if len(locs) > 1:
         more = f" (+{len(locs) - MAX_LOCATIONS} more)" if len(locs) > MAX_LOCATIONS else ""
-        evidence.append(_clip(f"also at: {', '.join(locs[1:MAX_LOCATIONS])}{more}"))
+        evidence.append(cut(f"also at: {', '.join(locs[1:MAX_LOCATIONS])}{more}"))
     for w in g.warnings:
-        evidence.append(_clip(f"warning before it: {w}"))
+        evidence.append(cut(f"warning before it: {w}"))
     if g.versions:
-        evidence.append(_clip("versions seen: " + ", ".join(f"{k} {v}" for k, v in sorted(g.versions.items()))))
+        evidence.append(cut("versions seen: " + ", ".join(f"{k} {v}" for k, v in sorted(g.versions.items()))))
     if g.truncated:
         evidence.append("the traceback stops before its exception line (input cut?)")
     if verbose:
         if m is not None:
-            evidence.append(_clip(f"why: {m.explanation}", 600))
+            evidence.append(cut(f"why: {m.explanation}", 600))
             evidence.append(f"signature: {m.signature_id}")
         frames = [f.strip() for f in exc.traceback.splitlines() if f.strip()]
         if frames:
-            evidence.append(_clip("last frame: " + frames[-1]))
+            evidence.append(cut("last frame: " + frames[-1]))
     label = _label(g.provider, g.package)
     retry_note = f" ({g.retries} retries, {_seconds(g.retry_waits)} s lost)" if g.retries else ""
     python = g.python or fallback_python or "python"
@@ -362,15 +361,15 @@ def _finding(g: _Group, verbose: bool, fallback_python: Optional[str] = None) ->
         fix = m.fix(python)
         if python != "python" and any("{python}" in c for c in m.fix_commands):
             fix = replace(fix, summary=f"{fix.summary} (interpreter from the traceback's paths)")
-        return make(code, title=_clip(f"{label}{m.title}{retry_note}", 300), subject=subject,
+        return make(code, title=cut(f"{label}{m.title}{retry_note}", 300), subject=subject,
                     provider=g.provider, evidence=evidence, fix=fix, severity=m.severity)
     if g.retry_only:
         what = exc.final_line or f"requests to {subject}"
-        return make("LCD520", title=_clip(f"{label}{g.retries} retries of {what}{retry_note}", 300),
-                    subject=_clip(subject, 120), provider=g.provider, evidence=evidence)
+        return make("LCD520", title=cut(f"{label}{g.retries} retries of {what}{retry_note}", 300),
+                    subject=cut(subject, 120), provider=g.provider, evidence=evidence)
     name = exc.type or "a traceback"
-    return make(KIND_CODES[Kind.UNCLASSIFIED], title=_clip(f"{label}unrecognised error: {name}", 300),
-                subject=_clip(subject, 120), provider=g.provider, evidence=evidence)
+    return make(KIND_CODES[Kind.UNCLASSIFIED], title=cut(f"{label}unrecognised error: {name}", 300),
+                subject=cut(subject, 120), provider=g.provider, evidence=evidence)
 
 
 def _decisive_detail(exc: Exc, m: Optional[SignatureMatch]) -> str:
@@ -460,14 +459,14 @@ def explain_input(inp: Input, *, source: str, text: str, fail_on: str = "error",
     ex = _Explainer()
     for block in inp.blocks:
         ex.block(block)
-    findings = ex.findings(verbose)
+    redactor = redactor_for(text, environ)
+    findings = ex.findings(verbose, redactor)
     all_notes = [*notes, *inp.notes]
     if ex.overflow:
         all_notes.append(f"{ex.overflow} more occurrences of other errors were not listed (limit {MAX_FINDINGS})")
     if all_notes:
         findings.append(make("LCD591", title="Part of the input could not be read as given", subject=source,
                              evidence=all_notes[:10]))
-    redactor = redactor_for(text, environ)
     findings = [replace(_redact(f, redactor), check="explain") for f in findings]
     findings.sort(key=lambda f: -f.severity.rank)
     explained = ExplainedInput(redactor.text(source), inp.format, inp.line_count, ex.errors_seen)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
+from ..redact import bound
+
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """Larger inputs are cut to their last part (errors come last) and say so."""
 _MAX_CODE = 20_000
@@ -227,7 +229,7 @@ def _output_lines(out: dict[str, Any], lines: list[Line]) -> None:
         return
     if not text:
         return
-    text = strip_ansi(text[-_MAX_CELL_OUTPUT:])
+    text = strip_ansi(bound(text, _MAX_CELL_OUTPUT, tail=True))
     # A record boundary between outputs: a traceback never runs from one output into the next.
     lines.append(Line(len(lines) + 1, "", record=True))
     for raw in text.splitlines():

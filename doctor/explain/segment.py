@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..knowledge.signatures import SIGNATURES
+from ..redact import bound
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -123,7 +124,7 @@ def bare_exception(text: str) -> Optional[tuple[str, str]]:
     """(type, message) when ``text`` is an exception line on its own, e.g. ``PydanticUserError: The ...``."""
     if ": " not in text or not text[:1].isalpha() and text[:1] != "_":
         return None
-    m = _EXC_BARE.match(text[:MAX_LINE])
+    m = _EXC_BARE.match(bound(text, MAX_LINE))
     if m is None:
         return None
     last = m.group("last")
@@ -146,7 +147,7 @@ def _is_boundary(text: str) -> bool:
 def _warning_line(text: str) -> Optional[tuple[str, str]]:
     if "Warning: " not in text:
         return None
-    m = _WARNING_LINE.match(text[:MAX_LINE])
+    m = _WARNING_LINE.match(bound(text, MAX_LINE))
     if m is None:
         return None
     return m.group("cat"), m.group("msg")
@@ -268,10 +269,10 @@ class _Segmenter:
                 break
             if _is_boundary(text):
                 break
-            parts.append(text[:2000])
+            parts.append(bound(text, 2000))
             size += len(parts[-1])
             j += 1
-        return "\n".join(parts)[:MAX_MESSAGE_CHARS], j
+        return bound("\n".join(parts), MAX_MESSAGE_CHARS), j
 
     def traceback(self, i: int, header_indent: int) -> int:
         frames: deque[str] = deque(maxlen=MAX_FRAME_LINES)
@@ -289,22 +290,22 @@ class _Segmenter:
                 continue
             ind = _indent(text)
             if ind > header_indent or (ind == header_indent and _IPY_FRAME.match(text[ind:])):
-                frames.append(text[:1000])
+                frames.append(bound(text, 1000))
                 j += 1
                 continue
             body = text[ind:]
             if "Traceback (most recent call last)" in body or body.startswith(("In [", "Retrying ")):
                 break
-            m = _EXC_IN_TB.match(body[:MAX_LINE])
+            m = _EXC_IN_TB.match(bound(body, MAX_LINE))
             if m is not None and m.group("type") not in _NOT_EXC and (
                     m.group("msg") is not None or body.endswith(":") or _looks_like_exc_name(m.group("type"))):
                 msg, after = self.continuation(m.group("msg") or "", j + 1)
                 exc = Exc(m.group("type"), msg, line.no, "\n".join(frames))
                 return self.emit_error(exc, after)
-            frames.append(text[:1000])
+            frames.append(bound(text, 1000))
             j += 1
         last = frames[-1].strip() if frames else ""
-        exc = Exc("", f"traceback without its final exception line (last frame: {last[:300]})",
+        exc = Exc("", f"traceback without its final exception line (last frame: {bound(last, 300)})",
                   self.lines[min(j, self.n) - 1].no, "\n".join(frames))
         return self.emit_error(exc, j, truncated=True)
 
@@ -339,7 +340,7 @@ def _retry(text: str, no: int) -> Optional[Event]:
 
 
 def _split_exc(text: str) -> Optional[tuple[str, str]]:
-    m = _EXC_IN_TB.match(text[:MAX_LINE])
+    m = _EXC_IN_TB.match(bound(text, MAX_LINE))
     if m is None or m.group("msg") is None:
         return None
     return m.group("type"), m.group("msg")

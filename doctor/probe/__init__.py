@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import subproc
+from ..redact import bound
 from ..target import Target, probe_env
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _SCRIPT = Path(__file__).with_name("_probe.py")
+_RAW = 16000
+"""Bound (whole words) on a dead probe's output kept here; the host redacts it whole, then cuts it smaller."""
 
 SLOTS = max(1, min(os.cpu_count() or 2, 8))
 """How many probe interpreters may run at once in this process, across every ``run`` call and thread."""
@@ -195,15 +198,15 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
                     else f"the interpreter failed before running the probe: {_describe_exit(done)}")
             for item in remaining:
                 results[item.id] = Result(item.id, "timeout" if done.timed_out else "crashed", message=what,
-                                          stderr=done.stderr[-2000:], stdout=done.stdout[:2000])
+                                          stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
             break
         culprit_id = started or remaining[0].id
         if done.timed_out:
             results[culprit_id] = Result(culprit_id, "timeout", message=f"no result within {timeout:g}s",
-                                         stderr=done.stderr[-2000:], stdout=done.stdout[:2000])
+                                         stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
         else:
             results[culprit_id] = Result(culprit_id, "crashed", message=_describe_exit(done),
-                                         stderr=done.stderr[-2000:], stdout=done.stdout[:2000])
+                                         stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
         failed_ids.add(culprit_id)
         pending = []
         for item in remaining:

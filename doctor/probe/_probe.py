@@ -26,8 +26,27 @@ import warnings  # noqa: E402
 
 sys.path[:] = _saved_path
 
-_MAX_TEXT = 4000
+# Texts are sent generously bounded and whole words only: the host redacts them whole, then cuts them to its
+# own, smaller bounds (doctor.probejobs.redacted). A cut here never leaves part of a token (a key's tail
+# without the prefix that identifies it): the partial word at the cut is dropped.
+_MAX_TEXT = 64000
 _MAX_STREAM = 8000
+
+
+def _cut(text, limit, tail=False):
+    """At most ``limit`` characters of ``text``, never a partial word at the cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    if tail:
+        part = text[len(text) - limit:]
+        i = min([j for j in (part.find(" "), part.find("\n")) if j >= 0] or [len(part)])
+        return "... " + part[i + 1:]
+    part = text[:limit]
+    i = max(part.rfind(" "), part.rfind("\n"))
+    return part[:max(i, 0)] + " ..."
+
+
 _MAX_FRAMES = 12
 _MAX_WARNINGS = 20
 
@@ -56,6 +75,7 @@ class _Bounded(io.TextIOBase):
     def value(self):
         text = "".join(self.parts)
         if self.dropped:
+            text = text[:max(text.rfind(" "), text.rfind("\n"), 0)]  # no partial word (a key's fragment) at the cut
             text += "\n... (%d more characters)" % self.dropped
         return text
 
@@ -97,7 +117,7 @@ def _module_origin(name):
     try:
         spec = importlib.util.find_spec(name)
     except Exception as exc:  # a broken parent package
-        info["find_spec_error"] = "%s: %s" % (type(exc).__name__, str(exc)[:300])
+        info["find_spec_error"] = _cut("%s: %s" % (type(exc).__name__, exc), 2000)
         return info
     if spec is None:
         info["missing"] = True
@@ -142,7 +162,7 @@ def _jsonable(value, depth=0):
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, str):
-        return value[:300]
+        return _cut(value, 300)
     if depth >= _MAX_DEPTH:
         return "..."
     dump = getattr(value, "model_dump", None) or getattr(value, "dict", None)
@@ -261,14 +281,15 @@ def _one(item, failed):
             if isinstance(exc, SystemExit):
                 result["message"] = "import called sys.exit(%r)" % (exc.code,)
             else:
-                result["message"] = str(exc)[:_MAX_TEXT]
+                result["message"] = _cut(exc, _MAX_TEXT)
             result["frames"] = _frames(exc.__traceback__)
-            result["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))[-_MAX_TEXT:]
+            result["traceback"] = _cut("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+                                       _MAX_TEXT, tail=True)
         finally:
             sys.stdout, sys.stderr = real_out, real_err
     result["duration"] = round(time.time() - start, 4)
     result["warnings"] = [
-        {"category": w.category.__name__, "message": str(w.message)[:500],
+        {"category": w.category.__name__, "message": _cut(w.message, 4000),
          "where": "%s:%s" % (w.filename, w.lineno)}
         for w in caught[:_MAX_WARNINGS]
     ]
