@@ -194,7 +194,13 @@ def build(entries: Iterable[Entry], *, fail_on: str = "error") -> Matrix:
             status = "ok" if c == ENVIRONMENT else statuses.get(c, "absent")
             if status not in STATUSES:
                 status = "absent"
-            cells[c] = _cell(status, by_column[c])
+            cell = _cell(status, by_column[c])
+            if cell.status in ("error", "warning") and cell.code is None and c != ENVIRONMENT:
+                # A provider failing for an environment-wide reason (pydantic-core, BaseCache): that finding.
+                wide = _cell("ok", by_column[ENVIRONMENT])
+                if wide.code is not None:
+                    cell = Cell(cell.status, wide.code, wide.findings)
+            cells[c] = cell
         errors = sum(1 for _, f in active if f["severity"] == "error")
         warnings = sum(1 for _, f in active if f["severity"] == "warning")
         rows.append(Row(entry, label, cells, errors, warnings))

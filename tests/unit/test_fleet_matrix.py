@@ -85,6 +85,12 @@ def test_exit_code(fail_on: str, with_unexamined: bool, code: int) -> None:
     assert matrix.build([entries()[1]], fail_on=fail_on).exit_code == 0
 
 
+def test_a_provider_failing_for_an_environment_wide_reason_shows_that_code() -> None:
+    basecache = report("bc", {"openai": "error"}, [finding("LCD220", "error", None, "langchain-core")])
+    row = matrix.build([matrix.Entry("bc", "report", "bc.json", basecache)]).rows[0]
+    assert row.cells["openai"] == matrix.Cell("error", "LCD220", (0,))
+
+
 def test_repeated_names_get_distinct_labels() -> None:
     m = matrix.build([matrix.Entry("py", "report", "a", HEALTHY), matrix.Entry("py", "report", "b", HEALTHY)])
     assert [r.label for r in m.rows] == ["py", "py (2)"]
