@@ -56,7 +56,9 @@ class DoctorResult:
         from rich.text import Text
 
         ansi = render_report(self.report, Format.CONSOLE, True, self.verbose)
-        console = Console(record=True, file=io.StringIO(), width=self.width, force_terminal=True,
+        # force_jupyter=False: rich must only build the HTML here, not display it as an output of its own (the
+        # cell's one output is this object's execute result: HTML where the front end shows it, else plain text).
+        console = Console(record=True, file=io.StringIO(), width=self.width, force_terminal=True, force_jupyter=False,
                           color_system="standard")
         console.print(Text.from_ansi(ansi), soft_wrap=True)
         return console.export_html(inline_styles=True, code_format=_HTML)

@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import __version__, builtin
 from .context import Environment, Options
@@ -17,6 +17,7 @@ from .locate import Located, Pending, locate
 from .locate import start as start_locate
 from .model import (
     CheckRun,
+    CredentialSeen,
     Finding,
     NotebookUse,
     PackageInfo,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from . import smoke
     from .checkapi import Check
     from .redact import Redactor
+    from .render.progress import Progress
 
 _STATE_BY_SEVERITY = {Severity.ERROR: ProviderState.ERROR, Severity.WARNING: ProviderState.WARNING}
 
@@ -48,6 +50,7 @@ def read_environment(
     cwd: Optional[Path] = None,
     located: Optional[Located] = None,
     probe: bool = True,
+    on_result: Optional[Callable[[Any], None]] = None,
 ) -> Environment:
     """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined.
 
@@ -69,12 +72,15 @@ def read_environment(
     if options.probe and probe:
         from . import probejobs as probeplan
 
-        env = replace(env, probes=probeplan.run(env))
+        env = replace(env, probes=probeplan.run(env, on_result=on_result))
     return env
 
 
-def _run_one(env: Environment, check: Check, timings: Optional[list[CheckRun]] = None) -> list[Finding]:
+def _run_one(env: Environment, check: Check, timings: Optional[list[CheckRun]] = None,
+             running: Optional[set[str]] = None) -> list[Finding]:
     start = time.perf_counter()
+    if running is not None:
+        running.add(check.name)
     try:
         return [replace(finding, check=check.name) for finding in check.run(env)]
     except Exception as exc:  # crash isolation: never a traceback for the user
@@ -89,23 +95,26 @@ def _run_one(env: Environment, check: Check, timings: Optional[list[CheckRun]] =
     finally:
         if timings is not None:
             timings.append(CheckRun(check.name, check.family, time.perf_counter() - start))
+        if running is not None:
+            running.discard(check.name)
 
 
-def run_checks(env: Environment, table: Sequence[Check], timings: Optional[list[CheckRun]] = None) -> list[Finding]:
+def run_checks(env: Environment, table: Sequence[Check], timings: Optional[list[CheckRun]] = None,
+               running: Optional[set[str]] = None) -> list[Finding]:
     """Run the checks, concurrently when probes run (several wait on the target); results keep the table's order.
 
     A crash becomes an LCD901 finding about the doctor and the others still run. Each check's duration is
-    appended to ``timings`` when given.
+    appended to ``timings`` when given; ``running`` holds the names of the checks at work (for live progress).
     """
-    active = [c for c in table if env.options.probe or not c.needs_probe]
+    chosen = [c for c in table if env.options.probe or not c.needs_probe]
     if not env.options.probe:
         # Static checks are CPU-bound: threads would only contend for the GIL.
-        results = [_run_one(env, c, timings) for c in active]
+        results = [_run_one(env, c, timings, running) for c in chosen]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=max(1, len(active))) as pool:
-            results = list(pool.map(lambda c: _run_one(env, c, timings), active))
+        with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
+            results = list(pool.map(lambda c: _run_one(env, c, timings, running), chosen))
     return [f for chunk in results for f in chunk]
 
 
@@ -206,6 +215,7 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     from .sourcelines import locate_findings
 
     items = locate_findings(items, env)
+    credentials = _credentials(env, items)
     items.sort(key=lambda f: (-f.severity.rank, f.provider or "~", f.code, f.subject))
     t = env.target
     target = TargetInfo(t.python, t.version, t.platform, t.selected_by, t.reason, t.prefix)
@@ -214,7 +224,17 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     checks_run = [CheckRun(c.name, c.family, took.get(c.name, 0.0)) for c in builtin.checks()]
     return Report(__version__, target, packages(env.inventory), provider_statuses(env, items), tuple(items),
                   env.options.fail_on, dict(extras or {}), notebooks=tuple(notebooks), smoke=tuple(smoke),
-                  repair=repair, checks_run=tuple(checks_run), elapsed_s=elapsed_s)
+                  repair=repair, checks_run=tuple(checks_run), credentials=credentials, elapsed_s=elapsed_s)
+
+
+def _credentials(env: Environment, findings: Sequence[Finding]) -> tuple[CredentialSeen, ...]:
+    """Every credential found (fingerprints only); a failure to list them never costs the report."""
+    from . import credlist
+
+    try:
+        return credlist.collect(env, findings)
+    except Exception:  # the listing is a courtesy: the credential checks report the problems themselves
+        return ()
 
 
 def repair_plan(findings: Sequence[Finding], env: Environment, redactor: Redactor) -> RepairPlan:
@@ -273,24 +293,58 @@ def merge(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _checks_beside_probes(env: Environment, timings: Optional[list[CheckRun]] = None,
-                          ) -> tuple[Environment, list[Finding]]:
+                          progress: Optional[Progress] = None) -> tuple[Environment, list[Finding]]:
     """Static checks run while the probes work in the target, then the checks that read the probes' results.
 
     Returns the Environment with the probe results (the report's provider stages read them) and all findings.
     """
+    active: set[str] = set()
     if not env.options.probe:
-        return env, run_checks(env, builtin.checks(), timings)
+        if progress is not None:
+            progress.phase("checking", lambda: sorted(active))
+        return env, run_checks(env, builtin.checks(), timings, active)
     from concurrent.futures import ThreadPoolExecutor
+
+    from . import probe
+    from . import probejobs as probeplan
+
+    listener = probe_listener(env, progress, time.perf_counter()) if progress is not None else None
+    if progress is not None:
+        progress.phase("probing the target",
+                       lambda: [*sorted({i.split(":", 1)[0] for i in probe.running()}), *sorted(active)])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        probing = pool.submit(probeplan.run, env, listener)
+        # The checks are imported only now: the probes' interpreters start first, and the import overlaps them.
+        table = builtin.checks()
+        first = run_checks(env, [c for c in table if not c.needs_probe], timings, active)
+        probed = replace(env, probes=probing.result())
+    if progress is not None:
+        progress.phase("online checks" if env.options.online else "checking", lambda: sorted(active))
+    return probed, first + run_checks(probed, [c for c in table if c.needs_probe], timings, active)
+
+
+def probe_listener(env: Environment, progress: Optional[Progress], started: float) -> Callable[[Any], None]:
+    """A probe ``on_result`` callback that reports each provider once all of its items have answered."""
+    import threading
 
     from . import probejobs as probeplan
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        probing = pool.submit(probeplan.run, env)
-        # The checks are imported only now: the probes' interpreters start first, and the import overlaps them.
-        table = builtin.checks()
-        first = run_checks(env, [c for c in table if not c.needs_probe], timings)
-        probed = replace(env, probes=probing.result())
-    return probed, first + run_checks(probed, [c for c in table if c.needs_probe], timings)
+    expected = {p.name: {i.id for i in probeplan.provider_items(p)} for p in probeplan.probed_providers(env)}
+    seen: dict[str, dict[str, Any]] = {}
+    lock = threading.Lock()
+
+    def on_result(result: Any) -> None:
+        provider = str(result.id).split(":", 1)[0]
+        if progress is None or provider not in expected:
+            return
+        with lock:
+            got = seen.setdefault(provider, {})
+            got[result.id] = result
+            if set(got) != expected[provider]:
+                return
+        progress.provider_done(provider, probeplan.stages(got, provider), time.perf_counter() - started)
+
+    return on_result
 
 
 def notebook_summary(env: Environment) -> list[NotebookUse]:
@@ -334,8 +388,11 @@ def smoke_rows(entries: Sequence[dict[str, object]]) -> list[SmokeRow]:
 
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
           located: Optional[Pending] = None,
-          confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None) -> Report:
+          confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None,
+          progress: Optional[Progress] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
+
+    ``progress`` hears what is running (probes, checks, online checks, smoke calls) while the run works.
 
     Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
     With ``options.smoke``, the planned calls are confirmed (``confirm_smoke``, default: ``--yes`` or a terminal
@@ -369,19 +426,35 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     smoke_calls = None
     if options.smoke and options.online:
         # The plan depends on what the probes saw, and is confirmed before any network check runs.
-        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts)
+        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
+        if options.probe:
+            from . import probejobs
+
+            # No spinner yet: the confirmation prompt comes next and must not be drawn over.
+            listener = probe_listener(env, progress, time.perf_counter()) if progress is not None else None
+            env = replace(env, probes=probejobs.run(env, on_result=listener))
         from . import smoke as smoke_stage
 
         smoke_calls = smoke_stage.select(env)
         smoke_stage.confirm(smoke_calls, confirm_smoke)
-        findings = run_checks(env, builtin.checks(), timings)
+        active: set[str] = set()
+        if progress is not None:
+            progress.phase("online checks", lambda: sorted(active))
+        findings = run_checks(env, builtin.checks(), timings, active)
     else:
         env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
-        env, findings = _checks_beside_probes(env, timings)
+        env, findings = _checks_beside_probes(env, timings, progress)
     redactor = env.redactor
     rows: list[SmokeRow] = []
     if smoke_calls is not None:
+        if progress is not None:
+            calls = [c.provider for c in smoke_calls.calls]
+            progress.phase(f"smoke calls ({len(calls)})", lambda: calls)
         entries, smoke_findings = smoke_stage.execute(env, smoke_calls)
+        if progress is not None:
+            for e in entries:
+                if e.status != "skipped":
+                    progress.step_done(f"smoke call {e.provider} ({e.model or e.chat_class})", e.ok, e.latency_s or 0)
         findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
         rows = smoke_rows(smoke_stage.to_json(entries, redactor))
     report = build_report(env, findings, redactor, notebooks=notebook_summary(env), smoke=rows,

@@ -41,7 +41,9 @@ def check_argv(environ: Mapping[str, str], cwd: Path) -> list[str]:
             argv += ["--provider", name]
     for pattern in _input(environ, "notebooks").split():
         if glob.has_magic(pattern):
-            matches = sorted(str(p) for p in cwd.glob(pattern) if p.is_file())
+            # Jupyter's autosave copies (.ipynb_checkpoints/) are not the notebooks.
+            matches = sorted(str(p) for p in cwd.glob(pattern)
+                             if p.is_file() and ".ipynb_checkpoints" not in p.relative_to(cwd).parts)
             if not matches:
                 raise ValueError(f"notebooks: {pattern!r} matches no file in {cwd}")
         else:
@@ -114,10 +116,12 @@ def run(environ: Mapping[str, str], cwd: Path) -> int:
     sys.stdout.write(renderer(Format.CONSOLE)(report, verbose=options.verbose, color=color))
     if _input(environ, "summary").lower() not in ("false", "0", "no"):
         _append(environ.get("GITHUB_STEP_SUMMARY"), renderer(Format.MARKDOWN)(report, verbose=options.verbose) + "\n")
+    # Annotations on the file and line each finding belongs to (the notebook's import, the requirement's pin).
+    from langchain_doctor.render.github import annotation as located
+
     for f in report.active_findings:
         if f.severity is not Severity.INFO:
-            level = "error" if f.severity is Severity.ERROR else "warning"
-            print(annotation(level, f"{f.code} {f.subject}", f.title + (f"\nfix: {f.fix.summary}" if f.fix else "")))
+            print(located(f))
     _append(environ.get("GITHUB_OUTPUT"), f"exit-code={report.exit_code}\njunit={junit}\n")
     print(f"JUnit report: {junit}")
     return report.exit_code

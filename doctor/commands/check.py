@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @contextlib.contextmanager
 def progress(message: str) -> Iterator[None]:
-    """A spinner on stderr while the run works, on a terminal only (never in logs or pipes)."""
+    """A spinner on stderr while several environments are examined, on a terminal only (never in logs or pipes)."""
     if not sys.stderr.isatty():
         yield
         return
@@ -47,14 +47,15 @@ def command(fmt: str | None, output: str | None, all_kernels: bool = False, **kw
                           spinner=progress("Examining the environments..."))
     # Start asking the target about itself now: it answers while the checks are imported.
     located = locate.start(options, os.environ, Path.cwd())
+    from ..render.progress import live
     from ..runner import check
 
+    quiet = bool(kw.get("quiet"))
     try:
-        # No spinner under --smoke: its confirmation prompt must not be drawn over.
-        spinner = progress("Examining the environment (probes run in the target interpreter)...")
-        with contextlib.nullcontext() if options.smoke else spinner:
-            report = check(options, located=located)
+        # Live progress on standard error when it is a terminal (nothing in pipes, logs or with --quiet).
+        with live(sys.stderr, os.environ, enabled=not quiet) as display:
+            report = check(options, located=located, progress=display)
     except TargetError as exc:  # NotebookError included
         raise click.ClickException(str(exc)) from None
-    emit(lambda f, color: render_report(report, f, color, options.verbose, quiet=bool(kw.get("quiet"))), fmt, output)
+    emit(lambda f, color: render_report(report, f, color, options.verbose, quiet=quiet), fmt, output)
     return report.exit_code

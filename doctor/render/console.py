@@ -297,8 +297,9 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
     from rich.console import Console
     from rich.text import Text
 
+    # force_jupyter=False: inside a kernel, rich would otherwise display what it prints as a cell output of its own.
     console = Console(record=True, width=max(width, 20) if width else 10_000, force_terminal=True,
-                      color_system="standard", soft_wrap=True)
+                      force_jupyter=False, color_system="standard", soft_wrap=True)
     with console.capture() as cap:
         for line in lines:
             console.print(Text.assemble(*line), highlight=False)

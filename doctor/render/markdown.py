@@ -104,6 +104,15 @@ _SMOKE_COLUMNS = ("provider", "model", "ok", "latency_s", "finish_reason", "inpu
                   "total_tokens")
 
 
+def _credentials(report: Report) -> list[str]:
+    if not report.credentials:
+        return []
+    rows = [(c.provider, c.name, c.source, code(c.fingerprint) if c.fingerprint else "", c.status)
+            for c in report.credentials]
+    return ["", "## Credentials", "", "_Where each credential comes from, and its fingerprint (never the value)._", "",
+            *table(("provider", "credential", "source", "fingerprint", "status"), rows)]
+
+
 def _smoke(report: Report) -> list[str]:
     if not report.smoke:
         return []
@@ -168,6 +177,7 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
     lines = [_title(report), "", *_about(report)]
     lines += _packages(report)
     lines += _providers(report)
+    lines += _credentials(report)
     lines += _smoke(report)
     lines += _findings(report, verbose)
     ignored = len(report.findings) - len(report.active_findings)

@@ -52,6 +52,14 @@ def test_inputs_become_the_check_command_line(tmp_path: Path) -> None:
         "--fail-on", "warning", "--no-probe", "--timeout", "20"]
 
 
+def test_the_glob_skips_jupyter_checkpoints(tmp_path: Path) -> None:
+    (tmp_path / "nb" / ".ipynb_checkpoints").mkdir(parents=True)
+    (tmp_path / "nb" / "a.ipynb").write_text("{}")
+    (tmp_path / "nb" / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    assert _script().check_argv({"INPUT_NOTEBOOKS": "nb/**/*.ipynb"}, tmp_path) == [
+        "--notebook", str(tmp_path / "nb" / "a.ipynb")]
+
+
 def test_a_glob_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="matches no file"):
         _script().check_argv({"INPUT_NOTEBOOKS": "nothing/*.ipynb"}, tmp_path)
@@ -126,8 +134,10 @@ def _run_check(installed: dict[str, Any], workspace: Path, inputs: dict[str, str
 @pytest.mark.integration
 def test_action_reports_the_broken_environment(installed: dict[str, Any], tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
-    (workspace / "notebooks").mkdir(parents=True)
-    (workspace / "notebooks" / "analysis.ipynb").write_text(json.dumps(NOTEBOOK))
+    (workspace / "notebooks" / ".ipynb_checkpoints").mkdir(parents=True)
+    (workspace / "notebooks" / "analysis.ipynb").write_text(json.dumps(NOTEBOOK, indent=1))
+    # Jupyter's autosave copy: not a notebook of the project (a broken one would stop the run).
+    (workspace / "notebooks" / ".ipynb_checkpoints" / "analysis-checkpoint.ipynb").write_text("not json")
     venv = named_venv("seed-broken")
     rc, out, err, outputs, summary = _run_check(installed, workspace, {
         "python": str(venv), "notebooks": "notebooks/*.ipynb", "providers": "openai,aws", "fail-on": "error",
@@ -142,7 +152,11 @@ def test_action_reports_the_broken_environment(installed: dict[str, Any], tmp_pa
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert props["target.python"] == str(venv_python(venv))
     assert "LCD201" in summary and "|" in summary  # the Markdown report, with its tables
-    assert "::error title=LCD201 langchain-openai::" in out and "::error title=LCD201 langchain-aws::" in out
+    # Annotations on the notebook lines that import each provider (line 1 of the cell is line 9 of the file).
+    annotations = [ln for ln in out.splitlines() if ln.startswith("::error ") and "title=LCD201 " in ln]
+    assert len(annotations) == 2, out
+    assert {a.split(",title=")[0] for a in annotations} == {
+        "::error file=notebooks/analysis.ipynb,line=9", "::error file=notebooks/analysis.ipynb,line=10"}
     assert "langchain-openai 0.1.25" in out  # the console report in the log
 
 

@@ -19,7 +19,8 @@ from tests.realenv import import_root, real_venv, venv_python
 
 pytestmark = pytest.mark.integration
 
-KERNEL_VENV = ["ipykernel", "jupyter-client", "click>=8.1", "rich>=13", "packaging>=23", "importlib-metadata>=6.8"]
+KERNEL_VENV = ["ipykernel", "jupyter-client", "nbclient", "nbformat", "click>=8.1", "rich>=13", "packaging>=23",
+               "importlib-metadata>=6.8"]
 
 # Runs in the kernel venv: starts a kernel from the notebook's folder, runs each cell, prints what came back.
 DRIVER = r'''
@@ -52,6 +53,36 @@ finally:
     km.shutdown_kernel(now=True)
 print("RESULT " + json.dumps(out))
 '''
+
+
+# Runs in the kernel venv: a notebook of these cells executed by nbclient, as `jupyter nbconvert --execute` would;
+# prints each cell's outputs as nbformat stores them.
+NB_DRIVER = r'''
+import json, sys
+import nbformat
+from nbclient import NotebookClient
+
+cwd, cells_json = sys.argv[1], sys.argv[2]
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in json.loads(cells_json)])
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+               resources={"metadata": {"path": cwd}}).execute()
+print("RESULT " + json.dumps([cell.outputs for cell in nb.cells]))
+'''
+
+
+def _execute_notebook(venv: Path, cwd: Path, cells: list[str]) -> list[list[dict[str, Any]]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONHOME", "COLUMNS")}
+    env["PYTHONPATH"] = str(import_root(cwd.parent))
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    driver = cwd.parent / "nb_driver.py"
+    driver.write_text(NB_DRIVER)
+    done = subprocess.run([str(venv_python(venv)), str(driver), str(cwd), json.dumps(cells)],
+                          capture_output=True, text=True, timeout=900, cwd=str(cwd), env=env)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    assert line is not None, done.stdout[-3000:] + done.stderr[-3000:]
+    outputs: list[list[dict[str, Any]]] = json.loads(line[len("RESULT "):])
+    return outputs
 
 
 def _run_cells(venv: Path, cwd: Path, cells: list[str]) -> list[dict[str, Any]]:
@@ -111,3 +142,29 @@ def test_magic_checks_the_kernels_interpreter_from_the_notebooks_folder(kernel_v
     assert stderr.startswith("langchain-doctor: ") and "loud" in stderr and stderr.count("\n") == 1
 
     assert value["results"][0]["text/plain"] == "(1, 'Report')"
+
+
+def test_under_nbclient_each_magic_cell_renders_once(kernel_venv: Path, tmp_path: Path) -> None:
+    nb = tmp_path / "notebooks"
+    nb.mkdir()
+    cells = [
+        "%load_ext langchain_doctor",
+        "%langchain_doctor --no-probe --provider openai",
+        "r = %langchain_doctor --no-probe --provider openai",
+        "r.exit_code, type(r.report).__name__",
+        "%langchain_doctor --no-probe --provider openai --format markdown",
+    ]
+    load, console_cell, assigned, value, markdown_cell = _execute_notebook(kernel_venv, nb, cells)
+    assert load == []
+    # One output: the execute result, HTML for front ends that show it and plain text for the others.
+    [out] = console_cell
+    assert out["output_type"] == "execute_result", console_cell
+    html, plain = out["data"]["text/html"], out["data"]["text/plain"]
+    assert html.count("<pre") == 1 and "LCD103" in html and "\x1b[" not in html
+    assert "LCD103" in plain and "\x1b[" not in plain
+    # `r = %langchain_doctor` keeps the report and prints nothing.
+    assert assigned == []
+    [result] = value
+    assert result["data"]["text/plain"] == "(1, 'Report')"
+    [md] = markdown_cell
+    assert md["output_type"] == "execute_result" and "# langchain-doctor check" in md["data"]["text/markdown"]

@@ -32,6 +32,7 @@ def run(target: Path, cache: Path, *extra: str, env: dict[str, str] | None = Non
     base.update({"LANGCHAIN_DOCTOR_CACHE_DIR": str(cache), **(env or {})})
     done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(target), "--format", "json", *extra],
                           capture_output=True, text=True, env=base, cwd=target.parent, timeout=120)
+    assert done.stdout, done.stderr
     return json.loads(done.stdout)
 
 
