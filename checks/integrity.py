@@ -95,19 +95,68 @@ def _files_as_recorded(d: Dist) -> int:
     return count
 
 
-def _owned_modules(env: Environment, location: str) -> set[str]:
-    owned: set[str] = set()
-    for d in env.inventory.dists:
-        if d.location == location and (d.family or d.name in _WATCHED.values()):
-            owned.update(d.top_level_names())
-    return owned
+_MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 
-def _owned_by_expected(env: Environment, location: str, module: str) -> bool:
-    """True when the distribution that normally provides ``module`` is installed here and lists it."""
-    expected = _WATCHED[module]
-    return any(d.location == location and d.name == expected and module in d.top_level_names()
-               for d in env.inventory.dists)
+def _unlisted(d: Dist) -> Optional[str]:
+    """Why ``d``'s own file list cannot be read (its RECORD unreadable, not a file, or garbage); None when it can.
+
+    "Could not read the owner" is not "no owner": a folder whose possible owner cannot be read is never called a
+    leftover, so no fix ever deletes an installed package because its RECORD was unreadable.
+    """
+    import stat
+
+    top = os.path.join(d.metadata_dir, "top_level.txt")
+    try:
+        if stat.S_ISREG(os.stat(top).st_mode):  # never opened otherwise: a named pipe would block
+            with open(top, "rb") as fh:
+                if fh.read(65536).strip():
+                    return None
+    except OSError:
+        pass
+    path = os.path.join(d.metadata_dir, "RECORD")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "it has no RECORD"
+    except OSError as exc:
+        return f"its RECORD cannot be read ({exc.strerror or exc})"
+    if not stat.S_ISREG(st.st_mode):
+        return "its RECORD is not a regular file"
+    if st.st_size > _MAX_RECORD_BYTES:
+        return "its RECORD is too large to read"
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_MAX_RECORD_BYTES)
+    except OSError as exc:
+        return f"its RECORD cannot be read ({exc.strerror or exc})"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "its RECORD is not UTF-8 text"
+    rows = [line.rsplit(",", 2) for line in text.splitlines() if line.strip()]
+    if not any(len(r) == 3 and r[0] and (r[2].isdigit() or r[2] == "") for r in rows):
+        return "its RECORD holds no file rows"
+    return None
+
+
+def _names(d: Dist) -> Optional[list[str]]:
+    """Import names ``d`` provides, or None when its listing files are not regular files (never opened then)."""
+    import stat
+
+    for name in ("top_level.txt", "RECORD"):
+        try:
+            if not stat.S_ISREG(os.stat(os.path.join(d.metadata_dir, name)).st_mode):
+                return None
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return d.top_level_names()
+
+
+def _watched_here(env: Environment, location: str) -> list[Dist]:
+    return [d for d in env.inventory.dists if d.location == location and (d.family or d.name in _WATCHED.values())]
 
 
 def _stray_folders(env: Environment) -> Iterator[Finding]:
@@ -119,13 +168,25 @@ def _stray_folders(env: Environment) -> Iterator[Finding]:
         owned: Optional[set[str]] = None
         for module in present:
             # The usual owner first; every LangChain/pydantic distribution's file list only when it is not.
-            if _owned_by_expected(env, location, module):
+            if any(d.name == _WATCHED[module] and module in (_names(d) or ()) for d in _watched_here(env, location)):
                 continue
             if owned is None:
-                owned = _owned_modules(env, location)
+                owned = {n for d in _watched_here(env, location) for n in (_names(d) or ())}
             if module in owned:
                 continue
             folder = os.path.join(location, module)
+            unknown = [(d, why) for d in _watched_here(env, location) for why in (_unlisted(d),) if why is not None]
+            if unknown:
+                d, why = unknown[0]
+                yield make(
+                    "LCD114",
+                    title=f"cannot tell whether {folder} is a leftover: {d.name}'s file list cannot be read",
+                    subject=d.name, provider=provider_of(d.name),
+                    evidence=[f"{d.metadata_dir}: {why}", f"{folder}/ may belong to {d.name}: it is not deleted"],
+                    fix=install_fix(py, f"Reinstall {d.name} (this rewrites its RECORD)",
+                                    [f"{d.name}=={d.raw_version}" if d.raw_version else d.name], force=True),
+                )
+                continue
             try:
                 entries = sorted(os.listdir(folder))
             except OSError:
