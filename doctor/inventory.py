@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
+import stat as stat_mod
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
@@ -12,12 +14,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from .inputs import is_dir, listdir, read_text, stat
 from .knowledge.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 LANGCHAIN_EXACT = frozenset({"langchain", "langsmith"})
+METADATA_LIMIT = 32 * 1024 * 1024
+"""METADATA/PKG-INFO larger than this is not read (a long description is a few hundred kB at most)."""
+RECORD_LIMIT = 32 * 1024 * 1024
+"""RECORD (and files hashed against it) larger than this are not read."""
 PYDANTIC = frozenset({"pydantic", "pydantic-core"})
 
 
@@ -71,7 +78,7 @@ class Dist(NamedTuple):
         """Import names this distribution provides (top_level.txt, else derived from RECORD)."""
         tl = Path(self.metadata_dir) / "top_level.txt"
         try:
-            names = [n.strip() for n in tl.read_text(encoding="utf-8").splitlines() if n.strip()]
+            names = [n.strip() for n in read_text(tl, limit=METADATA_LIMIT).splitlines() if n.strip()]
             if names:
                 return names
         except (OSError, UnicodeDecodeError):
@@ -114,9 +121,8 @@ class Inventory(NamedTuple):
 def _record(metadata_dir: str) -> Optional[tuple[str, ...]]:
     """RECORD's paths, parsed once per version of the file (the integrity and requirements checks both ask)."""
     path = os.path.join(metadata_dir, "RECORD")
-    try:
-        st = os.stat(path)
-    except OSError:
+    st = stat(path)
+    if st is None:
         return None
     return _parse_record(path, st.st_mtime_ns, st.st_size)
 
@@ -125,8 +131,7 @@ def _record(metadata_dir: str) -> Optional[tuple[str, ...]]:
 def _parse_record(path: str, mtime_ns: int, size: int) -> Optional[tuple[str, ...]]:
     # mtime and size are part of the cache key: a RECORD rewritten in the same process (a fix, a test) is reread.
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
+        text = read_text(path, limit=RECORD_LIMIT, errors="replace")
     except OSError:
         return None
     files = []
@@ -198,7 +203,7 @@ def read_dist(location: str, folder: str) -> Dist:
     name = canonicalize_name(_name_from_folder(folder))
     raw_version: Optional[str] = None
     requires: tuple[str, ...] = ()
-    if not os.path.isdir(meta_dir):
+    if not is_dir(meta_dir):
         # A single-file .egg-info (old distutils): the file is PKG-INFO itself.
         problems.append("single-file .egg-info: requirements unknown")
         parts = folder[: -len(".egg-info")].split("-")
@@ -208,17 +213,21 @@ def read_dist(location: str, folder: str) -> Dist:
     try:
         for filename in ("METADATA", "PKG-INFO"):
             try:
-                with open(os.path.join(meta_dir, filename), encoding="utf-8") as fh:
-                    text = fh.read()
+                text = read_text(os.path.join(meta_dir, filename), limit=METADATA_LIMIT)
                 break
-            except FileNotFoundError:
-                continue
+            except OSError as exc:
+                if exc.errno == errno.ENOENT:
+                    continue
+                raise
     except UnicodeDecodeError:
         problems.append("METADATA is not valid UTF-8 text")
     except OSError as exc:
         problems.append(f"METADATA unreadable: {exc.strerror or exc}")
     if text is None and not problems:
         problems.append("no METADATA or PKG-INFO file")
+    record = stat(os.path.join(meta_dir, "RECORD"))
+    if record is not None and not stat_mod.S_ISREG(record.st_mode):
+        problems.append("RECORD is not a regular file; not read")
     if text is not None:
         headers = parse_headers(text)
         meta_name = headers.get("name", [None])[0]
@@ -255,14 +264,73 @@ def scan(path_entries: Sequence[str]) -> Inventory:
             continue
         seen_entries.add(entry)
         try:
-            names = sorted(e.name for e in os.scandir(entry) if e.name.endswith((".dist-info", ".egg-info")))
-        except (NotADirectoryError, FileNotFoundError):
-            continue  # zip files and missing entries hold no installed metadata we can read here
-        except PermissionError:
-            continue
+            names = listdir(entry, suffixes=(".dist-info", ".egg-info"))
+        except OSError:
+            continue  # zip files, missing or unreadable entries hold no installed metadata we can read here
         scanned.append(entry)
         dists.extend(read_dist(entry, name) for name in names)
     by_name: dict[str, Dist] = {}
     for d in dists:
         by_name.setdefault(d.name, d)
+    for name, first in list(by_name.items()):
+        twins = [d for d in dists if d.name == name and d.location == first.location]
+        if len(twins) > 1:
+            by_name[name] = owner(twins)
     return Inventory(tuple(dists), tuple(scanned), by_name)
+
+
+_MAX_VERIFIED = 3
+"""Files whose hash is compared with RECORD's when several metadata folders of one project claim them."""
+
+
+def owner(twins: Sequence[Dist]) -> Dist:
+    """Of several metadata folders of one project in one folder, the one that owns the installed files.
+
+    Not the first by name: a stale copy (a renamed ``langchain_core-0.2.43.dist-info`` next to the real 0.3 one)
+    would then decide the version every check judges. The owner's RECORD lists its own metadata folder, and the
+    hashes it records for the package's first files match the files on disk (what ``import`` actually loads).
+    Ties keep the first.
+    """
+    def score(d: Dist) -> tuple[int, int]:
+        own = os.path.basename(d.metadata_dir)
+        entries = _record_entries(d.metadata_dir)
+        lists_itself = any(path.startswith(own + "/") for path, _ in entries)
+        checked = matched = 0
+        for path, digest in entries:
+            if checked >= _MAX_VERIFIED:
+                break
+            if not digest.startswith("sha256=") or not path.endswith(".py") or path.startswith(".."):
+                continue
+            checked += 1
+            matched += _hash_matches(os.path.join(d.location, path), digest[len("sha256="):])
+        return (matched if checked and matched == checked else 0, int(lists_itself))
+
+    return max(twins, key=score)  # max keeps the first of equal scores
+
+
+def _record_entries(metadata_dir: str) -> list[tuple[str, str]]:
+    """(path, hash) pairs of RECORD (hash may be empty); [] when it cannot be read."""
+    try:
+        text = read_text(os.path.join(metadata_dir, "RECORD"), limit=RECORD_LIMIT, errors="replace")
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        parts = line.rsplit(",", 2)
+        if len(parts) == 3 and parts[0]:
+            out.append((parts[0].strip('"'), parts[1]))
+    return out
+
+
+def _hash_matches(path: str, expected: str) -> int:
+    import base64
+    import hashlib
+
+    from .inputs import read_bytes
+
+    try:
+        data = read_bytes(path, limit=RECORD_LIMIT)
+    except OSError:
+        return 0
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return int(digest == expected)

@@ -208,6 +208,7 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
                  elapsed_s: float = 0.0) -> Report:
     """Sort, unify fixes, apply ignores, redact, compute provider statuses and the closing repair plan."""
     ignore = env.options.ignore
+    findings = facts_over_predictions(env, findings)
     items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
     items = plan.unify(items, env.inventory, env.target.python)
     repair = repair_plan(items, env, redactor)
@@ -250,6 +251,35 @@ def repair_plan(findings: Sequence[Finding], env: Environment, redactor: Redacto
             manual += [c for c in f.fix.commands if c not in manual]
     cannot = tuple(redactor.text(f"{u.code} {u.subject}: {u.reason}") for u in change.cannot)
     return RepairPlan(tuple(redactor.text(c) for c in commands), tuple(redactor.text(c) for c in manual), cannot)
+
+
+# Static predictions, read from metadata, that a provider's import or construction fails.
+_PREDICTIONS = frozenset({"LCD201", "LCD202", "LCD222", "LCD101"})
+
+
+def facts_over_predictions(env: Environment, findings: Sequence[Finding]) -> list[Finding]:
+    """A prediction that a provider fails, when the probe imported and constructed its class: a warning that says so.
+
+    The probe's fact beats the metadata's prediction: the class works here, so the prediction is not an error
+    (the declared requirement is still unmet, and may matter for code paths the probe does not run).
+    """
+    if not env.probes:
+        return list(findings)
+    from .probejobs import STAGES
+
+    out = []
+    for f in findings:
+        results = [env.probes.get(f"{f.provider}:{stage}") for stage in STAGES] if f.provider else []
+        ran = [r for r in results if r is not None]
+        if (f.code in _PREDICTIONS and f.severity is Severity.ERROR and len(ran) >= 2
+                and all(r.ok for r in ran)):
+            did = " and ".join(stage for stage, r in zip(STAGES, results) if r is not None)
+            f = replace(f, severity=Severity.WARNING, title=f"{f.title} (predicted from metadata; the probe's "
+                        f"{did} succeeded)",
+                        evidence=(*f.evidence, f"probe: {did} of {f.provider}'s chat class succeeded in the target, "
+                                  "so this prediction did not come true here"))
+        out.append(f)
+    return out
 
 
 # A probe failure that a static finding already explains is one finding with both evidences:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -91,3 +92,32 @@ def test_a_uv_tool_install_with_no_python_on_path_exits_2(uv_tool_doctor: Path, 
     assert rc == 2 and out == ""
     [line] = err.strip().splitlines()
     assert "--python" in line and "uv tool" in line
+
+
+def test_a_stale_copy_of_cores_metadata_is_lcd110_not_a_false_pydantic_schema_error(tmp_path: Path) -> None:
+    """langchain-openai 0.3 and langchain-core 0.3, plus a stale copy of core's dist-info renamed to 0.2.43."""
+    import shutil
+
+    from tests.realenv import site_packages
+
+    venv = named_venv("openai-03", dest=tmp_path / "venv")
+    sp = site_packages(venv)
+    [real] = sorted(sp.glob("langchain_core-0.3.*.dist-info"))
+    stale = sp / "langchain_core-0.2.43.dist-info"
+    shutil.copytree(real, stale)
+    meta = stale / "METADATA"
+    meta.write_text(re.sub(r"(?m)^Version: .*$", "Version: 0.2.43", meta.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+    assert "Version: 0.2.43" in meta.read_text(encoding="utf-8")
+    rc, data, err = run_doctor("--python", str(venv), "--format", "json", "--no-cache", cwd=tmp_path)
+    assert isinstance(data, dict), err
+    [lcd110] = [f for f in data["findings"] if f["code"] == "LCD110"]
+    assert lcd110["subject"] == "langchain-core"
+    assert lcd110["fix"]["commands"][0].endswith(stale.name)  # the stale copy is what goes, not the real one
+    assert not [f for f in data["findings"] if f["kind"] == "pydantic-schema"], data["findings"]
+    core = {p["name"]: p["version"] for p in data["packages"]}["langchain-core"]
+    assert core.startswith("0.3.")  # the version actually imported, from the RECORD that owns the files
+    [openai] = [p for p in data["providers"] if p["name"] == "openai"]
+    # The probe imported and constructed ChatOpenAI: nothing about openai itself is wrong (LCD110 is the
+    # environment's).
+    assert openai["stages"]["construct"] == "ok" and openai["status"] == "ok"

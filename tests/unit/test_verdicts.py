@@ -57,3 +57,41 @@ def test_the_magic_says_it_examines_the_running_kernel(tmp_path, monkeypatch) ->
     given = langchain_doctor(f"--no-probe --no-cache --python {sys.executable}", user_ns={})
     assert given is not None and given.report.target is not None
     assert given.report.target.selected_by == "--python"
+
+
+def test_a_prediction_the_probe_contradicts_becomes_a_warning_that_says_so(site: FakeSite) -> None:
+    from langchain_doctor.model import Severity
+    from langchain_doctor.runner import facts_over_predictions
+
+    env = _env(site, "ok")
+    env = replace(env, probes={**env.probes, "anthropic:construct": Result("anthropic:construct", "ok")})
+    predicted = make("LCD202", title="needs pydantic-v2 langchain-core", subject="langchain-anthropic",
+                     provider="anthropic")
+    unrelated = make("LCD202", title="x", subject="langchain-openai", provider="openai")
+    [fact, other] = facts_over_predictions(env, [predicted, unrelated])
+    assert fact.severity is Severity.WARNING and "probe" in fact.title and "succeeded" in fact.evidence[-1]
+    assert other.severity is Severity.ERROR  # no probe of openai: nothing contradicts it
+    failed = _env(site, "error")
+    [kept] = facts_over_predictions(failed, [predicted])
+    assert kept.severity is Severity.ERROR
+
+
+def test_the_metadata_that_owns_the_installed_files_wins_over_a_stale_copy(site: FakeSite) -> None:
+    import base64
+    import hashlib
+    import shutil
+
+    from langchain_doctor.inventory import scan
+
+    real = site.add("langchain-core", "0.3.86", modules={"langchain_core/__init__.py": "VERSION = '0.3.86'\n"})
+    data = (site.root / "langchain_core" / "__init__.py").read_bytes()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    (real / "RECORD").write_text(f"langchain_core/__init__.py,sha256={digest},{len(data)}\n"
+                                 f"{real.name}/METADATA,,\n{real.name}/RECORD,,\n")
+    stale = site.root / "langchain_core-0.2.43.dist-info"  # a copy renamed: sorts first, owns nothing
+    shutil.copytree(real, stale)
+    meta = stale / "METADATA"
+    meta.write_text(meta.read_text().replace("0.3.86", "0.2.43"))
+    inv = scan([str(site.root)])
+    assert [d.raw_version for d in inv.dists] == ["0.2.43", "0.3.86"]
+    assert inv.get("langchain-core").raw_version == "0.3.86"  # type: ignore[union-attr]
