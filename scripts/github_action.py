@@ -84,9 +84,77 @@ def _append(path: Optional[str], text: str) -> None:
             fh.write(text)
 
 
+def _workspace_path(environ: Mapping[str, str], name: str, default: str, cwd: Path) -> Path:
+    path = Path(_input(environ, name) or default)
+    return path if path.is_absolute() else cwd / path
+
+
+def report_paths(environ: Mapping[str, str], cwd: Path) -> list[str]:
+    """summarize mode: the JSON reports and folders the inputs name (globs expanded from the workspace)."""
+    given = _input(environ, "reports").split()
+    if not given:
+        return [str(Path(environ.get("RUNNER_TEMP") or cwd) / "langchain-doctor-reports")]
+    out: list[str] = []
+    for pattern in given:
+        if glob.has_magic(pattern):
+            matches = sorted(str(p) for p in cwd.glob(pattern))
+            if not matches:
+                raise ValueError(f"reports: {pattern!r} matches nothing in {cwd}")
+            out += matches
+        else:
+            out.append(str(cwd / pattern))
+    return out
+
+
+def summarize(environ: Mapping[str, str], cwd: Path) -> int:
+    """The summarize mode: the matrix jobs' JSON reports as one matrix in the job summary, and an HTML page."""
+    from langchain_doctor.fleet import inputs, matrix
+    from langchain_doctor.fleet.emit import text
+    from langchain_doctor.fleet.render import MatrixFormat
+
+    fail_on = _input(environ, "fail-on") or "error"
+    try:
+        if fail_on not in ("error", "warning", "never"):
+            raise ValueError(f"fail-on must be one of error, warning, never, not {fail_on!r}")
+        found = inputs.read(report_paths(environ, cwd))
+        if not found.entries:
+            raise ValueError("no langchain-doctor JSON report found (did the matrix jobs upload theirs?)")
+    except (ValueError, inputs.InputError) as exc:
+        print(f"langchain-doctor: {exc}", file=sys.stderr)
+        print(annotation("error", "langchain-doctor", str(exc)))
+        _append(environ.get("GITHUB_OUTPUT"), "exit-code=2\n")
+        return 2
+    m = matrix.build(found.entries, fail_on=fail_on)
+    reports = [e.report for e in found.entries if e.report is not None]
+    sys.stdout.write(text(m, reports, MatrixFormat.CONSOLE, verbose=True))
+    if _input(environ, "summary").lower() not in ("false", "0", "no"):
+        _append(environ.get("GITHUB_STEP_SUMMARY"), text(m, reports, MatrixFormat.MARKDOWN) + "\n")
+    html = _workspace_path(environ, "html", "langchain-doctor-matrix.html", cwd)
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(text(m, reports, MatrixFormat.HTML), encoding="utf-8")
+    for p in m.problems:
+        if p.severity in ("error", "warning"):
+            envs = ", ".join(a.row for a in p.affected)
+            print(annotation(p.severity, f"{p.code} {p.subject}", f"{p.title}\nenvironments: {envs}"))
+    for row in m.rows:
+        if not row.examined:
+            print(annotation("error", f"langchain-doctor {row.label}", f"not examined: {row.entry.reason}"))
+    _append(environ.get("GITHUB_OUTPUT"), f"exit-code={m.exit_code}\nhtml={html}\n")
+    print(f"HTML page: {html}")
+    return m.exit_code
+
+
 def run(environ: Mapping[str, str], cwd: Path) -> int:
     """The whole step; returns the exit code."""
     import click
+
+    mode = _input(environ, "mode") or "check"
+    if mode == "summarize":
+        return summarize(environ, cwd)
+    if mode != "check":
+        print(f"langchain-doctor: mode must be check or summarize, not {mode!r}", file=sys.stderr)
+        _append(environ.get("GITHUB_OUTPUT"), "exit-code=2\n")
+        return 2
     from langchain_doctor.config import isolated_target
     from langchain_doctor.model import Severity
     from langchain_doctor.render import Format, renderer
@@ -122,7 +190,10 @@ def run(environ: Mapping[str, str], cwd: Path) -> int:
     for f in report.active_findings:
         if f.severity is not Severity.INFO:
             print(located(f))
-    _append(environ.get("GITHUB_OUTPUT"), f"exit-code={report.exit_code}\njunit={junit}\n")
+    report_json = _workspace_path(environ, "json", "langchain-doctor-report.json", cwd)
+    report_json.parent.mkdir(parents=True, exist_ok=True)
+    report_json.write_text(renderer(Format.JSON)(report, verbose=options.verbose), encoding="utf-8")
+    _append(environ.get("GITHUB_OUTPUT"), f"exit-code={report.exit_code}\njunit={junit}\njson={report_json}\n")
     print(f"JUnit report: {junit}")
     return report.exit_code
 

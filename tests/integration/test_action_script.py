@@ -80,7 +80,7 @@ def _steps() -> list[dict[str, Any]]:
     action = json.loads(done.stdout)
     assert action["runs"]["using"] == "composite"
     assert set(action["inputs"]) == {"python", "providers", "notebooks", "fail-on", "junit", "summary", "args",
-                                     "version"}
+                                     "version", "mode", "json", "artifact", "artifacts", "reports", "html"}
     steps: list[dict[str, Any]] = action["runs"]["steps"]
     return steps
 
@@ -96,8 +96,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     action_path = root / "action"
     action_path.mkdir()
     copy_project(action_path, _COPY)
-    install, check = _steps()
-    assert install["id"] == "install" and check["id"] == "check"
+    steps = _steps()
+    by_id = {s.get("id"): s for s in steps}
+    install, check = by_id["install"], by_id["check"]
+    # The other steps are GitHub's artifact actions, each only in its mode.
+    others = [s for s in steps if s.get("id") not in ("install", "check")]
+    assert sorted(s["uses"].split("@")[0] for s in others) == ["actions/download-artifact", "actions/upload-artifact"]
+    assert all("inputs.mode" in s["if"] for s in others)
     outputs = root / "install-output"
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.update({"RUNNER_TEMP": str(root / "runner-temp"), "GITHUB_ACTION_PATH": str(action_path),
@@ -173,6 +178,29 @@ def test_action_defaults_to_the_python_on_path(installed: dict[str, Any], tmp_pa
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
     assert props["target.python"] == str(venv / "bin" / "python3")
     assert root.get("failures") == "0"
+
+
+@pytest.mark.integration
+def test_action_summarize_mode_merges_the_matrix_jobs_reports(installed: dict[str, Any], tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    # Two matrix jobs, each writing its JSON report where the upload step would take it.
+    for job, spec in (("py3.11-seed", "seed-broken"), ("py3.11-old", "old-consistent-pyd2")):
+        rc, out, err, outputs, _ = _run_check(installed, workspace, {
+            "python": str(named_venv(spec)), "json": f"artifacts/langchain-doctor-{job}/report.json",
+            "summary": "false", "args": "--no-probe"})
+        assert outputs["json"] == str(workspace / "artifacts" / f"langchain-doctor-{job}" / "report.json"), err
+        assert json.loads(Path(outputs["json"]).read_text())["schema_version"] == 1
+    rc, out, err, outputs, summary = _run_check(installed, workspace, {"mode": "summarize", "reports": "artifacts",
+                                                                       "summary": "true"})
+    assert rc == 1 and outputs["exit-code"] == "1", out + err
+    assert "| langchain-doctor-py3.11-seed | 3.11.7 | ✓ | ✗ LCD201 |" in summary
+    assert "| langchain-doctor-py3.11-old |" in summary and "### Problems" in summary
+    assert "::error title=LCD201 langchain-openai::" in out
+    page = Path(outputs["html"]).read_text()
+    assert page.startswith("<!DOCTYPE html>") and "LCD201" in page
+    rc, _, err, outputs, _ = _run_check(installed, workspace, {"mode": "summarize", "reports": "nothing/*.json"})
+    assert rc == 2 and outputs["exit-code"] == "2" and err.count("\n") == 1
 
 
 @pytest.mark.integration
