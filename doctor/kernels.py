@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Union
 
+from .redact import clip
 from .safeio import NotRegular, read_regular
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def read_spec(name: str, folder: Path, kernels_dir: Path) -> Kernel:
     except RecursionError:
         return Rejected(name, str(spec_file), "kernel.json is nested too deeply")
     except (ValueError, UnicodeDecodeError) as exc:
-        return Rejected(name, str(spec_file), f"kernel.json is not valid JSON ({str(exc).splitlines()[0][:120]})")
+        return Rejected(name, str(spec_file), f"kernel.json is not valid JSON ({clip(str(exc).splitlines()[0], 120)})")
     return _shape(name, str(spec_file), data)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..redact import clip
 from ..safeio import read_regular
 from .matrix import Entry
 
@@ -134,7 +135,7 @@ def read(paths: Iterable[str]) -> Inputs:
                     skipped.append(str(f))  # a folder's file that is not JSON at all: not ours
                     continue
                 why = exc.strerror if isinstance(exc, OSError) and exc.strerror else (
-                    "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0][:200])
+                    "nested too deeply" if isinstance(exc, RecursionError) else clip(str(exc).splitlines()[0], 200))
                 data = _Unreadable(f"cannot read {f.name}: {why}")
             if root is not None and not isinstance(data, _Unreadable) and not _is_ours(data):
                 skipped.append(str(f))

@@ -53,7 +53,7 @@ def examine_one(c: Candidate, options: Options, environ: Mapping[str, str], cwd:
         return Entry(c.name, c.source, c.location, reason=redactor.text(str(exc)))
     except Exception as exc:  # one environment's crash must not stop the others
         return Entry(c.name, c.source, c.location,
-                     reason=redactor.text(f"the doctor failed on it: {type(exc).__name__}: {exc}")[:500])
+                     reason=redactor.cut(f"the doctor failed on it: {type(exc).__name__}: {exc}", 500))
     if report.target is not None and c.why:
         report = replace(report, target=replace(report.target, selected_by=c.source, reason=c.why))
     data: dict[str, Any] = report_dict(report)
