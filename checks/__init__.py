@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING
 from . import (
     api_keys,
     aws,
+    compat_static,
     cred_api_online,
     gcloud_adc,
     imports,
     integrity,
     inventory,
     known_issues,
+    network,
     providers,
     pydantic_idioms,
     requirements,
+    symbols,
 )
 
 if TYPE_CHECKING:
@@ -26,11 +29,14 @@ CHECKS: tuple[Check, ...] = (
     requirements.CHECK,
     pydantic_idioms.CHECK,
     known_issues.CHECK,
+    compat_static.CHECK,
+    symbols.CHECK,
     integrity.CHECK,
     providers.CHECK,
     imports.CHECK,
     api_keys.CHECK,
     gcloud_adc.CHECK,
     aws.CHECK,
+    network.CHECK,
     cred_api_online.CHECK,
 )

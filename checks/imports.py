@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from ..checkapi import Check
 from ..findings import install_fix, make, remove_path, with_python
+from ..knowledge.boundaries import known_bad_module
 from ..knowledge.compat import moved
 from ..knowledge.providers import Provider, by_module
 from ..model import Finding, Fix, Kind
@@ -29,7 +30,15 @@ _CODE_BY_KIND = {
     Kind.BROKEN_INSTALL: "LCD303",
     Kind.SHADOWED_MODULE: "LCD304",
     Kind.MISSING_PACKAGE: "LCD305",
+    Kind.VERSION_SKEW: "LCD705",
+    Kind.BINARY_INCOMPATIBLE: "LCD706",
+    Kind.KNOWN_BAD_RELEASE: "LCD707",
+    Kind.PYTHON_INCOMPATIBLE: "LCD708",
+    Kind.MOVED_API: "LCD709",
 }
+# Kinds whose fix comes from the signature row (it names both packages and the bound), not the generic upgrade.
+_ROW_FIX_KINDS = frozenset({Kind.VERSION_SKEW, Kind.BINARY_INCOMPATIBLE, Kind.KNOWN_BAD_RELEASE,
+                            Kind.PYTHON_INCOMPATIBLE, Kind.MOVED_API})
 _CREDENTIAL_KINDS = {Kind.MISSING_CREDENTIAL, Kind.INVALID_CREDENTIAL, Kind.REAUTH_REQUIRED, Kind.MISSING_CONFIG,
                      Kind.UNREACHABLE}
 _FAILURE_WARNINGS = ("has been renamed", "Mixing V1 models and V2 models", "pydantic_v1",
@@ -154,8 +163,8 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
         return make("LCD308", title=f"{stage} of {subject} called sys.exit()", subject=subject, provider=provider,
                     evidence=[r.message])
     module = (r.origin or {}).get("module") or subject
-    if r.exc_type == "ModuleNotFoundError":
-        missing = r.message.split("'")[1] if r.message.count("'") >= 2 else module
+    missing = r.message.split("'")[1] if r.message.count("'") >= 2 else module
+    if r.exc_type == "ModuleNotFoundError" and known_bad_module(missing) is None:
         if missing.startswith("langchain."):
             found = _moved_finding(env, missing, names, provider, [*decisive, *frames])
             if found is not None:
@@ -181,7 +190,9 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
     else:
         code = "LCD307" if stage == "construct" else "LCD306"
     fix: Optional[Fix] = None
-    if code in ("LCD301", "LCD306", "LCD307") and package:
+    if match is not None and match.kind in _ROW_FIX_KINDS and match.fix_commands:
+        fix = match.fix(py)
+    elif code in ("LCD301", "LCD306", "LCD307") and package:
         fix = install_fix(py, f"Upgrade {package} together with langchain-core", [package, "langchain-core"])
     elif code == "LCD302":
         fix = install_fix(py, "Reinstall pydantic with its matching pydantic-core", ["pydantic"], force=True)

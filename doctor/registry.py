@@ -34,7 +34,7 @@ class CodeInfo(NamedTuple):
 
 def _all_codes() -> tuple[CodeInfo, ...]:
     # One explicit list of areas, in code order; no registration by import side effect.
-    from .knowledge.codes import credentials, explain, imports, install, internal, pydantic, smoke
+    from .knowledge.codes import compat, credentials, explain, imports, install, internal, pydantic, smoke
 
     return (
         *install.CODES,
@@ -43,6 +43,7 @@ def _all_codes() -> tuple[CodeInfo, ...]:
         *credentials.CODES,
         *explain.CODES,
         *smoke.CODES,
+        *compat.CODES,
         *internal.CODES,
     )
 

@@ -495,6 +495,18 @@ SPECS = {
                                    "then_no_deps": ["pydantic-core==2.33.2"]},
     # A consistent langchain-openai 0.3 line; tests copy it and add a stale langchain-core metadata folder.
     "openai-03": {"requirements": ["langchain-openai==0.3.28"]},
+    # Issue 15 (breadth): real failures that pip check does not see.
+    # httpx 0.28 removed Client(proxies=...); openai < 1.55.3 still passes it (family 1).
+    "httpx-proxies": {"requirements": ["langchain-openai==0.2.10", "openai==1.55.2", "httpx==0.28.1"]},
+    # langchain 1.0.3 imports InputTokenDetails, which langchain-core has only from 1.0.2; it declares
+    # langchain-core>=1.0.0 (family 2).
+    "core-floor": {"requirements": ["langchain==1.0.3", "langchain-core==1.0.1"]},
+    # tenacity 8.4.0 was published without tenacity/asyncio/ (family 3).
+    "tenacity-bad": {"requirements": ["tenacity==8.4.0"]},
+    # pydantic 2.9 needs typing_extensions.TypeAliasType (4.6.0+), forced below it (family 7).
+    "typing-ext-old": {"requirements": ["pydantic==2.9.2"], "then_no_deps": ["typing-extensions==4.5.0"]},
+    # requests for the CA-bundle variables (family 10).
+    "requests-only": {"requirements": ["requests==2.32.3"]},
 }
 
 

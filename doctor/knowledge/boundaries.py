@@ -109,11 +109,21 @@ class ServiceFloor(NamedTuple):
     boto3: str
     source: str
     date: str
+    sdk: str = "botocore"
+    """The distribution that holds the service data (its import name too)."""
+    companion: str = "boto3"
+    """The distribution released in lockstep with ``sdk``, upgraded together."""
 
     @property
     def install(self) -> tuple[str, str]:
-        """boto3 and botocore requirements, installed together."""
-        return f"boto3>={self.boto3}", f"botocore>={self.botocore}"
+        """The companion's and the SDK's requirements, installed together."""
+        return f"{self.companion}>={self.boto3}", f"{self.sdk}>={self.botocore}"
+
+    def data_dir(self, location: str) -> str:
+        """Where the installed SDK keeps this service's data."""
+        import os
+
+        return os.path.join(location, self.sdk, "data", self.service)
 
 
 SERVICE_FLOORS: tuple[ServiceFloor, ...] = (

@@ -65,7 +65,7 @@ CODES = (
         fix="See what the module does at import time (network calls, locks); raise --timeout if it is only slow.",
     ),
     CodeInfo(
-        "LCD310", Kind.MISSING_PACKAGE, E, "langchain-1-import-moved",
+        "LCD310", Kind.MOVED_API, E, "langchain-1-import-moved",
         what="The code imports a module that langchain 1.0 moved out (langchain.chains, langchain.schema, "
         "langchain.chat_models.ChatOpenAI...).",
         why="`ModuleNotFoundError: No module named 'langchain.chains'` under langchain >= 1.0.",

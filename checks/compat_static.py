@@ -1,0 +1,111 @@
+"""Installed versions that do not work together though pip check is clean, bad releases, unsupported Pythons.
+
+Everything comes from the sourced rows of ``knowledge/boundaries.py``; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ..checkapi import Check
+from ..findings import install_fix, make
+from ..knowledge import boundaries as kb
+from ..knowledge.providers import PROVIDERS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..context import Environment
+    from ..model import Finding
+
+
+
+def _skews(env: Environment) -> Iterator[Finding]:
+    inv = env.inventory
+    py = env.target.python
+    for row in kb.SKEWS:
+        older, newer = inv.get(row.older), inv.get(row.newer)
+        if older is None or newer is None:
+            continue
+        if not (kb.within(older.raw_version, f"<{row.older_below}")
+                and kb.within(newer.raw_version, f">={row.newer_from}")):
+            continue
+        provider = next((p.name for p in PROVIDERS if row.older in (d for _m, d in p.sdk_modules)), None)
+        yield make(
+            "LCD702", title=f"{row.older} {older.raw_version} with {row.newer} {newer.raw_version}: {row.older} "
+                            f"older than {row.older_below} uses `{row.symbol}`, which {row.newer} {row.newer_from} "
+                            "removed",
+            subject=row.older, provider=provider,
+            evidence=[f"{row.older} {older.raw_version} < {row.older_below} and {row.newer} {newer.raw_version} >= "
+                      f"{row.newer_from}; pip check is silent (neither declares the bound)",
+                      f"known symptom: {row.symptom}", f"source ({row.verified}, {row.date}): {row.source}"],
+            fix=install_fix(py, f"Upgrade {row.older} ({row.fix_upgrade}), or keep {row.newer} below "
+                                f"{row.newer_from} ('{row.fix_bound}')", [row.fix_upgrade]))
+    for floor in kb.SERVICE_FLOORS:
+        sdk = inv.get(floor.sdk)
+        integrations = [p.package for p in PROVIDERS if any(d == floor.sdk for _m, d in p.sdk_modules)]
+        users = [d for d in (inv.get(n) for n in (*integrations, "langchain-community")) if d is not None]
+        if sdk is None or not users:
+            continue
+        data = floor.data_dir(sdk.location)
+        if os.path.isdir(data) or not kb.within(sdk.raw_version, f"<{floor.botocore}"):
+            continue
+        yield make(
+            "LCD702", title=f"{floor.sdk} {sdk.raw_version} predates the `{floor.service}` service that "
+                            f"{users[0].name} uses ({floor.sdk} >= {floor.botocore} needed)",
+            subject=floor.sdk, provider=next((p.name for p in PROVIDERS if p.package == users[0].name), None),
+            evidence=[f"{data} does not exist; {floor.sdk} < {floor.botocore}",
+                      f"known symptom: UnknownServiceError: Unknown service: '{floor.service}'",
+                      f"source ({floor.date}): {floor.source}"],
+            fix=install_fix(py, f"Upgrade {floor.companion} and {floor.sdk} together", list(floor.install)))
+
+
+def _known_bad(env: Environment) -> Iterator[Finding]:
+    for row in kb.KNOWN_BAD:
+        d = env.inventory.get(row.dist)
+        if d is None or not kb.within(d.raw_version, row.versions):
+            continue
+        yield make(
+            "LCD703", title=f"{row.dist} {d.raw_version} is a known-bad release", subject=row.dist,
+            evidence=[f"{row.dist} {d.raw_version} matches {row.versions}", f"known symptom: {row.symptom}",
+                      f"source ({row.verified}, {row.date}): {row.source}"],
+            fix=install_fix(env.target.python, f"Install {row.dist} {row.fixed}, the next good release",
+                            [f"{row.dist}=={row.fixed}"]))
+
+
+def _python(env: Environment) -> Iterator[Finding]:
+    pyver = ".".join(str(x) for x in env.target.version_info)
+    core = env.inventory.get("langchain-core")
+    v1_user = core is not None and kb.within(core.raw_version, "<0.3")
+    for row in kb.PYTHON_BOUNDARIES:
+        d = env.inventory.get(row.dist)
+        if d is None or not kb.within(pyver, row.python):
+            continue
+        if row.below and not kb.within(d.raw_version, f"<{row.below}"):
+            continue
+        if row.needs_v1 and not v1_user:
+            continue  # only code that imports pydantic.v1 is concerned; langchain-core < 0.3 does everywhere
+        fix = (install_fix(env.target.python, f"Upgrade {row.dist} to {row.below} or later",
+                           [f"{row.dist}>={row.below}"]) if row.below
+               else install_fix(env.target.python, "Upgrade langchain-core past its pydantic-v1 line (or run "
+                                "Python 3.13)", ["langchain-core>=0.3"]))
+        used_by = f"langchain-core {core.raw_version}" if core else "langchain-core"
+        yield make(
+            "LCD704", title=f"{row.dist} {d.raw_version} (pydantic.v1, used by {used_by}) does not run on Python "
+                            f"{pyver}",
+            subject=row.dist,
+            evidence=[f"Python {pyver} matches {row.python}" + (f"; {row.dist} {d.raw_version} < {row.below}"
+                                                                 if row.below else ""),
+                      f"known symptom: {row.symptom}", f"source ({row.verified}, {row.date}): {row.source}"],
+            fix=fix)
+
+
+def run(env: Environment) -> Iterator[Finding]:
+    yield from _skews(env)
+    yield from _known_bad(env)
+    yield from _python(env)
+
+
+CHECK = Check("compat-boundaries", "packages", "Installed versions across a known boundary, known-bad releases and "
+              "unsupported Pythons (sourced tables).", run)
