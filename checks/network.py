@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..checkapi import Check
-from ..findings import make
+from ..findings import command, make
 from ..knowledge import boundaries as kb
 from ..knowledge.providers import PROVIDERS
 from ..model import Fix
@@ -40,7 +40,7 @@ def _ca_bundles(env: Environment) -> Iterator[Finding]:
             evidence=[f"{var}={value}: no such {'folder' if what == 'dir' else 'file'}",
                       "requests fails with 'Could not find a suitable TLS CA certificate bundle, invalid path'; "
                       "httpx/ssl with FileNotFoundError"],
-            fix=Fix(f"Point {var} at an existing CA bundle, or unset it", (f"unset {var}",), manual=True))
+            fix=Fix(f"Point {var} at an existing CA bundle, or unset it", (command("unset", var),), manual=True))
 
 
 def _local_hosts(env: Environment) -> list[str]:
