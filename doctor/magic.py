@@ -1,4 +1,4 @@
-"""IPython extension: ``%load_ext doctor`` then ``%langchain_doctor [options]`` in a notebook.
+"""IPython extension: ``%load_ext langchain_doctor`` then ``%langchain_doctor [options]`` in a notebook.
 
 It checks the *running kernel's* interpreter (``sys.executable``) from the current notebook's folder (so a
 ``pyproject.toml`` there, and files that shadow packages, count), and shows the report in the cell: rich console
@@ -157,7 +157,7 @@ def _user_ns() -> dict[str, Any]:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%langchain_doctor`` (called by ``%load_ext doctor``)."""
+    """Register ``%langchain_doctor`` (called by ``%load_ext langchain_doctor``)."""
 
     def magic(line: str = "") -> Optional[DoctorResult]:
         return langchain_doctor(line, user_ns=getattr(ipython, "user_ns", None))

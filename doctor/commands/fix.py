@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -17,6 +19,7 @@ from ..commands._options import (
     use_color,
 )
 from ..render import Format
+from ..render.progress import live
 from ..target import TargetError
 
 if TYPE_CHECKING:
@@ -298,8 +301,10 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
             say("Not applied: nothing changed.\n")
         else:
             say("Trying the plan in a throwaway copy of the environment first ...\n")
-            tried = trial.run_plan(fp, before.report, env.target, env.inventory, options, env.environ,
-                                   env.notebook_facts, env.work_dir or None)
+            with live(sys.stderr, os.environ) as display:  # a spinner on a terminal only
+                display.phase("trying the plan in a throwaway copy")
+                tried = trial.run_plan(fp, before.report, env.target, env.inventory, options, env.environ,
+                                       env.notebook_facts, env.work_dir or None)
             say(trial_text(tried, before.report))
             say(preview_text(tried.moves))
             if not (tried.ok and tried.cleaner):
@@ -309,15 +314,19 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
                 folder = undo.record(env.target, env.inventory, env.environ)
                 say(f"Recorded the installed set for `langchain-doctor fix --undo` ({folder}).\n")
 
+                display = live(sys.stderr, os.environ)  # the running step as a spinner, on a terminal only
+
                 def on_step(i: int, step: Any) -> None:
                     say(f"[{i + 1}/{len(fp.steps)}] {step.title} ...\n")
+                    display.phase(f"fix --apply step {i + 1}/{len(fp.steps)}: {step.title}")
 
                 def on_result(i: int, r: StepResult) -> None:
                     say(f"      {'ok' if r.ok else 'FAILED'} ({r.duration:.1f}s)\n")
 
-                outcome = fixer.apply(fp, confirm=lambda p: True, environ=env.environ, before=env.inventory,
-                                      sys_path=env.target.sys_path, on_step=on_step, on_result=on_result,
-                                      undo_folder=folder)
+                with display:
+                    outcome = fixer.apply(fp, confirm=lambda p: True, environ=env.environ, before=env.inventory,
+                                          sys_path=env.target.sys_path, on_step=on_step, on_result=on_result,
+                                          undo_folder=folder)
                 assert outcome is not None
                 say(outcome_text(outcome))
                 why = "" if outcome.ok else "a step failed"

@@ -49,8 +49,15 @@ def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[
                "Installing it in a throwaway copy of the environment (the target is not touched) ...", err=to_err)
     own = [s for s in env.target.site_packages if s.startswith(env.target.prefix)]
     seal = trial.site_checksum(own, content=False)
-    t = trial.run_install(requirements, before.report, env.target, env.inventory, options, env.environ,
-                          env.notebook_facts, env.work_dir or None)
+    import os
+    import sys
+
+    from ..render.progress import live
+
+    with live(sys.stderr, os.environ) as display:  # a spinner on a terminal only
+        display.phase(f"what-if: building the copy with {' '.join(requirements)} and checking it")
+        t = trial.run_install(requirements, before.report, env.target, env.inventory, options, env.environ,
+                              env.notebook_facts, env.work_dir or None)
     moves = [{"name": m.name, "from": m.old, "to": m.new} for m in t.moves.moves]
     section: dict[str, Any] = {
         "requested": list(requirements), "moves": moves, "resolved_by": t.installer or "doctor",

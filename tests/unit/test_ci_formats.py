@@ -142,3 +142,23 @@ def test_a_real_report_locates_notebook_and_pin_findings(site: FakeSite, tmp_pat
     annotations = render_report(report, Format.GITHUB, False, False)
     assert f"::error file=analysis.ipynb,line={nb_line},title=LCD201" in annotations
     assert Severity.ERROR in {f.severity for f in report.findings}
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif", "github"])
+def test_explain_takes_the_ci_formats(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import xmlschema
+    from langchain_doctor.cli import main
+
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "explain" / "pip-conflict.txt"
+    with pytest.raises(SystemExit) as exc:
+        main(["explain", str(source), "--format", fmt])
+    out, _ = capsys.readouterr()
+    assert exc.value.code == 1
+    if fmt == "junit":
+        xsd = Path(__file__).resolve().parents[1] / "schemas" / "junit-10.xsd"
+        xmlschema.XMLSchema(str(xsd)).validate(out.encode())
+        assert 'failures="' in out and "LCD5" in out
+    elif fmt == "sarif":
+        assert _validate(out)["runs"][0]["results"]  # type: ignore[index]
+    else:
+        assert out.startswith("::error title=LCD5")
