@@ -57,6 +57,8 @@ TARGETS: dict[str, float] = {
     "warm_vs_cold": 0.15,            # ratio
     "version_seconds": 0.15,         # seconds
     "static_1000_seconds": 1.0,      # seconds
+    "fleet_warm50_seconds": 2.0,     # seconds: warm --all-kernels over 50 unchanged environments (#18)
+    "summarize_1000_seconds": 1.0,   # seconds: summarize of 1,000 reports, slowest format (#18)
 }
 
 #: Item 1 (static vs pip check, both sub-second) takes at least this many samples per side.
@@ -549,6 +551,119 @@ def _shape(xs: list[int], t: dict[int, float]) -> dict[str, Any]:
     return out
 
 
+# ------------------------------------------------------------------------------------- many environments (#18)
+
+def _fleet_env(b: Bench, root: Path, cache: Path) -> dict[str, str]:
+    env = b.env(cache)
+    env.update({"JUPYTER_PATH": str(root / "jupyter"), "HOME": str(root / "home"),
+                "JUPYTER_DATA_DIR": str(root / "home" / "jd"), "TMPDIR": str(root / "tmp")})
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def bench_fleet(b: Bench, sizes: list[int]) -> dict[str, Any]:
+    """check --all-kernels over N real environments registered as kernels (hard-linked clones of the cached real
+    venvs, plus four broken kernels): cold (empty cache, one sample: it is the expensive one) and warm (unchanged
+    environments, b.runs samples). CPU utilisation = CPU time / (wall × CPUs) says what bounds the cold run."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from tests.fleetenv import make_fleet  # noqa: PLC0415 - test helper, only needed here
+    finally:
+        sys.path.remove(str(REPO))
+    cpus = os.cpu_count() or 1
+    per: dict[str, Any] = {}
+    cold_t: dict[int, float] = {}
+    warm_t: dict[int, float] = {}
+    for n in sizes:
+        root = b.scratch / f"fleet-{n}"
+        t0 = time.perf_counter()
+        made = make_fleet(root, n)
+        build_s = time.perf_counter() - t0
+        for sub in ("home", "tmp"):
+            (root / sub).mkdir(exist_ok=True)
+        cache = b.scratch / f"cache-fleet-{n}"
+        env = _fleet_env(b, root, cache)
+        cmd = b.doctor_cmd("check", "--all-kernels", "--format", "json", "--timeout", "120")
+        cwd = b.cwd(f"fleet-{n}")
+        cold = b.time(cmd, env=env, cwd=cwd, label=f"check --all-kernels ({n} envs), cold", timeout=3600)
+        doc = _report(cold)
+        rows = doc["matrix"]["rows"]
+        warm = [b.time(cmd, env=env, cwd=cwd, label=f"check --all-kernels ({n} envs), warm") for _ in range(b.runs)]
+        warm_docs = [_report(w) for w in warm]
+        hits = all(r.get("cache", {}).get("hit") for d in warm_docs for r in d["reports"])
+        same = all(d["matrix"]["rows"] == doc["matrix"]["rows"] for d in warm_docs)
+        cs, ws = stats([cold]), stats(warm)
+        examined = sum(1 for r in rows if r["examined"])
+        per[str(n)] = {
+            "environments": len(rows), "examined": examined, "kernels_made": len(made), "build_seconds": build_s,
+            "cold": cs, "warm": ws, "warm_all_cache_hits": hits, "warm_matches_cold": same,
+            "cold_per_env_s": cs["median"] / max(examined, 1),
+            "cold_cpu_utilisation": (cs["cpu"]["median"] / (cs["median"] * cpus)) if "cpu" in cs else None,
+            "warm_cpu_utilisation": (ws["cpu"]["median"] / (ws["median"] * cpus)) if "cpu" in ws else None,
+            "counts": doc["matrix"]["counts"],
+        }
+        cold_t[n], warm_t[n] = cs["median"], ws["median"]
+        if n == max(sizes):
+            (b.scratch / "fleet-largest.json").write_text(cold.stdout, encoding="utf-8")
+    out: dict[str, Any] = {"sizes": per, "cpus": cpus}
+    xs = sorted(cold_t)
+    if len(xs) >= 2:
+        out["shape_cold"], out["shape_warm"] = _shape(xs, cold_t), _shape(xs, warm_t)
+    if 50 in warm_t:
+        out["warm50_seconds"] = warm_t[50]
+        out["target"] = TARGETS["fleet_warm50_seconds"]
+        out["met"] = warm_t[50] <= TARGETS["fleet_warm50_seconds"]
+    return out
+
+
+def _vary(report: dict[str, Any], i: int) -> dict[str, Any]:
+    """Report ``i`` of a generated population: a real report renamed, on another Python and platform, with some of
+    its findings kept (so the matrix holds many distinct rows and shared problems)."""
+    r = json.loads(json.dumps(report))
+    minor = 9 + i % 5
+    target = r.get("target") or {}
+    target["python_version"] = f"3.{minor}.{i % 12}"
+    target["platform"] = ("linux", "darwin", "win32")[i % 3]
+    r["target"] = target
+    findings = r.get("findings") or []
+    if findings and i % 4 == 3:
+        r["findings"] = findings[: max(1, len(findings) // 2)]
+    r["environment"] = {"name": f"user{i:04d}-py3.{minor}", "source": "report", "location": f"r{i}.json"}
+    return r
+
+
+def bench_summarize(b: Bench, counts: list[int], seed_reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """summarize over N JSON report files (real reports of the fleet run, varied), per format; and its scaling."""
+    per: dict[str, Any] = {}
+    med: dict[int, float] = {}
+    for n in counts:
+        folder = b.scratch / f"summarize-{n}"
+        folder.mkdir()
+        for i in range(n):
+            (folder / f"job{i:04d}").mkdir()
+            (folder / f"job{i:04d}" / "report.json").write_text(json.dumps(_vary(seed_reports[i % len(seed_reports)],
+                                                                                  i)), encoding="utf-8")
+        size = sum(p.stat().st_size for p in folder.rglob("*.json"))
+        row: dict[str, Any] = {"bytes": size}
+        cwd = b.cwd(f"summarize-{n}")
+        for fmt in ("console", "json", "html"):
+            cmd = b.doctor_cmd("summarize", str(folder), "--format", fmt)
+            b.time(cmd, env=b.env(), cwd=cwd, label=f"summarize ({n} reports, {fmt})")
+            row[fmt] = stats([b.time(cmd, env=b.env(), cwd=cwd) for _ in range(b.runs)])
+        per[str(n)] = row
+        med[n] = row["console"]["median"]
+    out: dict[str, Any] = {"counts": per}
+    xs = sorted(med)
+    if len(xs) >= 2:
+        out["shape"] = _shape(xs, med)
+    if 1000 in per:
+        worst = max(per["1000"][f]["median"] for f in ("console", "json", "html"))
+        out["t1000_worst_format_seconds"] = worst
+        out["target"] = TARGETS["summarize_1000_seconds"]
+        out["met"] = worst <= TARGETS["summarize_1000_seconds"]
+    return out
+
+
 def bench_scaling(b: Bench, sizes: list[int], files_per_dist: int) -> dict[str, Any]:
     """Item 5: static check on synthetic venvs of each size; linear fit, t(5000)/t(1000), the 1,000 budget."""
     per: dict[str, Any] = {}
@@ -658,6 +773,27 @@ def table(results: dict[str, Any]) -> str:
             rows.append(f"| 5b | scaling, {basis} time: t = a + b·n | — | a = {fit['intercept_s']:.3f} s, "
                         f"b = {fit['slope_ms_per_dist']:.3f} ms/dist (r² {fit['r2']:.3f}) | — | {'; '.join(parts)} "
                         f"| linear{' (judged on this)' if judged else ''} | {_met(shp['linear'])} |")
+    fl = items.get("fleet")
+    if fl:
+        for size, r in fl["sizes"].items():
+            util = r.get("cold_cpu_utilisation")
+            use = f"; CPU use {util:.0%} of {fl['cpus']} CPUs" if util else ""
+            rows.append(f"| 6 | `check --all-kernels`, cold (empty cache) | {size} kernels ({r['examined']} examined) "
+                        f"| {_s(r['cold'])} | — | {r['cold_per_env_s']:.2f} s/env{use} | — | — |")
+            target = "< 2 s" if size == "50" else "—"
+            met = _met(fl.get("met")) if size == "50" else "—"
+            hits = "all cache hits" if r["warm_all_cache_hits"] else "**cache misses**"
+            rows.append(f"| 6 | `check --all-kernels`, warm (unchanged) | {size} kernels | {_s(r['warm'])} | — "
+                        f"| {hits}; same matrix: {'yes' if r['warm_matches_cold'] else '**no**'} | {target} | {met} |")
+    sm = items.get("summarize")
+    if sm:
+        for count, r in sm["counts"].items():
+            worst = max(r[f]["median"] for f in ("console", "json", "html"))
+            target = "< 1 s" if count == "1000" else "—"
+            met = _met(sm.get("met")) if count == "1000" else "—"
+            rows.append(f"| 7 | `summarize` ({r['bytes'] // 1024} KiB of JSON) | {count} reports "
+                        f"| console {_s(r['console'])}; json {r['json']['median']:.3f} s; "
+                        f"html {r['html']['median']:.3f} s | — | slowest {worst:.3f} s | {target} | {met} |")
     return "\n".join(rows)
 
 
@@ -757,7 +893,7 @@ def real_venvs(names: tuple[str, ...]) -> dict[str, Path]:
     return out
 
 
-ITEMS = ("static", "full", "version", "scaling")
+ITEMS = ("static", "full", "version", "scaling", "fleet", "summarize")
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -768,6 +904,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                     help=f"comma-separated items: {','.join(ITEMS)} ('full' covers items 2 and 3)")
     ap.add_argument("--venvs", default=",".join(VENVS), help="named real venvs from tests/realenv.py")
     ap.add_argument("--sizes", default="100,1000,5000", help="synthetic environment sizes (distributions)")
+    ap.add_argument("--fleet-sizes", default="10,25,50", help="environments for item fleet (--all-kernels)")
+    ap.add_argument("--summarize-counts", default="100,500,1000", help="reports for item summarize")
     ap.add_argument("--files-per-dist", type=int, default=4, help="module files per synthetic distribution")
     ap.add_argument("--invoke", choices=("auto", "script", "module"), default="auto",
                     help="run the doctor as its console script (auto: when present) or as python -m doctor")
@@ -813,6 +951,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         if "scaling" in only:
             print(f"item 5: scaling over {sizes}", file=sys.stderr)
             items["scaling"] = bench_scaling(b, sizes, args.files_per_dist)
+        if {"fleet", "summarize"} & set(only):
+            fleet_sizes = sorted(int(x) for x in args.fleet_sizes.split(",") if x.strip())
+            if "summarize" in only and "fleet" not in only:
+                fleet_sizes = fleet_sizes[-1:]
+            print(f"item fleet: check --all-kernels over {fleet_sizes} environments", file=sys.stderr)
+            items["fleet"] = bench_fleet(b, fleet_sizes)
+        if "summarize" in only:
+            largest = json.loads((scratch / "fleet-largest.json").read_text(encoding="utf-8"))
+            counts = sorted(int(x) for x in args.summarize_counts.split(",") if x.strip())
+            print(f"item summarize: {counts} reports", file=sys.stderr)
+            items["summarize"] = bench_summarize(b, counts, largest["reports"])
         if args.hyperfine:
             static_cmd = None
             if "healthy7" in venvs:

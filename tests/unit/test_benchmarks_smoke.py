@@ -73,3 +73,22 @@ def test_synthetic_venv_is_on_a_real_interpreters_path(bench: ModuleType, tmp_pa
     assert site in target.sys_path
     names = {d.name for d in scan(target.sys_path).dists}
     assert {d.name for d in dists} <= names
+
+
+def test_the_summarize_population_is_valid_varied_reports(bench: ModuleType) -> None:
+    from langchain_doctor.fleet import inputs, matrix
+
+    seed = {"schema_version": 1, "tool": {"name": "langchain-doctor", "version": "0"},
+            "target": {"python": "/e/bin/python", "python_version": "3.11.7", "platform": "linux"},
+            "packages": [], "providers": [{"name": "openai", "package": "langchain-openai", "status": "error"}],
+            "findings": [{"code": "LCD201", "kind": "pydantic-schema", "severity": "error", "title": "t",
+                          "subject": "langchain-openai", "provider": "openai", "evidence": "", "fix": None},
+                         {"code": "LCD401", "kind": "missing-credential", "severity": "info", "title": "t",
+                          "subject": "OPENAI_API_KEY", "provider": "openai", "evidence": "", "fix": None}]}
+    population = [bench._vary(seed, i) for i in range(12)]
+    assert all(inputs.shape_problem(r) is None for r in population)
+    assert len({r["environment"]["name"] for r in population}) == 12
+    assert seed["target"]["python_version"] == "3.11.7"  # the seed itself is left as it was
+    m = matrix.build([matrix.Entry(r["environment"]["name"], "report", "x", r) for r in population])
+    [p] = [p for p in m.problems if p.code == "LCD201"]
+    assert len(p.affected) == 12
