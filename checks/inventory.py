@@ -24,6 +24,9 @@ def run(env: Environment) -> Iterator[Finding]:
                 subject=d.metadata_dir,
                 evidence=[f"{d.metadata_dir}: {p}" for p in d.problems],
             )
+    for entry, why in env.inventory.unreadable:
+        yield make("LCD902", title=f"a sys.path entry could not be read: {why}", subject=entry,
+                   evidence=[f"{entry}: {why}; packages there were not examined"])
     if not env.inventory.family("langchain") and not env.needed:
         yield make(
             "LCD120",

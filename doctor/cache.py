@@ -21,7 +21,7 @@ import sys
 import tempfile
 import typing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 from .model import Report
 
@@ -149,28 +149,55 @@ def _to_json(report: Report) -> dict[str, Any]:
 
 
 def _value(tp: Any, v: Any) -> Any:
-    """``v`` (as ``dataclasses.asdict`` left it, through JSON) rebuilt as the annotated type ``tp``."""
-    if v is None:
-        return None
+    """``v`` (as ``dataclasses.asdict`` left it, through JSON) rebuilt as the annotated type ``tp``.
+
+    TypeError when ``v`` does not have that type: a cache entry that is valid JSON of the wrong shape (edited,
+    from another version, planted) is a corrupted entry, never a report that crashes a renderer later.
+    """
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Union:
+        if v is None and type(None) in args:
+            return None
         return _value(next(a for a in args if a is not type(None)), v)
+    if v is None:
+        return None if tp is Any or tp is object else _wrong(tp, v)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(v, dict):
+            _wrong(tp, v)
         hints = typing.get_type_hints(tp)
         return tp(**{f.name: _value(hints[f.name], v[f.name]) for f in dataclasses.fields(tp) if f.name in v})
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(v)
     if origin is tuple:
+        if not isinstance(v, list):
+            _wrong(tp, v)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_value(args[0], x) for x in v)
+        if len(args) != len(v):
+            _wrong(tp, v)
         return tuple(_value(a, x) for a, x in zip(args, v))
     if origin in (dict, collections.abc.Mapping):
+        if not isinstance(v, dict):
+            _wrong(tp, v)
+        if args and args[0] is str and args[1] in (str, int, float) and not all(
+                isinstance(k, str) and type(x) is args[1] for k, x in v.items()):
+            _wrong(tp, v)
         return dict(v)
+    if tp in (str, int, bool) and type(v) is not tp:
+        _wrong(tp, v)
+    if tp is float and (type(v) not in (int, float)):
+        _wrong(tp, v)
     return v
+
+
+def _wrong(tp: Any, v: Any) -> NoReturn:
+    raise TypeError(f"cached value of type {type(v).__name__} where {tp} is expected")
 
 
 def _from_json(data: dict[str, Any]) -> Report:
     report: Report = _value(Report, data["report"])
+    if report.fail_on not in ("error", "warning", "never"):
+        _wrong(str, report.fail_on)
     return report
 
 
@@ -182,7 +209,7 @@ def load(folder: Path, key: str) -> Optional[Report]:
         if data.get("format") != FORMAT:
             return None
         return _from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, StopIteration):
         try:
             path.unlink()  # corrupted: rebuilt by this run
         except OSError:

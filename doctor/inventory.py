@@ -103,6 +103,8 @@ class Inventory(NamedTuple):
     """Path entries that were folders and were scanned."""
     by_name: dict[str, Dist]
     """First (winning) distribution of each name."""
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """Path entries that could not be listed (a symlink loop, a name too long): (entry, why)."""
 
     def get(self, name: str) -> Optional[Dist]:
         """The winning distribution of ``name`` (any spelling), or None."""
@@ -259,14 +261,18 @@ def scan(path_entries: Sequence[str]) -> Inventory:
     dists: list[Dist] = []
     scanned: list[str] = []
     seen_entries: set[str] = set()
+    unreadable: list[tuple[str, str]] = []
     for entry in path_entries:
         if not entry or entry in seen_entries:
             continue
         seen_entries.add(entry)
         try:
             names = listdir(entry, suffixes=(".dist-info", ".egg-info"))
-        except OSError:
-            continue  # zip files, missing or unreadable entries hold no installed metadata we can read here
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            continue  # zip files, missing or closed entries hold no installed metadata we can read here
+        except OSError as exc:  # a symlink loop, a name too long, an I/O error: said, never a traceback
+            unreadable.append((entry, exc.strerror or type(exc).__name__))
+            continue
         scanned.append(entry)
         dists.extend(read_dist(entry, name) for name in names)
     by_name: dict[str, Dist] = {}
@@ -276,7 +282,7 @@ def scan(path_entries: Sequence[str]) -> Inventory:
         twins = [d for d in dists if d.name == name and d.location == first.location]
         if len(twins) > 1:
             by_name[name] = owner(twins)
-    return Inventory(tuple(dists), tuple(scanned), by_name)
+    return Inventory(tuple(dists), tuple(scanned), by_name, tuple(unreadable))
 
 
 _MAX_VERIFIED = 3

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 from urllib.parse import urlparse
 
 from .knowledge.providers import INIT_CHAT_MODEL_NAMES, Provider, by_class, by_host, by_module
@@ -119,6 +119,8 @@ def _read_cells(path: Path) -> tuple[list[tuple[int, str]], Optional[str], list[
     if path.suffix == ".ipynb":
         try:
             nb = json.loads(text)
+        except RecursionError:
+            raise NotebookError(f"{path}: not a notebook (JSON nested too deeply)") from None
         except ValueError as exc:
             raise NotebookError(f"{path}: not a notebook (invalid JSON: {exc})") from None
         if not isinstance(nb, dict):
@@ -130,16 +132,34 @@ def _read_cells(path: Path) -> tuple[list[tuple[int, str]], Optional[str], list[
             kernel = str(name) if name else None
         cells: list[tuple[int, str]] = []
         index = 0
-        for cell in nb.get("cells") or []:
-            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-                continue
+        for cell in _code_cells(path, nb):
             index += 1
-            src = cell.get("source", "")
+            src = cell.get("source", cell.get("input", ""))  # nbformat 3 names it "input"
             if isinstance(src, list):
                 src = "".join(str(s) for s in src)
             cells.append((index, str(src)))
         return cells, kernel, problems
     return [(0, text)], None, problems
+
+
+def _code_cells(path: Path, nb: dict[str, Any]) -> list[dict[str, Any]]:
+    """The code cells of nbformat 4 (``cells``) or nbformat 3 (``worksheets[].cells``); NotebookError for a
+    notebook whose cells are not a list (a wrong type is never read as "no cells", which would pass)."""
+    if "cells" in nb:
+        groups = [nb["cells"]]
+    elif "worksheets" in nb:
+        sheets = nb["worksheets"]
+        if not isinstance(sheets, list) or not all(isinstance(w, dict) for w in sheets):
+            raise NotebookError(f"{path}: not a notebook ('worksheets' is not a list of worksheets)")
+        groups = [w.get("cells", []) for w in sheets]
+    else:
+        raise NotebookError(f"{path}: not a notebook (no 'cells')")
+    out: list[dict[str, Any]] = []
+    for group in groups:
+        if not isinstance(group, list):
+            raise NotebookError(f"{path}: not a notebook ('cells' is a {type(group).__name__}, not a list)")
+        out += [c for c in group if isinstance(c, dict) and c.get("cell_type") == "code"]
+    return out
 
 
 def _literal(node: ast.AST) -> tuple[bool, Literal]:
@@ -293,14 +313,17 @@ def read(path: str | Path) -> NotebookFacts:
         code, skipped = _blank_magics(src)
         if skipped:
             continue
+        where = f"cell {index}" if index else "file"
         try:
             tree = ast.parse(code)
+            v = _Visitor(index)
+            v.visit(tree)
         except (SyntaxError, ValueError) as exc:
-            where = f"cell {index}" if index else "file"
             problems.append(f"{where}: does not parse ({type(exc).__name__}: {getattr(exc, 'msg', exc)}); skipped")
             continue
-        v = _Visitor(index)
-        v.visit(tree)
+        except (RecursionError, MemoryError):  # a huge or deeply nested expression: not read, said so
+            problems.append(f"{where}: an expression too large or too deeply nested to read; skipped")
+            continue
         imports += v.imports
         classes += v.classes
         env_read += v.env_read

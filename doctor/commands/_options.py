@@ -151,7 +151,7 @@ def emit(text_for: Callable[[Format, bool], str], fmt: Optional[str], output: Op
     chosen = Format(fmt) if fmt else Format.CONSOLE
     if output:
         try:
-            Path(output).write_text(text_for(chosen, False), encoding="utf-8")
+            Path(output).write_text(text_for(chosen, False), encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         if chosen is not Format.CONSOLE:

@@ -90,7 +90,7 @@ def _emit(text: str, output: Optional[str]) -> None:
         from pathlib import Path
 
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         click.echo(f"report written to {output}", err=True)

@@ -45,7 +45,7 @@ def emit(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, out
     """Write the matrix in ``fmt``; with ``output``, also the console table to the terminal."""
     if output:
         try:
-            Path(output).write_text(text(m, reports, fmt, verbose=verbose), encoding="utf-8")
+            Path(output).write_text(text(m, reports, fmt, verbose=verbose), encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         if fmt is not MatrixFormat.CONSOLE:
