@@ -169,6 +169,7 @@ def locate_findings(findings: Sequence[Finding], env: Environment) -> list[Findi
     """The findings with their ``locations`` filled: notebook sites of their provider, then package pins."""
     sites = _notebook_sites(env) if env.notebook_facts else {}
     files = _pin_files(env)
+    fallback = _fallback(env, files)
     out = []
     for f in findings:
         locs: list[SourceLocation] = list(f.locations)
@@ -176,8 +177,22 @@ def locate_findings(findings: Sequence[Finding], env: Environment) -> list[Findi
             locs += sites[f.provider]
         for package in _packages_of(f, env):
             locs += _pins(files, package)
+        if not locs and fallback is not None:
+            # Code scanning wants a place for every result: a finding about the environment as a whole belongs to
+            # the project that runs in it (its first notebook, else its requirements or pyproject.toml).
+            locs.append(fallback)
         out.append(replace(f, locations=tuple(_unique(locs))) if locs != list(f.locations) else f)
     return out
+
+
+def _fallback(env: Environment, files: Sequence[str]) -> Optional[SourceLocation]:
+    for facts in env.notebook_facts:
+        if os.path.isfile(str(facts.path)):
+            return SourceLocation(shown_path(str(facts.path), os.getcwd()), 1, "")
+    for path in files:
+        if os.path.basename(path).startswith("requirements") or path.endswith("pyproject.toml"):
+            return SourceLocation(shown_path(path, os.getcwd()), 1, "")
+    return None
 
 
 def _pins(files: Iterable[str], package: str) -> list[SourceLocation]:

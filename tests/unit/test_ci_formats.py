@@ -137,6 +137,13 @@ def test_a_real_report_locates_notebook_and_pin_findings(site: FakeSite, tmp_pat
     raw = (work / "analysis.ipynb").read_text().splitlines()
     assert "langchain_openai" in raw[nb_line - 1]
     assert ("requirements.txt", 2) in paths
+    assert all(f.locations for f in report.findings)
+    # A finding about the environment as a whole, with no pin, belongs to the project: its notebook's first line
+    # (code scanning rejects a result without a location).
+    from langchain_doctor.sourcelines import locate_findings
+
+    (env_wide,) = locate_findings([make("LCD210", title="pydantic-core mismatch", subject="pydantic-core")], env)
+    assert env_wide.locations == (SourceLocation("analysis.ipynb", 1, ""),)
     doc = _validate(render_report(report, Format.SARIF, False, False))
     assert any(r.get("locations") for r in doc["runs"][0]["results"])  # type: ignore[index]
     annotations = render_report(report, Format.GITHUB, False, False)
