@@ -152,9 +152,18 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
                 for i, line in enumerate(env.redactor.text(r.message or r.reason or "").splitlines()[:6])]
     frames = [f"  at {f}" for f in r.frames[-2:]]
     if r.status == "timeout":
-        return make("LCD309", title=f"{stage} of {subject} did not finish within {env.options.timeout:g}s",
-                    subject=subject, provider=provider,
-                    evidence=[r.message, *env.redactor.text(r.stderr).splitlines()[-3:]])
+        # A hang (no CPU used) and a busy loop are told apart by the probe; say which, and where it stood.
+        how = {"waiting": "hangs (waits without using the CPU)",
+               "busy": "was still computing at the hard limit"}.get(r.stopped, "did not finish")
+        where = ([f"  at {f}" for f in r.frames]
+                 or [f"  {line}" for line in env.redactor.text(r.stderr).splitlines()[-3:]])
+        stop_fix = (Fix("See what the module waits for at import time (a network call, a lock, a subprocess, input())",
+                   manual=True) if r.stopped == "waiting" else
+               Fix(f"Raise --timeout above {env.options.timeout:g} if the import is only slow (each import may then "
+                   "run up to six times that while it computes); otherwise see what it computes at import time",
+                   manual=True))
+        return make("LCD309", title=f"{stage} of {subject} {how} after {env.options.timeout:g}s",
+                    subject=subject, provider=provider, evidence=[r.message, *where], fix=stop_fix)
     if r.status == "crashed":
         return make("LCD308", title=f"{stage} of {subject} crashed the interpreter: {r.message}",
                     subject=subject, provider=provider,

@@ -18,17 +18,13 @@ Response metadata differ per provider; :func:`normalise` reads them all into one
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 from urllib.parse import urlparse
 
-from . import subproc
 from .findings import make
 from .knowledge.providers import (
     BY_NAME,
@@ -46,7 +42,7 @@ from .model import Finding, Fix, Kind, Severity
 from .redact import default as default_redactor
 from .redact import fingerprint
 from .registry import info
-from .target import TargetError, probe_env
+from .target import TargetError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -57,7 +53,6 @@ if TYPE_CHECKING:
 PROMPT = "Reply with the single word OK."
 """The one-line prompt every smoke call sends."""
 
-_PROBE_SCRIPT = Path(__file__).with_name("probe") / "_probe.py"
 _ENV_REF = "@probe:env:"
 
 
@@ -515,31 +510,16 @@ class Entry:
 
 
 def _run_call(env: Environment, call: Call, timeout: float) -> dict[str, Any]:
-    """Run one invoke item in the target (its own process, network open for it only); its raw result."""
-    item = {"id": f"smoke:{call.provider}", "op": "invoke", "module": call.module, "attr": call.chat_class,
-            "kwargs": dict(call.kwargs), "env": dict(call.env), "prompt": PROMPT}
-    with tempfile.TemporaryDirectory(prefix="lcdoctor-smoke-") as tmp:
-        result_file = os.path.join(tmp, "results.jsonl")
-        Path(result_file).touch()
-        job = {"result_file": result_file, "items": [item], "block_network": False}
-        done = subproc.run([env.target.python, "-c", _PROBE_SCRIPT.read_text(encoding="utf-8")], timeout=timeout,
-                           cwd=env.work_dir or env.target.cwd, env=probe_env(env.environ),
-                           stdin=json.dumps(job).encode())
-        last: Optional[dict[str, Any]] = None
-        with open(result_file, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                try:
-                    d = json.loads(line)
-                except ValueError:
-                    continue
-                if d.get("status") != "started":
-                    last = d
-    if last is not None:
-        return last
-    if done.timed_out:
-        return {"status": "timeout", "message": f"no result within {timeout:g}s"}
-    lines = env.redactor.text(done.stderr).strip().splitlines() or ["no output"]
-    return {"status": "crashed", "message": env.redactor.cut(lines[-1], 300)}
+    """Run one invoke item through the probe door, in its own process whose network is open; its raw result."""
+    from . import probe
+
+    item = probe.Item(f"smoke:{call.provider}", "invoke", module=call.module, attr=call.chat_class,
+                      kwargs=dict(call.kwargs), env=dict(call.env), prompt=PROMPT)
+    results = probe.run(env.target, [[item]], cwd=env.work_dir or env.target.cwd, environ=env.environ,
+                        timeout=timeout, network=True)
+    r = results.get(item.id) or probe.Result(item.id, "crashed", message="the probe gave no result")
+    return {"status": r.status, "message": env.redactor.text(r.message), "exc_type": r.exc_type,
+            "traceback": env.redactor.text(r.traceback), "http": dict(r.http), "value": r.value}
 
 
 def _evidence(call: Call, result: Mapping[str, Any], env: Environment) -> list[str]:

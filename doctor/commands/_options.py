@@ -32,7 +32,8 @@ def target_options(func: F) -> F:
         click.option("--smoke", is_flag=True, help="With --online: one tiny real chat call per provider."),
         click.option("--no-probe", is_flag=True, help="Static checks only: import nothing in the target."),
         click.option("--timeout", type=float, default=None, metavar="SECONDS",
-                     help="Bound for each probe (default 10) and network call (default 5)."),
+                     help="Seconds a probe may wait (default 10; one still computing may run 6x that) and a "
+                     "network call may take (default 5)."),
         click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
                      help="Exit 1 when findings at or above this severity remain (default: error)."),
         click.option("-v", "--verbose", is_flag=True, help="More evidence per finding (still redacted)."),
@@ -109,8 +110,8 @@ def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:
     timeout = kw.get("timeout")
     if kw.get("smoke") and not kw.get("online"):
         raise click.UsageError("--smoke needs --online")
-    if timeout is not None and timeout <= 0:
-        raise click.UsageError("--timeout must be positive")
+    if timeout is not None and not (0 < timeout <= 3600):  # also rejects nan and inf
+        raise click.UsageError(f"--timeout must be a number of seconds above 0 and at most 3600, not {timeout}")
     try:
         cfg = load(kw.get("config"), cwd=cwd)
     except ConfigError as exc:

@@ -1,17 +1,15 @@
 """Credential resolution inside the target, with the target's own google-auth / botocore, exactly as the app.
 
-Each snippet is stdlib-only at top level, imports the library inside try/except, prints one JSON line, and
-never prints a secret value. Offline snippets never touch the network; ``refresh``/``sts`` (only with
---online) make one call with the library's own code, so the verdict is the library's.
+Each snippet runs as a ``snippet`` item through the probe door (``doctor/probe/``: one process, the same time
+limits, output bounds and containment as every probe). It is stdlib-only at top level, imports the library inside
+try/except, answers with its ``out`` dict, and never puts a secret value in it. Offline snippets run with the
+network blocked; ``refresh``/``sts`` (only with --online) run in a job whose network is open and make one call
+with the library's own code, so the verdict is the library's.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Optional
-
-from .. import subproc
-from ..target import probe_env
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -19,18 +17,16 @@ if TYPE_CHECKING:
     from ..context import Environment
     from ..redact import Redactor
 
-# What both snippets start with: arguments in, one JSON line out.
+# What both snippets start with: ``args`` is given by the probe, ``out`` is the answer, ``done()`` ends the snippet.
 _PREAMBLE = r'''
-import json, os, sys
-args = json.loads(sys.argv[1])
+import os, sys
 out = {"ok": False}
 def cut(s, n=16000):
     # Generous and whole words only: the host redacts the text whole, then cuts it (no key fragment at a cut).
     s = str(s)
     return s if len(s) <= n else s[:max(s[:n].rfind(" "), 0)] + " ..."
 def done():
-    sys.stdout.write("\n" + json.dumps(out) + "\n")
-    sys.exit(0)
+    raise SystemExit(0)
 '''
 
 GOOGLE_AUTH = _PREAMBLE + r'''
@@ -171,24 +167,23 @@ def _has(env: Environment, dist: str) -> bool:
 
 def run(env: Environment, snippet: str, args: dict[str, Any], timeout: float,
         extra_env: Optional[dict[str, str]] = None) -> dict[str, Any]:
-    """Run ``snippet`` in the target; its JSON, or {"probe_failed": reason}."""
-    penv = probe_env(env.environ)
-    penv.update(extra_env or {})
-    done = subproc.run([env.target.python, "-c", snippet, json.dumps(args)], timeout=timeout,
-                       cwd=env.work_dir or None, env=penv)
-    if done.timed_out:
-        return {"probe_failed": f"no answer within {timeout:g} s"}
-    for line in reversed(done.stdout.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                data = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(data, dict):
-                return _redacted(data, env.redactor)
-    tail = (env.redactor.text(done.stderr).strip().splitlines() or ["no output"])[-1]
-    return {"probe_failed": f"exit {done.returncode}: {env.redactor.cut(tail, 300)}"}
+    """Run ``snippet`` in the target as one probe job; its answer, or {"probe_failed": reason}."""
+    from .. import probe
+
+    network = bool(args.get("refresh") or args.get("sts"))
+    item = probe.Item("creds:snippet", "snippet", source=snippet, args=args, env=extra_env or {})
+    results = probe.run(env.target, [[item]], cwd=env.work_dir or env.target.cwd, environ=env.environ,
+                        timeout=timeout, network=network)
+    r = results.get(item.id) or probe.Result(item.id, "crashed", message="the probe gave no result")
+    if r.ok and isinstance(r.value, dict):
+        return _redacted(r.value, env.redactor)
+    cut = env.redactor.cut
+    if r.status == "timeout":
+        return {"probe_failed": f"no answer within {timeout:g} s ({cut(r.message, 300)})"}
+    if r.status == "error":
+        return {"probe_failed": f"{r.exc_type}: {cut(r.message, 300)}"}
+    tail = (env.redactor.text(r.stderr).strip().splitlines() or ["no output"])[-1]
+    return {"probe_failed": f"{cut(r.message, 200)}: {cut(tail, 300)}"}
 
 
 _MAX_SHOWN = 500

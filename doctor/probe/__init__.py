@@ -1,17 +1,31 @@
 """The probe runner: the one door through which the doctor touches user code.
 
-Items (import a module, import a class, construct it, run a notebook's import line) are sent in batches to
-``_probe.py`` running in the target interpreter, in parallel workers. Each item's result is one JSON line in a
-file; when a batch dies or hangs, the item it was on is recorded as crashed/timed out and the rest of the batch
-is re-run in a fresh process, so one hostile package cannot lose or corrupt the others' results.
+Items (import a module, import a class, construct it, run a notebook's import line, make one smoke call, run a
+credential snippet) are sent in batches to ``_probe.py`` running in the target interpreter, in parallel workers.
+Each item's result comes back as one line over an inherited pipe, tagged with a random per-run token; when a batch
+dies or hangs, the item it was on is recorded as crashed/timed out and the rest of the batch is re-run in a fresh
+process, so one hostile package cannot lose or corrupt the others' results. Nothing is written to disk.
+
+Time limits (the same on a busy machine as on a quiet one):
+
+- each item gets ``timeout`` seconds; past that it goes on only while it makes progress (uses CPU, or is runnable
+  or in disk I/O: a slow import on a loaded machine), and is stopped as *waiting* once it has used no CPU for
+  :func:`stall_window` seconds (a sleep, a lock, a network call: a hang);
+- whatever it does, no item runs longer than ``HARD_FACTOR * timeout`` (then it is *busy*: an endless loop);
+- the progress measure is the interpreter's own CPU time (``/proc``, Linux); elsewhere ``timeout`` is the limit.
+
+Without ``network``, the target's sockets refuse to connect, and, when the doctor runs as root where ``unshare``
+works, the probe also runs in an empty network namespace (no interface but a downed loopback).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
+import shutil
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,13 +69,24 @@ def _mark(item_id: str, on: bool) -> None:
 OnResult = Callable[["Result"], None]
 
 
+HARD_FACTOR = 6
+"""No item runs longer than this many times ``--timeout``, however much progress it makes."""
+
+USE_NETNS = True
+"""Run offline probes in an empty network namespace where that works (root and ``unshare``); tests turn it off
+to prove that the in-process block holds on its own."""
+
+_STATUSES = frozenset({"ok", "error", "skipped"})
+_LOST_PIPE = 86  # _probe.py's exit status when its results pipe is gone
+
+
 @dataclass(frozen=True)
 class Item:
     """One thing to try in the target."""
 
     id: str
     op: str
-    """import | getattr | construct | exec."""
+    """import | getattr | construct | exec | invoke (one smoke call) | snippet (credential resolution)."""
     module: Optional[str] = None
     attr: Optional[str] = None
     kwargs: Mapping[str, Any] = field(default_factory=dict)
@@ -70,11 +95,15 @@ class Item:
     """Skip this item when that one failed (construct after import)."""
     env: Mapping[str, str] = field(default_factory=dict)
     """Extra env vars for this item only (fake credentials for a construct)."""
+    prompt: Optional[str] = None
+    """The prompt of an ``invoke`` item."""
+    args: Mapping[str, Any] = field(default_factory=dict)
+    """The arguments of a ``snippet`` item (its global ``args``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The item as the probe script reads it."""
         d: dict[str, Any] = {"id": self.id, "op": self.op}
-        for key in ("module", "attr", "source", "after"):
+        for key in ("module", "attr", "source", "after", "prompt"):
             value = getattr(self, key)
             if value is not None:
                 d[key] = value
@@ -82,6 +111,8 @@ class Item:
             d["kwargs"] = dict(self.kwargs)
         if self.env:
             d["env"] = dict(self.env)
+        if self.args:
+            d["args"] = dict(self.args)
         return d
 
 
@@ -103,25 +134,178 @@ class Result:
     stderr: str = ""
     duration: float = 0.0
     reason: str = ""
+    value: Any = None
+    """What an ``invoke`` or ``snippet`` item returned (JSON data)."""
+    http: Mapping[str, Any] = field(default_factory=dict)
+    """The HTTP status and error code of a failed ``invoke``."""
+    stopped: str = ""
+    """For a timeout: ``waiting`` (no CPU used: a hang), ``busy`` (still computing at the hard limit) or ``""``."""
 
     @property
     def ok(self) -> bool:
         """True when the item ran without an exception."""
         return self.status == "ok"
 
+    @property
+    def transient(self) -> bool:
+        """A timeout or a crash: a fact about this run, not about the environment. Never cache it."""
+        return self.status in ("timeout", "crashed")
+
+
+def _s(v: Any) -> str:
+    return v if isinstance(v, str) else ("" if v is None else str(v))
+
+
+def _opt(v: Any) -> Optional[str]:
+    return None if v is None else _s(v)
+
 
 def _result_from(d: Mapping[str, Any]) -> Result:
+    """A result line from the target, checked field by field: wrong types become strings or defaults."""
+    frames = d.get("frames")
+    warnings = d.get("warnings")
+    origin = d.get("origin")
+    http = d.get("http")
+    duration = d.get("duration")
     return Result(
-        id=str(d["id"]), status=str(d.get("status", "error")), exc_type=d.get("exc_type"),
-        exc_module=d.get("exc_module"), message=str(d.get("message", "")), frames=tuple(d.get("frames") or ()),
-        traceback=str(d.get("traceback", "")), warnings=tuple(d.get("warnings") or ()), origin=d.get("origin"),
-        stdout=str(d.get("stdout", "")), stderr=str(d.get("stderr", "")), duration=float(d.get("duration", 0.0)),
-        reason=str(d.get("reason", "")),
+        id=_s(d["id"]), status=_s(d.get("status")), exc_type=_opt(d.get("exc_type")),
+        exc_module=_opt(d.get("exc_module")), message=_s(d.get("message")),
+        frames=tuple(_s(f) for f in frames) if isinstance(frames, list) else (),
+        traceback=_s(d.get("traceback")),
+        warnings=tuple({_s(k): _s(v) for k, v in w.items()} for w in warnings if isinstance(w, dict))
+        if isinstance(warnings, list) else (),
+        origin=origin if isinstance(origin, dict) else None,
+        stdout=_s(d.get("stdout")), stderr=_s(d.get("stderr")),
+        duration=float(duration) if isinstance(duration, (int, float)) and duration == duration else 0.0,
+        reason=_s(d.get("reason")), value=d.get("value"), http=http if isinstance(http, dict) else {},
     )
+
+
+def stall_window(timeout: float) -> float:
+    """Seconds without CPU use after which an item past its ``timeout`` is judged to be waiting (a hang)."""
+    return max(1.0, min(timeout, 3.0))
+
+
+def hard_limit(timeout: float) -> float:
+    """The most any one item may run, however much progress it makes."""
+    return timeout * HARD_FACTOR
+
+
+class _Batch:
+    """The results channel of one probe process, and the judge of its per-item time limits."""
+
+    def __init__(self, token: str, pending: Sequence[Item], results: dict[str, Result], timeout: float) -> None:
+        self.token = token.encode()
+        self.ids = {i.id for i in pending}
+        self.results = results
+        self.timeout = timeout
+        self.hard = hard_limit(timeout)
+        self.stall = stall_window(timeout)
+        self.current: Optional[str] = None
+        self.began = False
+        self.phase_start = time.monotonic()
+        self.samples: list[tuple[float, float]] = []
+        self.last_sample = 0.0
+        self.stopped = ""
+        self.elapsed = 0.0
+        self.forged = 0
+
+    def line(self, data: bytes) -> None:
+        tag, _, body = data.partition(b" ")
+        if not secrets.compare_digest(tag, self.token):
+            self.forged += 1
+            return
+        try:
+            d = json.loads(body)
+            if not isinstance(d, dict) or d.get("id") not in self.ids or d["id"] in self.results:
+                raise ValueError("not one of this batch's items")
+            status = d.get("status")
+            if status == "started":
+                self._phase(d["id"])
+                return
+            if status not in _STATUSES:
+                raise ValueError("unknown status")
+            result = _result_from(d)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            self.forged += 1
+            return
+        self._phase(None)
+        self.results[result.id] = result
+
+    def _phase(self, started: Optional[str]) -> None:
+        if self.current is not None:
+            _mark(self.current, False)
+        self.current = started
+        if started is not None:
+            self.began = True
+            _mark(started, True)
+        self.phase_start = time.monotonic()
+        self.samples = []
+
+    def verdict(self, pid: int, now: float) -> Optional[str]:
+        elapsed = now - self.phase_start
+        if now - self.last_sample >= 0.25:
+            self.last_sample = now
+            state = subproc.cpu_state(pid)
+            if state is not None:
+                letter, cpu = state
+                # Runnable or in disk I/O counts as progress (a loaded machine), as does any CPU used.
+                self.samples.append((now, float("inf") if letter in ("R", "D") else cpu))
+                self.samples = [x for x in self.samples if now - x[0] <= self.stall + 0.5]
+        if elapsed < self.timeout:
+            return None
+        self.elapsed = elapsed
+        if elapsed >= self.hard:
+            self.stopped = "busy"
+            return f"still running after {self.hard:g}s"
+        window = [x for x in self.samples if now - x[0] <= self.stall]
+        if not window or now - self.samples[0][0] < self.stall - 0.3:
+            if subproc.cpu_state(pid) is None:
+                self.stopped = ""  # no way to measure progress here: the timeout is the limit
+                return f"no result within {self.timeout:g}s"
+            return None  # not enough history yet to judge
+        progressed = any(c == float("inf") for _, c in window) or max(c for _, c in window) > min(
+            c for _, c in window)
+        if progressed:
+            return None
+        self.stopped = "waiting"
+        return f"used no CPU for {self.stall:g}s"
+
+    def close(self) -> None:
+        self._phase(None)
+
+
+def _dump_frames(stderr: str) -> tuple[str, ...]:
+    """The innermost frames of the last traceback dump that faulthandler wrote when an item ran out of time."""
+    lines = stderr.splitlines()
+    starts = [n for n, line in enumerate(lines)
+              if line.startswith(("Current thread", "Thread 0x")) and "most recent call first" in line]
+    if not starts:
+        return ()
+    out = []
+    for line in lines[starts[-1] + 1:]:
+        line = line.strip()
+        if not line.startswith("File "):
+            break
+        if not line.startswith('File "<'):  # the import machinery's and the probe's own frames say nothing
+            out.append(line)
+    return tuple(out[:4])
+
+
+def _timeout_message(batch: _Batch, kind: str, what: str) -> str:
+    if kind == "waiting":
+        return (f"{what} did not finish within {batch.timeout:g}s and had used no CPU for the last {batch.stall:g}s: "
+                f"it was waiting (a sleep, a lock, a network call or a subprocess), not computing")
+    if kind == "busy":
+        return (f"{what} was still computing after {batch.hard:g}s ({HARD_FACTOR}x the {batch.timeout:g}s timeout, "
+                f"the hard limit): an endless loop, or an import far slower than usual")
+    return f"{what}: no result within {batch.timeout:g}s"
 
 
 def _describe_exit(done: subproc.Completed) -> str:
     rc = done.returncode
+    if done.killed:
+        return f"the probe was stopped: it {done.killed}"
     if rc is not None and rc < 0:
         import signal
 
@@ -130,6 +314,11 @@ def _describe_exit(done: subproc.Completed) -> str:
         except ValueError:
             name = f"signal {-rc}"
         return f"the interpreter was killed by {name}"
+    if rc == _LOST_PIPE:
+        return "the code under test closed or replaced the probe's results pipe"
+    if rc == 0:
+        return ("the item's result never arrived (the code under test closed, flooded or wrote over the probe's "
+                "results pipe)")
     return f"the interpreter exited with status {rc} (os._exit or a crash in a compiled extension)"
 
 
@@ -149,65 +338,97 @@ class _Results(dict[str, "Result"]):
                 pass
 
 
-def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str, str],
-               timeout: float, on_result: Optional[OnResult] = None) -> dict[str, Result]:
+_netns: Optional[bool] = None
+_netns_lock = threading.Lock()
+
+
+def _netns_prefix(network: bool) -> list[str]:
+    """``unshare --net`` when the doctor may create network namespaces (root, Linux, a working unshare)."""
+    global _netns
+    if network or not USE_NETNS:
+        return []
+    with _netns_lock:
+        if _netns is None:
+            exe = shutil.which("unshare")
+            _netns = bool(exe) and hasattr(os, "geteuid") and os.geteuid() == 0 and subproc.run(
+                [str(exe), "--net", "true"], timeout=10).returncode == 0
+    return ["unshare", "--net"] if _netns else []
+
+
+_leftovers_done = False
+
+
+def _remove_leftovers() -> None:
+    """Folders that earlier versions of the doctor left in the temp folder when killed (raw probe output)."""
+    global _leftovers_done
+    if _leftovers_done:
+        return
+    _leftovers_done = True
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    try:
+        candidates = [*root.glob("lcdoctor-probe-*"), *root.glob("lcdoctor-smoke-*")]
+    except OSError:
+        return
+    for folder in candidates:
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_uid == os.getuid():
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _run_batch(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str, str], timeout: float,
+               network: bool = False, on_result: Optional[OnResult] = None) -> dict[str, Result]:
     with _SLOTS:
-        return _run_batch_unbounded(python, items, cwd=cwd, env=env, timeout=timeout, on_result=on_result)
+        return _run_batch_unbounded(python, items, cwd=cwd, env=env, timeout=timeout, network=network,
+                                    on_result=on_result)
 
 
 def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: Mapping[str, str],
-                         timeout: float, on_result: Optional[OnResult]) -> dict[str, Result]:
+                         timeout: float, network: bool, on_result: Optional[OnResult]) -> dict[str, Result]:
     results: dict[str, Result] = _Results(on_result)
     pending = list(items)
     failed_ids: set[str] = set()
     source = _SCRIPT.read_text(encoding="utf-8")
+    prefix = _netns_prefix(network)
     while pending:
-        with tempfile.TemporaryDirectory(prefix="lcdoctor-probe-") as tmp:
-            result_file = os.path.join(tmp, "results.jsonl")
-            Path(result_file).touch()
-            job = {"result_file": result_file, "items": [i.to_json() for i in pending], "block_network": True}
-            for i in pending:
-                _mark(i.id, True)
-            try:
-                done = subproc.run([python, "-c", source], timeout=timeout, cwd=cwd, env=env,
-                                   stdin=json.dumps(job).encode(), watch=result_file)
-            finally:
-                for i in pending:
-                    _mark(i.id, False)
-            started: Optional[str] = None
-            with open(result_file, encoding="utf-8", errors="replace") as fh:
-                for line in fh:
-                    try:
-                        d = json.loads(line)
-                    except ValueError:
-                        continue  # a torn last line from a killed process
-                    if d.get("status") == "started":
-                        started = d["id"]
-                        continue
-                    results[d["id"]] = _result_from(d)
-                    if d.get("status") != "ok":
-                        failed_ids.add(d["id"])
-                    started = None
+        token = secrets.token_hex(16)
+        batch = _Batch(token, pending, results, timeout)
+        job = {"token": token, "items": [i.to_json() for i in pending], "network": network, "dump_after": timeout}
+        try:
+            done = subproc.run([*prefix, python, "-c", source], cwd=cwd, env=env, stdin=json.dumps(job).encode(),
+                               timeout=batch.hard * (len(pending) + 1) + 5, channel=batch)
+        finally:
+            current = batch.current
+            batch.close()
+        stopped_kind = batch.stopped if done.killed else ("" if not done.timed_out else "busy")
+        timed_out = done.timed_out or (bool(done.killed) and done.killed.startswith(("still running", "used no CPU",
+                                                                                      "no result")))
         remaining = [i for i in pending if i.id not in results]
         if not remaining:
             break
-        if started is None and len(remaining) == len(pending):
+        stderr_tail, stdout_head = bound(done.stderr, _RAW, tail=True), bound(done.stdout, _RAW)
+        if not batch.began:
             # Not one item began: the interpreter itself fails or hangs before running anything (a .pth file,
             # sitecustomize, a broken encodings module). Re-running item by item would only repeat that.
-            what = (f"the interpreter did not start running the probe within {timeout:g}s" if done.timed_out
+            what = (_timeout_message(batch, stopped_kind, "the interpreter's start-up") if timed_out
                     else f"the interpreter failed before running the probe: {_describe_exit(done)}")
             for item in remaining:
-                results[item.id] = Result(item.id, "timeout" if done.timed_out else "crashed", message=what,
-                                          stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
+                results[item.id] = Result(item.id, "timeout" if timed_out else "crashed", message=what,
+                                          stderr=stderr_tail, stdout=stdout_head, stopped=stopped_kind)
             break
-        culprit_id = started or remaining[0].id
-        if done.timed_out:
-            results[culprit_id] = Result(culprit_id, "timeout", message=f"no result within {timeout:g}s",
-                                         stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
+        culprit_id = current or remaining[0].id
+        if timed_out:
+            results[culprit_id] = Result(culprit_id, "timeout", message=_timeout_message(batch, stopped_kind, "it"),
+                                         frames=_dump_frames(done.stderr), stderr=stderr_tail, stdout=stdout_head,
+                                         stopped=stopped_kind)
         else:
             results[culprit_id] = Result(culprit_id, "crashed", message=_describe_exit(done),
-                                         stderr=bound(done.stderr, _RAW, tail=True), stdout=bound(done.stdout, _RAW))
+                                         stderr=stderr_tail, stdout=stdout_head)
         failed_ids.add(culprit_id)
+        failed_ids.update(i for i, r in results.items() if not r.ok)
         pending = []
         for item in remaining:
             if item.id in results:
@@ -217,22 +438,28 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
                 failed_ids.add(item.id)
                 continue
             pending.append(item)
-    return results
+    return dict(results)
 
 
 def run(target: Target, batches: Sequence[Sequence[Item]], *, cwd: str, environ: Mapping[str, str],
-        timeout: float, workers: Optional[int] = None, on_result: Optional[OnResult] = None) -> dict[str, Result]:
+        timeout: float, workers: Optional[int] = None, on_result: Optional[OnResult] = None,
+        network: bool = False, extra_env: Optional[Mapping[str, str]] = None) -> dict[str, Result]:
     """Run every batch (each in its own process, re-spawned past a crash) on up to ``workers`` parallel workers.
 
     However many ``run`` calls are in flight (threads, several environments), at most :data:`SLOTS` probe
     interpreters run at once in this process. ``on_result`` is called (from worker threads) with each result as
-    it becomes known; :func:`running` says which items are being worked on.
+    it becomes known; :func:`running` says which items are being worked on. ``network`` opens the network for
+    these batches (``invoke`` and ``snippet`` items only: the probe refuses anything else).
     """
+    _remove_leftovers()
+    subproc.install_signal_cleanup()
     env = probe_env(environ)
+    env.update(extra_env or {})
     workers = max(1, min(workers or SLOTS, len(batches) or 1))
     results: dict[str, Result] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_batch, target.python, b, cwd=cwd, env=env, timeout=timeout, on_result=on_result)
+        futures = [pool.submit(_run_batch, target.python, b, cwd=cwd, env=env, timeout=timeout, network=network,
+                               on_result=on_result)
                    for b in batches if b]
         for fut in futures:
             results.update(fut.result())

@@ -1,12 +1,16 @@
-"""Runs inside the TARGET interpreter: imports/constructs what it is told and writes one JSON line per item.
+"""Runs inside the TARGET interpreter: imports/constructs what it is told and sends one JSON line per item.
 
 Standard library only, Python 3.9+, no imports from the doctor. Each item is isolated as far as one process
 allows: os.environ, sys.path, the working directory and sys.stdout/stderr are restored after it; SystemExit and
-KeyboardInterrupt are results; the network is unreachable (sockets refuse to connect). A crash or hang is
-detected by the parent from the last line written, and the remaining items are re-run in a fresh process.
+KeyboardInterrupt are results; the network is unreachable (``_socket`` itself refuses to connect, send to an
+address or resolve a name). Results go to an inherited pipe (``$LCDOCTOR_PROBE_FD``, removed from the
+environment before any item runs), each line prefixed with the job's random token, so that a line the code under
+test writes there is told apart. A crash or hang is detected by the parent from the last line it received, and the
+remaining items are re-run in a fresh process.
 
-The one exception is ``--smoke``: a job sent with ``"block_network": false`` may hold only ``invoke`` items, each
-one real chat call (construct the class, ``invoke`` once) whose response metadata comes back as JSON.
+A job sent with ``"network": true`` may hold only ``invoke`` items (``--smoke``: construct the class, ``invoke``
+once, response metadata back as JSON) and ``snippet`` items (credential resolution with the target's own
+google-auth or botocore; the result is the snippet's ``out`` dict).
 """
 import sys
 
@@ -14,6 +18,7 @@ import sys
 # the working directory off sys.path, then put it back exactly as the user's code will see it.
 _saved_path = sys.path[:]
 sys.path[:] = [p for p in sys.path if p not in ("", ".")]
+import faulthandler  # noqa: E402
 import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import io  # noqa: E402
@@ -26,6 +31,7 @@ import warnings  # noqa: E402
 
 sys.path[:] = _saved_path
 
+LOST_PIPE = 86
 # Texts are sent generously bounded and whole words only: the host redacts them whole, then cuts them to its
 # own, smaller bounds (doctor.probejobs.redacted). A cut here never leaves part of a token (a key's tail
 # without the prefix that identifies it): the partial word at the cut is dropped.
@@ -85,23 +91,50 @@ def _refuse(*args, **kwargs):
 
 
 def _block_network():
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
+    """Make the network unreachable for everything above the C library: ``_socket`` and ``socket`` both."""
+    import _socket
 
-    def connect(self, address):
-        if self.family == getattr(socket, "AF_UNIX", None):
-            return real_connect(self, address)
-        _refuse()
+    unix = getattr(_socket, "AF_UNIX", None)
+    base = _socket.socket
 
-    def connect_ex(self, address):
-        if self.family == getattr(socket, "AF_UNIX", None):
-            return real_connect_ex(self, address)
-        return 101
+    def _local(sock):
+        return sock.family == unix
 
-    socket.socket.connect = connect
-    socket.socket.connect_ex = connect_ex
+    class socket_(base):
+        __slots__ = ()
+
+        def connect(self, address):
+            if _local(self):
+                return base.connect(self, address)
+            _refuse()
+
+        def connect_ex(self, address):
+            if _local(self):
+                return base.connect_ex(self, address)
+            return 101
+
+        def sendto(self, *args):
+            if _local(self):
+                return base.sendto(self, *args)
+            _refuse()
+
+        def sendmsg(self, *args):
+            if _local(self) or len(args) < 4 or args[3] is None:
+                return base.sendmsg(self, *args)
+            _refuse()
+
+    socket_.__name__ = socket_.__qualname__ = "socket"
+    socket_.__module__ = base.__module__
+    _socket.socket = _socket.SocketType = socket_
+    # socket.socket subclasses the C type directly: its methods are replaced too.
+    for name in ("connect", "connect_ex", "sendto", "sendmsg"):
+        setattr(socket.socket, name, socket_.__dict__[name])
+    socket.SocketType = socket_
+    for mod in (_socket, socket):
+        for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"):
+            if hasattr(mod, name):
+                setattr(mod, name, _refuse)
     socket.create_connection = _refuse
-    socket.getaddrinfo = _refuse
 
 
 def _module_origin(name):
@@ -249,6 +282,14 @@ def _run_item(item):
         return None
     if op == "invoke":
         return _invoke(item)
+    if op == "snippet":
+        scope = {"__name__": "__probe_snippet__", "args": item.get("args") or {}}
+        try:
+            exec(compile(item["source"], "<probe-snippet>", "exec"), scope)
+        except SystemExit:
+            pass  # done(): the snippet's answer is complete
+        out = scope.get("out")
+        return out if isinstance(out, dict) else {"error_class": "ProbeError", "message": "the snippet gave no answer"}
     raise ValueError("unknown op %r" % op)
 
 
@@ -308,23 +349,44 @@ def _one(item, failed):
     return result
 
 
+def _channel(token):
+    """The write side of the results pipe, kept out of the environment and out of module globals."""
+    fd = int(os.environ.pop("LCDOCTOR_PROBE_FD"))
+
+    def send(record):
+        data = (token + " " + json.dumps(record, default=str) + "\n").encode("utf-8", "replace")
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except OSError:
+            os._exit(LOST_PIPE)  # the code under test closed or replaced the results pipe
+
+    return send
+
+
 def main():
     job = json.loads(sys.stdin.read())
-    if job.get("block_network", True):
+    send = _channel(job.pop("token"))
+    network = bool(job.get("network"))
+    if not network:
         _block_network()
-    elif any(item["op"] != "invoke" for item in job["items"]):
-        # The network is open only for smoke calls: a job that mixes in anything else is refused whole.
-        raise SystemExit("langchain-doctor probe: only invoke items may run with the network open")
+    elif any(item["op"] not in ("invoke", "snippet") for item in job["items"]):
+        # The network is open only for smoke calls and credential snippets: a job that mixes in anything else
+        # is refused whole.
+        raise SystemExit("langchain-doctor probe: only invoke and snippet items may run with the network open")
+    dump_after = float(job.get("dump_after") or 0)
     failed = set()
-    with open(job["result_file"], "a", encoding="utf-8") as fh:
-        for item in job["items"]:
-            fh.write(json.dumps({"id": item["id"], "status": "started"}) + "\n")
-            fh.flush()
-            res = _one(item, failed)
-            if res["status"] != "ok":
-                failed.add(item["id"])
-            fh.write(json.dumps(res, default=str) + "\n")
-            fh.flush()
+    for item in job["items"]:
+        send({"id": item["id"], "status": "started"})
+        if dump_after > 0:
+            # Where the item is when its time runs out: the parent shows these frames in a timeout's evidence.
+            faulthandler.dump_traceback_later(dump_after, repeat=False, file=sys.__stderr__)
+        res = _one(item, failed)
+        if dump_after > 0:
+            faulthandler.cancel_dump_traceback_later()
+        if res["status"] != "ok":
+            failed.add(item["id"])
+        send(res)
     # os._exit: skip interpreter teardown, where a broken package's atexit hooks or threads could hang us.
     os._exit(0)
 

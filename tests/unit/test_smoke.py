@@ -361,18 +361,21 @@ def test_codes_are_registered_with_the_kinds_the_issue_asks_for() -> None:
 # ---- executing (the subprocess door replaced) -----------------------------------------------------------------
 
 def _fake_runner(answers: dict[str, Any]) -> Any:
-    """A subproc runner that answers each smoke job as the probe would: one result line per item."""
+    """A subproc runner that answers each smoke job as the probe would: one result line per item, on its channel."""
     def run(argv: Any, *, timeout: float, cwd: Any = None, env: Any = None, stdin: bytes | None = None,
-            watch: Any = None) -> subproc.Completed:
+            channel: Any = None) -> subproc.Completed:
         job = json.loads(stdin or b"{}")
-        assert job["block_network"] is False and [i["op"] for i in job["items"]] == ["invoke"]
+        assert job["network"] is True and [i["op"] for i in job["items"]] == ["invoke"]
         item = job["items"][0]
         answer = answers[item["attr"]]
+
+        def send(d: dict[str, Any]) -> None:
+            channel.line(f"{job['token']} {json.dumps(d)}".encode())
+
+        send({"id": item["id"], "status": "started"})
         if answer == "timeout":
             return subproc.Completed(tuple(argv), None, "", "", True, timeout)
-        with open(job["result_file"], "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"id": item["id"], "status": "started"}) + "\n")
-            fh.write(json.dumps({"id": item["id"], **answer}) + "\n")
+        send({"id": item["id"], **answer})
         return subproc.Completed(tuple(argv), 0, "", "", False, 0.1)
     return run
 
@@ -507,16 +510,17 @@ class NetChat(StubChat):
 
 
 def _run_probe(tmp_path: Path, items: list[dict[str, Any]], block: bool) -> tuple[list[dict[str, Any]], str]:
+    import dataclasses
     import sys
 
+    from langchain_doctor import probe
+
     (tmp_path / "stubchat.py").write_text(STUB)
-    result_file = tmp_path / "r.jsonl"
-    result_file.write_text("")
-    job = {"result_file": str(result_file), "items": items, "block_network": block}
-    done = subproc.run([sys.executable, "-c", smoke._PROBE_SCRIPT.read_text()], timeout=60, cwd=str(tmp_path),
-                       env={**os.environ, "STUB_KEY": "from-env"}, stdin=json.dumps(job).encode())
-    lines = [json.loads(x) for x in result_file.read_text().splitlines()]
-    return [d for d in lines if d["status"] != "started"], done.stderr
+    objs = [probe.Item(**i) for i in items]
+    results = probe._run_batch(sys.executable, objs, cwd=str(tmp_path), env={**os.environ, "STUB_KEY": "from-env"},
+                               timeout=60, network=not block)
+    out = [dataclasses.asdict(results[i.id]) for i in objs]
+    return out, "\n".join(r["stderr"] for r in out)
 
 
 def _item(attr: str) -> dict[str, Any]:
@@ -546,4 +550,5 @@ def test_probe_network_is_open_only_for_invoke_only_jobs(tmp_path: Path) -> None
     assert r["value"]["response_metadata"]["errno"] == 101  # blocked by the probe
     results, err = _run_probe(tmp_path, [{"id": "i", "op": "import", "module": "json"}, _item("StubChat")],
                               block=False)
-    assert results == [] and "only invoke items may run with the network open" in err
+    assert {r["status"] for r in results} == {"crashed"}
+    assert "only invoke and snippet items may run with the network open" in err

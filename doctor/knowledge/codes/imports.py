@@ -60,9 +60,12 @@ CODES = (
     ),
     CodeInfo(
         "LCD309", Kind.IMPORT_ERROR, E, "probe-timeout",
-        what="The import did not finish within the probe timeout.",
-        why="The notebook cell hangs on the same import.",
-        fix="See what the module does at import time (network calls, locks); raise --timeout if it is only slow.",
+        what="The import did not finish: it waited without using the CPU past --timeout (a hang: a network call, "
+        "a lock, a subprocess, input()), or was still computing at the hard limit, six times --timeout.",
+        why="A slow import on a busy machine goes on while it uses the CPU, so this is not load: the notebook cell "
+        "hangs, or computes for minutes, on the same import. The evidence shows the frames it was stopped in.",
+        fix="For a hang, see what the module waits for at import time (the frames in the evidence); for an import "
+        "that is only slow, raise --timeout.",
     ),
     CodeInfo(
         "LCD310", Kind.MOVED_API, E, "langchain-1-import-moved",
