@@ -275,9 +275,19 @@ class _Batch:
         self._phase(None)
 
 
-def _dump_frames(stderr: str) -> tuple[str, ...]:
-    """The innermost frames of the last traceback dump that faulthandler wrote when an item ran out of time."""
+_ITEM_MARK = "langchain-doctor probe item:"
+DUMP_AT = 0.75
+"""The target dumps its frames at this fraction of the timeout, before the parent may stop it."""
+
+
+def _dump_frames(stderr: str, item_id: str) -> tuple[str, ...]:
+    """The innermost frames of the traceback dump that faulthandler wrote while ``item_id`` ran out of time."""
+    mark = f"{_ITEM_MARK} {item_id}"
     lines = stderr.splitlines()
+    begin = max((n for n, line in enumerate(lines) if line == mark), default=-1)
+    if begin < 0:
+        return ()
+    lines = lines[begin + 1:]
     starts = [n for n, line in enumerate(lines)
               if line.startswith(("Current thread", "Thread 0x")) and "most recent call first" in line]
     if not starts:
@@ -396,7 +406,8 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
     while pending:
         token = secrets.token_hex(16)
         batch = _Batch(token, pending, results, timeout)
-        job = {"token": token, "items": [i.to_json() for i in pending], "network": network, "dump_after": timeout}
+        job = {"token": token, "items": [i.to_json() for i in pending], "network": network,
+               "dump_after": timeout * DUMP_AT}
         try:
             done = subproc.run([*prefix, python, "-c", source], cwd=cwd, env=env, stdin=json.dumps(job).encode(),
                                timeout=batch.hard * (len(pending) + 1) + 5, channel=batch)
@@ -409,7 +420,8 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
         remaining = [i for i in pending if i.id not in results]
         if not remaining:
             break
-        stderr_tail, stdout_head = bound(done.stderr, _RAW, tail=True), bound(done.stdout, _RAW)
+        shown = "\n".join(line for line in done.stderr.splitlines() if not line.startswith(_ITEM_MARK))
+        stderr_tail, stdout_head = bound(shown, _RAW, tail=True), bound(done.stdout, _RAW)
         if not batch.began:
             # Not one item began: the interpreter itself fails or hangs before running anything (a .pth file,
             # sitecustomize, a broken encodings module). Re-running item by item would only repeat that.
@@ -422,8 +434,8 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
         culprit_id = current or remaining[0].id
         if timed_out:
             results[culprit_id] = Result(culprit_id, "timeout", message=_timeout_message(batch, stopped_kind, "it"),
-                                         frames=_dump_frames(done.stderr), stderr=stderr_tail, stdout=stdout_head,
-                                         stopped=stopped_kind)
+                                         frames=_dump_frames(done.stderr, culprit_id), stderr=stderr_tail,
+                                         stdout=stdout_head, stopped=stopped_kind)
         else:
             results[culprit_id] = Result(culprit_id, "crashed", message=_describe_exit(done),
                                          stderr=stderr_tail, stdout=stdout_head)

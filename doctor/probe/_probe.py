@@ -32,6 +32,7 @@ import warnings  # noqa: E402
 sys.path[:] = _saved_path
 
 LOST_PIPE = 86
+_ITEM_MARK = "langchain-doctor probe item:"
 # Texts are sent generously bounded and whole words only: the host redacts them whole, then cuts them to its
 # own, smaller bounds (doctor.probejobs.redacted). A cut here never leaves part of a token (a key's tail
 # without the prefix that identifies it): the partial word at the cut is dropped.
@@ -379,6 +380,10 @@ def main():
     for item in job["items"]:
         send({"id": item["id"], "status": "started"})
         if dump_after > 0:
+            try:  # so that the parent reads the frames of this item's dump, not an earlier one's
+                os.write(2, ("\n%s %s\n" % (_ITEM_MARK, item["id"])).encode("utf-8", "replace"))
+            except OSError:
+                pass
             # Where the item is when its time runs out: the parent shows these frames in a timeout's evidence.
             faulthandler.dump_traceback_later(dump_after, repeat=False, file=sys.__stderr__)
         res = _one(item, failed)
