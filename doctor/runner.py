@@ -60,9 +60,7 @@ def read_environment(
     cwd = Path.cwd() if cwd is None else cwd
     target, facts, work_dir = located or locate(options, environ, cwd)
     inventory = scan(target.sys_path)
-    unknown = [p for p in options.providers if p not in BY_NAME]
-    if unknown:
-        raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
+    require_known_providers(options)
     needed_packages = {p: BY_NAME[p].package for p in options.providers}
     for f in facts:
         for prov, pkg in f.provider_packages:
@@ -416,25 +414,80 @@ def smoke_rows(entries: Sequence[dict[str, object]]) -> list[SmokeRow]:
     return out
 
 
+def require_known_providers(options: Options) -> None:
+    """TargetError naming the first ``--provider`` that is no row of the providers table."""
+    unknown = [p for p in options.providers if p not in BY_NAME]
+    if unknown:
+        raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
+
+
+def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
+            located: Optional[Located] = None, confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None,
+            progress: Optional[Progress] = None, started: Optional[float] = None) -> tuple[Environment, Report]:
+    """The one pipeline, shared by ``check`` and ``fix``: read the target (probes beside the static checks), run
+    every check, redact with the run's redactor (``Environment.redactor``: the secrets the credential layer sees
+    too), build the Report. Never cached; TargetError when the target cannot be examined.
+
+    ``progress`` hears what is running (probes, checks, online checks, smoke calls) while the run works.
+    With ``options.smoke`` (and ``--online``), the planned calls are confirmed (``confirm_smoke``, default:
+    ``--yes`` or a terminal prompt; ``smoke.SmokeRefused`` otherwise) before any check runs, and made after them.
+    """
+    started = time.perf_counter() if started is None else started
+    timings: list[CheckRun] = []
+    environ = dict(os.environ if environ is None else environ)
+    cwd = Path.cwd() if cwd is None else cwd
+    smoke_calls = None
+    if options.smoke and options.online:
+        # The plan depends on what the probes saw, and is confirmed before any network check runs.
+        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False)
+        if options.probe:
+            from . import probejobs
+
+            # No spinner yet: the confirmation prompt comes next and must not be drawn over.
+            listener = probe_listener(env, progress, time.perf_counter()) if progress is not None else None
+            env = replace(env, probes=probejobs.run(env, on_result=listener))
+        from . import smoke as smoke_stage
+
+        smoke_calls = smoke_stage.select(env)
+        smoke_stage.confirm(smoke_calls, confirm_smoke)
+        active: set[str] = set()
+        if progress is not None:
+            progress.phase("online checks", lambda: sorted(active))
+        findings = run_checks(env, builtin.checks(), timings, active)
+    else:
+        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False)
+        env, findings = _checks_beside_probes(env, timings, progress)
+    redactor = env.redactor
+    rows: list[SmokeRow] = []
+    if smoke_calls is not None:
+        if progress is not None:
+            calls = [c.provider for c in smoke_calls.calls]
+            progress.phase(f"smoke calls ({len(calls)})", lambda: calls)
+        entries, smoke_findings = smoke_stage.execute(env, smoke_calls)
+        if progress is not None:
+            for e in entries:
+                if e.status != "skipped":
+                    progress.step_done(f"smoke call {e.provider} ({e.model or e.chat_class})", e.ok, e.latency_s or 0)
+        findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
+        rows = smoke_rows(smoke_stage.to_json(entries, redactor))
+    report = build_report(env, findings, redactor, notebooks=notebook_summary(env), smoke=rows,
+                          checks_run=timings, elapsed_s=time.perf_counter() - started)
+    return env, report
+
+
 def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
           located: Optional[Pending] = None,
           confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None,
           progress: Optional[Progress] = None) -> Report:
     """Examine the target described by ``options`` and return the Report (the CLI's ``check`` uses this).
 
-    ``progress`` hears what is running (probes, checks, online checks, smoke calls) while the run works.
-
-    Offline runs are cached by a fingerprint of the target (``doctor.cache``); online runs never are.
-    With ``options.smoke``, the planned calls are confirmed (``confirm_smoke``, default: ``--yes`` or a terminal
-    prompt; ``smoke.SmokeRefused`` otherwise) before any check runs, and made after them.
+    :func:`examine` does the work; offline runs are cached by a fingerprint of the target (``doctor.cache``),
+    online runs never are.
     """
     started = time.perf_counter()
-    timings: list[CheckRun] = []
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
-    unknown = [p for p in options.providers if p not in BY_NAME]
-    if unknown:
-        raise TargetError(f"unknown provider {unknown[0]!r}; known: {', '.join(sorted(BY_NAME))}")
+    require_known_providers(options)  # before waiting on the target: a typo is answered at once
     # The target interpreter answers in a subprocess while this one imports (the CLI starts it before importing
     # this module, so it has answered by now); the checks are imported once the probes have been started.
     pending = located or start_locate(options, environ, cwd)
@@ -453,42 +506,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
         hit = cache.load(folder, key) if key else None
         if hit is not None:
             return replace(hit, fail_on=options.fail_on, cache_hit=True)
-    smoke_calls = None
-    if options.smoke and options.online:
-        # The plan depends on what the probes saw, and is confirmed before any network check runs.
-        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
-        if options.probe:
-            from . import probejobs
-
-            # No spinner yet: the confirmation prompt comes next and must not be drawn over.
-            listener = probe_listener(env, progress, time.perf_counter()) if progress is not None else None
-            env = replace(env, probes=probejobs.run(env, on_result=listener))
-        from . import smoke as smoke_stage
-
-        smoke_calls = smoke_stage.select(env)
-        smoke_stage.confirm(smoke_calls, confirm_smoke)
-        active: set[str] = set()
-        if progress is not None:
-            progress.phase("online checks", lambda: sorted(active))
-        findings = run_checks(env, builtin.checks(), timings, active)
-    else:
-        env = read_environment(options, environ=environ, cwd=cwd, located=target_facts, probe=False)
-        env, findings = _checks_beside_probes(env, timings, progress)
-    redactor = env.redactor
-    rows: list[SmokeRow] = []
-    if smoke_calls is not None:
-        if progress is not None:
-            calls = [c.provider for c in smoke_calls.calls]
-            progress.phase(f"smoke calls ({len(calls)})", lambda: calls)
-        entries, smoke_findings = smoke_stage.execute(env, smoke_calls)
-        if progress is not None:
-            for e in entries:
-                if e.status != "skipped":
-                    progress.step_done(f"smoke call {e.provider} ({e.model or e.chat_class})", e.ok, e.latency_s or 0)
-        findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
-        rows = smoke_rows(smoke_stage.to_json(entries, redactor))
-    report = build_report(env, findings, redactor, notebooks=notebook_summary(env), smoke=rows,
-                          checks_run=timings, elapsed_s=time.perf_counter() - started)
+    _env, report = examine(options, environ=environ, cwd=cwd, located=target_facts, confirm_smoke=confirm_smoke,
+                           progress=progress, started=started)
     if key is not None:
         cache.store(folder, key, report)
     return report

@@ -18,7 +18,7 @@ import click
 
 from ..commands._options import build_options, emit, output_options, render_report, target_options
 from ..model import Finding, PackageInfo, ProviderStatus, RepairPlan, Report, SmokeRow, TargetInfo
-from ..redact import Redactor
+from ..redact import Redactor, for_process
 from ..target import TargetError
 
 if TYPE_CHECKING:
@@ -92,9 +92,7 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
     if home is None:
         home = str(Path.home())
     tilde = Tilde(home)
-    from ..knowledge.providers import PROVIDERS
-
-    redactor = Redactor.from_environ(env, [v for p in PROVIDERS for v in p.key_vars])
+    redactor = for_process(env)
     t = report.target
     target = None
     if t is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
@@ -21,10 +20,10 @@ from ..explain.attribution import (
 from ..explain.segment import Event, Exc, segment
 from ..findings import make
 from ..knowledge.codes.explain import KIND_CODES
-from ..knowledge.providers import BY_NAME, PROVIDERS, by_module
+from ..knowledge.providers import BY_NAME, by_module
 from ..knowledge.signatures import SIGNATURES
 from ..model import ExplainedInput, Finding, Kind, Report
-from ..redact import Redactor, fingerprint, is_secret_name
+from ..redact import Redactor, fingerprint, for_process
 from ..skew import provider_hint
 
 if TYPE_CHECKING:
@@ -433,11 +432,8 @@ def _mask_assignments(text: str) -> str:
 
 def redactor_for(text: str, environ: Optional[Mapping[str, str]]) -> Redactor:
     """The redaction layer for one input: the environment's secrets, token shapes, and values the input assigns."""
-    env = os.environ if environ is None else environ
-    key_vars = [v for p in PROVIDERS for v in p.key_vars]
     found = _assigned_secrets(text) if ("=" in text or ":" in text) else []
-    secret_env = {k: v for k, v in env.items() if k in key_vars or is_secret_name(k)}
-    return Redactor([*secret_env.values(), *found])
+    return for_process(environ).add(*found)
 
 
 def _redact(f: Finding, r: Redactor) -> Finding:

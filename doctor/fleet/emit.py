@@ -34,10 +34,10 @@ def _color() -> bool:
 def text(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, *, verbose: bool = False,
          color: bool = False, ascii: bool = False) -> str:
     """The rendered matrix, passed through the redaction layer (reports from files may hold anything)."""
-    from ..redact import Redactor
+    from ..redact import for_process
 
     out = RENDERERS[fmt](m, reports, verbose=verbose, color=color, ascii_only=ascii)
-    return Redactor.from_environ(os.environ).text(out)
+    return for_process().text(out)
 
 
 def emit(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, output: Optional[str], *,

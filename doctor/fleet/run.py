@@ -36,11 +36,11 @@ def workers_for(count: int) -> int:
 
 def examine_one(c: Candidate, options: Options, environ: Mapping[str, str], cwd: Path) -> Entry:
     """One environment's full check as a report object (with ``environment``), or its reason."""
-    from ..redact import Redactor
+    from ..redact import for_process
 
     env = {k: v for k, v in environ.items() if k not in _ACTIVATION}
     env.update(c.env)
-    redactor = Redactor.from_environ(env)
+    redactor = for_process(env)
     if c.python is None:
         return Entry(c.name, c.source, c.location, reason=redactor.text(c.reason or "cannot be examined"))
     from ..render.jsonfmt import report_dict

@@ -20,12 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from .. import builtin, subproc
+from .. import runner, subproc
 from ..inventory import scan
-from ..knowledge.providers import PROVIDERS
-from ..redact import Redactor
+from ..redact import Redactor, for_process
 from ..repair import coverage, plan
-from ..runner import build_report, read_environment, run_checks
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -173,16 +171,15 @@ class Examined:
 
 def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None,
             cwd: Optional[Path] = None) -> Examined:
-    """Run the checks (as ``check`` does) and keep the environment read; TargetError when it cannot."""
-    env = read_environment(options, environ=environ, cwd=cwd)
-    findings = run_checks(env, builtin.checks())
-    report = build_report(env, findings, redactor_for(env.environ))
+    """The target examined through ``check``'s own pipeline (probes, secrets collected, the run's redactor),
+    keeping the environment read; TargetError when it cannot be examined."""
+    env, report = runner.examine(options, environ=environ, cwd=cwd)
     return Examined(env, report)
 
 
 def redactor_for(environ: Mapping[str, str]) -> Redactor:
-    """The redaction layer for this environment's secrets."""
-    return Redactor.from_environ(environ, [v for p in PROVIDERS for v in p.key_vars])
+    """The redaction layer for the steps' output: the one builder, for this environment."""
+    return for_process(environ)
 
 
 # --- building the steps ---

@@ -449,3 +449,29 @@ def test_fixes_given_only_as_text_are_listed_not_run(site: FakeSite) -> None:
     fp = fixer.make_plan([*ex.report.findings, textual], ex.env.inventory, ex.env.target, {"PATH": ""})
     assert fixer.ManualStep(textual.fix.summary, textual.fix.commands, "LCD306") in fp.manual  # type: ignore[union-attr]
     assert all("numpy" not in s.display for s in fp.steps)
+
+
+def test_fix_examines_through_the_check_pipeline(site: FakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fix reads the target as check does: the probes run, the secrets are collected, the run's redactor masks them."""
+    from langchain_doctor import probejobs, runner
+    from langchain_doctor.checkapi import Check
+    from langchain_doctor.creds import secrets
+    from langchain_doctor.findings import make
+
+    _broken(site)
+    env0 = make_env(site, options=Options())
+    monkeypatch.setattr(runner, "locate", lambda options, environ, cwd: (env0.target, (), env0.work_dir))
+    probed: list[Environment] = []
+    monkeypatch.setattr(probejobs, "run", lambda env: probed.append(env) or {})
+    secret = "dotenv-only-value-7f3a9c2e41d8"  # as if read from a .env file the notebook loads
+    monkeypatch.setattr(secrets, "collect", lambda env: (secret,))
+
+    def leaky(env: Environment) -> list[Finding]:
+        return [make("LCD901", title="a check quoting a line", subject="x", evidence=[f"KEY={secret}"])]
+
+    monkeypatch.setattr(builtin, "checks", lambda: (Check("leaky", "packages", "quotes a secret", leaky),))
+    ex = fixer.examine(Options(), environ={"PATH": ""})
+    assert probed, "fix ran no probes"
+    assert ex.env.options.probe
+    [f] = ex.report.findings
+    assert secret not in " ".join(f.evidence) and f.evidence, f.evidence
