@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from .creds.needs import Needs
     from .inventory import Inventory
+    from .notebook import NotebookFacts
+    from .probe import Result
     from .redact import Redactor
     from .target import Target
 
@@ -50,12 +53,16 @@ class Environment:
     """Provider names that must work (--provider, notebooks)."""
     needed_packages: Mapping[str, str] = field(default_factory=dict)
     """Provider -> the integration package the code uses for it (Together through langchain-openai)."""
-    probes: Mapping[str, Any] = field(default_factory=dict)
+    probes: Mapping[str, Result] = field(default_factory=dict)
     """Probe results by probe id (filled when probes ran)."""
-    notebook_facts: tuple[Any, ...] = ()
+    notebook_facts: tuple[NotebookFacts, ...] = ()
     """What the --notebook files use (imports, classes, env vars), one entry per notebook."""
     work_dir: str = ""
     """Where the user's code runs (the notebook's folder, else the working directory)."""
+    credential_needs: Optional[Needs] = None
+    """What the run requires of credentials (needed providers, the notebooks' variables, .env files), computed
+    once when the environment is read (``creds.needs.compute`` reads it; computes it for an Environment built
+    without it, as the tests do)."""
 
     @functools.cached_property
     def redactor(self) -> Redactor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -13,7 +13,16 @@ if TYPE_CHECKING:
     from .notebook import NotebookFacts
     from .target import Target
 
-Located = tuple["Target", tuple["NotebookFacts", ...], Path]
+
+
+class Located(NamedTuple):
+    """Where a run looks: the target interpreter, the notebooks read, and where the user's code runs."""
+
+    target: Target
+    notebooks: tuple[NotebookFacts, ...]
+    """The --notebook files, read (imports, chat classes, env vars)."""
+    work_dir: Path
+    """The first notebook's folder, else the working directory: probes run there."""
 
 
 def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
@@ -37,7 +46,7 @@ def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
                 python, selected = found[0], ("notebook kernel", found[1])
                 break
     target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
-    return target, facts, work_dir
+    return Located(target, facts, work_dir)
 
 
 class Pending:

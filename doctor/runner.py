@@ -12,7 +12,7 @@ from . import __version__, builtin
 from .context import Environment, Options
 from .findings import make
 from .inventory import Inventory, scan
-from .knowledge.providers import BY_NAME, PROVIDERS, Provider
+from .knowledge.providers import BY_NAME, Provider, stands_for
 from .locate import Located, Pending, locate
 from .locate import start as start_locate
 from .model import (
@@ -67,6 +67,9 @@ def read_environment(
             needed_packages.setdefault(prov, pkg)
     env = Environment(target, inventory, options, environ, needed=frozenset(needed_packages),
                       needed_packages=needed_packages, notebook_facts=facts, work_dir=str(work_dir))
+    from .creds import needs
+
+    env = replace(env, credential_needs=needs.compute(env))  # once per run: every credential check reads it
     if options.probe and probe:
         from . import probejobs as probeplan
 
@@ -132,14 +135,13 @@ def provider_statuses(env: Environment, findings: Iterable[Finding]) -> tuple[Pr
             if f.provider not in worst or f.severity.rank > worst[f.provider].rank:
                 worst[f.provider] = f.severity
     out = []
-    primary = {q.package: q.name for q in reversed(PROVIDERS)}
     from .creds.needs import present_providers
 
     # One rule for which providers a report shows, shared with the credentials checks.
     for p in present_providers(env, env.needed):
         package = env.needed_packages.get(p.name, p.package)
         # Through another provider's class (Together via ChatOpenAI): that class's probe and findings apply.
-        proxy = primary.get(package, p.name) if package != p.package else p.name
+        proxy = stands_for(p, package)
         dist = env.inventory.get(package)
         severities = [worst[n] for n in {p.name, proxy} if n in worst]
         probe_stages = _probe_stages(env, proxy)
@@ -499,8 +501,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
 
         folder = cache.cache_dir(environ)
         try:
-            key = cache.fingerprint(options, target_facts[0], environ, str(target_facts[2]), options.notebooks, folder,
-                                    __version__)
+            key = cache.fingerprint(options, target_facts.target, environ, str(target_facts.work_dir),
+                                    options.notebooks, folder, __version__)
         except OSError:
             key = None
         hit = cache.load(folder, key) if key else None

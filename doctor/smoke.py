@@ -28,7 +28,6 @@ from urllib.parse import urlparse
 from .findings import make
 from .knowledge.providers import (
     BY_NAME,
-    PROVIDERS,
     SHAPES,
     TIMINGS,
     TOKEN_KEYS,
@@ -37,6 +36,7 @@ from .knowledge.providers import (
     Provider,
     by_class,
     by_host,
+    stands_for,
 )
 from .model import Finding, Fix, Kind, Severity
 from .redact import default as default_redactor
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from .context import Environment
+    from .notebook import ClassUse
     from .redact import Redactor
 
 PROMPT = "Reply with the single word OK."
@@ -154,14 +155,14 @@ def _probe_failure(env: Environment, proxy: str) -> Optional[str]:
         if r is not None and not r.ok:
             what = {"import": "the integration does not import", "class": "the chat class does not import",
                     "construct": "the chat class cannot be constructed"}[stage]
-            return f"{what} ({getattr(r, 'exc_type', None) or r.status}; see the findings above)"
+            return f"{what} ({r.exc_type or r.status}; see the findings above)"
     return None
 
 
-def _notebook_use(env: Environment, provider: str) -> tuple[Optional[Any], str]:
+def _notebook_use(env: Environment, provider: str) -> tuple[Optional[ClassUse], str]:
     """The first chat-class construction of ``provider`` in the notebooks, and where it is."""
     for facts in env.notebook_facts:
-        for c in getattr(facts, "classes", ()):
+        for c in facts.classes:
             if c.provider != provider:
                 continue
             if c.name != "init_chat_model" and by_class(c.name) is None:
@@ -260,14 +261,13 @@ def select(env: Environment) -> SmokeCalls:
     nd = needs.compute(env)
     calls: list[Call] = []
     skipped: list[Skip] = []
-    primary = {q.package: q.name for q in reversed(PROVIDERS)}
     for p in nd.present:
         is_needed = p.name in nd.needed
         has_cred, credential, unusable = _configured(p, env, nd)
         if not (is_needed or has_cred):
             continue
         package = env.needed_packages.get(p.name, p.package)
-        proxy = primary.get(package, p.name) if package != p.package else p.name
+        proxy = stands_for(p, package)
         reason: Optional[str] = None
         if not env.options.probe:
             reason = "--no-probe: nothing may be imported in the target"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from ..registry import CodeInfo, registry
+from ..render import Format
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -85,19 +86,25 @@ def _select(words: tuple[str, ...]) -> list[CodeInfo]:
     return out
 
 
+# The formats of the Format enum that a list of codes is written in (junit, sarif and github describe a run's
+# findings, not the registry).
+LIST_FORMATS: tuple[Format, ...] = (Format.CONSOLE, Format.JSON, Format.MARKDOWN)
+
+
 @click.command("list-checks")
 @click.argument("codes", nargs=-1, metavar="[CODE...]", shell_complete=_complete_code)
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "markdown"]), default="console",
+@click.option("--format", "fmt", type=click.Choice([f.value for f in LIST_FORMATS]), default=Format.CONSOLE.value,
               help="Output format (console by default).")
 @click.option("--output", "output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the list to FILE instead of the terminal.")
 def command(codes: tuple[str, ...], fmt: str, output: str | None) -> int:
     """Every finding code with kind, severity, what, why and fix; with CODEs, just those, in full."""
     chosen = _select(codes) if codes else list(registry().values())
-    if fmt == "json":
+    chosen_fmt = Format(fmt)
+    if chosen_fmt is Format.JSON:
         text = json.dumps({"schema_version": 1, "codes": [{**_as_dict(c), "example": example(c)} for c in chosen]},
                           indent=2) + "\n"
-    elif fmt == "markdown":
+    elif chosen_fmt is Format.MARKDOWN:
         text = table_markdown(chosen)
     elif codes:
         text = "\n".join(explain_code(c) for c in chosen)

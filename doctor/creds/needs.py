@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from ..creds import dotenv
 from ..knowledge.providers import BY_NAME, PROVIDERS, Provider
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ..context import Environment
     from ..model import Severity
+    from ..notebook import NotebookFacts
 
 _SCAN_LIMIT = 200
 """At most this many scripts/notebooks of the working folder are scanned for load_dotenv."""
@@ -42,19 +43,8 @@ class Needs(NamedTuple):
         return when_needed if provider in self.needed else otherwise
 
 
-def _facts(env: Environment) -> tuple[Any, ...]:
-    return tuple(env.notebook_facts or ())
-
-
-def _fact_path(fact: Any) -> str:
-    return str(getattr(fact, "path", "") or "")
-
-
-def _fact_folder(fact: Any) -> str:
-    folder = getattr(fact, "folder", "") or ""
-    if not folder and _fact_path(fact):
-        folder = os.path.dirname(os.path.abspath(_fact_path(fact)))
-    return str(folder)
+def _fact_folder(fact: NotebookFacts) -> str:
+    return fact.folder or (os.path.dirname(os.path.abspath(fact.path)) if fact.path else "")
 
 
 def _read_head(path: Path) -> str:
@@ -65,11 +55,8 @@ def _read_head(path: Path) -> str:
         return ""
 
 
-def _code_loads_dotenv(facts: tuple[Any, ...], work_dir: str) -> bool:
-    known = [getattr(f, "loads_dotenv", None) for f in facts]
-    if any(k is True for k in known):
-        return True
-    paths = [Path(_fact_path(f)) for f, k in zip(facts, known) if k is None and _fact_path(f)]
+def _code_loads_dotenv(facts: tuple[NotebookFacts, ...], work_dir: str) -> bool:
+    paths = [Path(f.path) for f in facts if f.path]
     if not facts and work_dir:
         folder = Path(work_dir)
         try:
@@ -103,34 +90,24 @@ def provider_of_var(name: str) -> Optional[Provider]:
     return None
 
 
-# The last Environment computed and its Needs: the three credential checks of one run share the result
-# (it reads .env files and scans the working folder) instead of computing it three times.
-_last: Optional[tuple[Environment, Needs]] = None
-
-
 def compute(env: Environment) -> Needs:
-    """Needs of ``env`` (reads .env files and, when there are no notebooks, the working folder's scripts)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is env:
-        return last[1]
-    needs = _compute(env)
-    _last = (env, needs)
-    return needs
+    """Needs of ``env``: the ones computed when it was read (``runner.read_environment``), else computed now
+    (reads .env files and, when there are no notebooks, the working folder's scripts)."""
+    return env.credential_needs if env.credential_needs is not None else _compute(env)
 
 
 def _compute(env: Environment) -> Needs:
-    facts = _facts(env)
+    facts = env.notebook_facts
     needed = set(env.needed)
     vars_by_nb: dict[str, list[str]] = {}
-    set_by_code = {str(v) for fact in facts for v in (getattr(fact, "env_vars_set", ()) or ())}
+    set_by_code = {v for fact in facts for v in fact.env_vars_set}
     for fact in facts:
-        for prov in getattr(fact, "providers", ()) or ():
+        for prov in fact.providers:
             if prov in BY_NAME:
                 needed.add(prov)
-        for var in getattr(fact, "env_vars", ()) or ():
-            vars_by_nb.setdefault(str(var), []).append(_fact_path(fact))
-            owner = provider_of_var(str(var))
+        for var in fact.env_vars:
+            vars_by_nb.setdefault(var, []).append(fact.path)
+            owner = provider_of_var(var)
             if owner is not None:
                 needed.add(owner.name)
     folders: list[str] = []

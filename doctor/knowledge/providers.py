@@ -437,6 +437,16 @@ TOKEN_KEYS: tuple[TokenKeys, ...] = tuple(dict.fromkeys(t for p in PROVIDERS for
 TIMINGS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, sh in p.smoke for k in sh.timings))
 
 
+_PRIMARY: dict[str, str] = _first_wins((p.package, p.name) for p in PROVIDERS)
+
+
+def stands_for(p: Provider, package: str) -> str:
+    """The provider whose probe and findings stand for ``p`` when the code uses it through ``package``: ``p``
+    itself when ``package`` is its own integration, else that package's first row (Together through
+    langchain-openai: openai)."""
+    return p.name if package == p.package else _PRIMARY.get(package, p.name)
+
+
 def config_vars_of(kind: CredentialKind) -> tuple[tuple[str, ...], ...]:
     """The settings (each: alternatives) the rows that use the credential ``kind`` need (AWS region, project)."""
     return tuple(dict.fromkeys(g for p in PROVIDERS if p.credential is kind for g in p.config_vars))
