@@ -129,8 +129,6 @@ def test_kernel_run_notebook_and_its_markdown_export(name: str) -> None:
 
 def test_chained_traceback_uses_the_most_specific_exception() -> None:
     text = (FIXTURES.parent.parent / "corpus" / "invalid-credential" / "google-credentials-file-not-json.txt")
-    if not text.exists():
-        pytest.skip("corpus file not generated yet")
     report = explain(text)
     f = report.findings[0]
     assert f.kind is Kind.INVALID_CREDENTIAL and f.provider == "google-vertexai"
