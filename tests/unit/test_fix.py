@@ -462,7 +462,7 @@ def test_fix_examines_through_the_check_pipeline(site: FakeSite, monkeypatch: py
     env0 = make_env(site, options=Options())
     monkeypatch.setattr(runner, "locate", lambda options, environ, cwd: (env0.target, (), env0.work_dir))
     probed: list[Environment] = []
-    monkeypatch.setattr(probejobs, "run", lambda env, **kw: probed.append(env) or {})
+    monkeypatch.setattr(probejobs, "run", lambda env, *a, **kw: probed.append(env) or {})
     secret = "dotenv-only-value-7f3a9c2e41d8"  # as if read from a .env file the notebook loads
     monkeypatch.setattr(secrets, "collect", lambda env: (secret,))
 

@@ -19,7 +19,7 @@ def located(site: FakeSite, monkeypatch: pytest.MonkeyPatch) -> Located:
     env0 = make_env(site)
     where = Located(env0.target, (), Path(env0.work_dir))
     monkeypatch.setattr(runner, "locate", lambda options, environ, cwd: where)
-    monkeypatch.setattr(probejobs, "run", lambda env, **kw: {})
+    monkeypatch.setattr(probejobs, "run", lambda env, *a, **kw: {})
     return where
 
 
