@@ -307,6 +307,8 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
                                        env.notebook_facts, env.work_dir or None)
             say(trial_text(tried, before.report))
             say(preview_text(tried.moves))
+            if tried.moves.moves:
+                pv = tried.moves  # the copy's answer is exact: it replaces the estimate in the JSON
             if not (tried.ok and tried.cleaner):
                 failed = True
                 say("Not applied: the plan does not leave the environment better (see above); nothing changed.\n")
