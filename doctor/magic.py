@@ -141,7 +141,9 @@ def langchain_doctor(line: str = "", *, user_ns: Optional[dict[str, Any]] = None
         print("langchain-doctor: aborted", file=sys.stderr)
         return None
     except click.ClickException as exc:
-        print(f"langchain-doctor: {exc.format_message()}", file=sys.stderr)
+        from .redact import for_process
+
+        print(f"langchain-doctor: {for_process().line(exc.format_message())}", file=sys.stderr)
         return None
     return rv if isinstance(rv, DoctorResult) else None
 
