@@ -90,6 +90,11 @@ def derive_keyword_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
             "dist": picked[0].older}
 
 
+def derive_known_keyword_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
+    """The keyword-skew rule, only when the boundaries table knows the argument (ranked before the generic rows)."""
+    return derive_keyword_skew(values) if kb.skews_for(values.get("arg", "")) else None
+
+
 def derive_import_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
     """``cannot import name 'X' from 'M'`` with M installed: the importer and M's distribution do not fit."""
     module = values.get("module", "")

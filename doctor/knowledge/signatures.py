@@ -31,6 +31,7 @@ from ..skew import (
     derive_import_skew,
     derive_keyword_skew,
     derive_known_bad,
+    derive_known_keyword_skew,
     derive_local_port,
     derive_local_server,
     derive_moved_from_package,
@@ -217,6 +218,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "Install pydantic and pydantic-core together so that pip picks a matching pair",
         exc=("ImportError",), install=("pydantic", "pydantic-core"), subject="pydantic-core",
         source="Python import system (ImportError 'cannot import name ... from ...')",
+    ),
+    Signature(
+        "keyword-skew-known", Kind.VERSION_SKEW, E,
+        _rx(r"(?P<callee>[\w.]{0,120})\(\) got an unexpected keyword argument '(?P<arg>\w{1,80})"),
+        "{skew_title}",
+        "The caller was released against an older API of the package it calls; a later release of that package "
+        "removed the argument. pip check is silent: neither side declares the bound.",
+        "Upgrade {a} ({upgrade}){alt}",
+        install=("{upgrade}",), derive=derive_known_keyword_skew, subject="{dist}",
+        source="doctor/knowledge/boundaries.py SKEWS (httpx 0.28 removed `proxies`); ranked before the pydantic-core "
+        "row because the error passes through pydantic validators when a chat model builds its client",
     ),
     Signature(
         "pydantic-core-unexpected-keyword", Kind.PYDANTIC_CORE_MISMATCH, E,

@@ -39,7 +39,7 @@ CUT_BEFORE_THE_ERROR = {
 
 # The signature rows these texts exercise (test_signatures counts them as covered by real messages).
 THREAD_ROWS = frozenset({
-    "pydantic-v1-recursive-guard", "pydantic-v1-python-314", "keyword-skew", "protobuf-gencode-runtime",
+    "pydantic-v1-recursive-guard", "pydantic-v1-python-314", "keyword-skew-known", "protobuf-gencode-runtime",
     "protobuf-descriptors", "aws-unknown-service", "numpy-abi", "namespace-part-missing", "known-bad-release",
     "import-name-skew", "ca-bundle-invalid-path", "ssl-cert-file-missing", "tls-verify-failed", "proxy-auth-required",
     "proxy-in-front-of-localhost", "ollama-model-not-pulled", "azure-deployment-not-found",
