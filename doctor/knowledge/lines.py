@@ -64,6 +64,11 @@ def _generic(line: str) -> str:
     return f">={v.major},<{v.major + 1}"
 
 
+def lockstep(name: str) -> bool:
+    """True for the packages whose own versions name the line (langchain-core, langchain, text-splitters...)."""
+    return name in _LOCKSTEP
+
+
 def line_spec(name: str, line: str) -> Optional[SpecifierSet]:
     """The specifier that keeps ``name`` on ``line``; None when the family table says nothing about ``name``.
 

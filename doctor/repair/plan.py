@@ -165,8 +165,8 @@ def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tu
     """``(requirement with its line's bounds written in, "")``, or ``(None, why)`` when it cannot stay on ``line``.
 
     LangChain-family packages are bounded to ``line``; other installed packages at 1.0 or later keep their major
-    (pydantic 2 stays 2, openai 1 stays 1) unless the requirement itself asks for more; nothing is downgraded
-    below the installed version unless the requirement excludes it.
+    when the requirement gives a floor (``openai>=1.55.3`` stays below 2); the packages released in lockstep with
+    langchain-core are never taken below the installed version unless the requirement excludes it.
     """
     try:
         r = Requirement(text)
@@ -190,7 +190,9 @@ def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tu
             shown = spec_text(keep)
             return None, (f"{text} needs a release outside the {line} line (there {name} is {shown})"
                           if str(keep) != "<0" else f"{name} has no release on the {line} line")
-    if installed is not None and not installed.is_prerelease:
+    # No silent downgrade of the packages that define the line; integrations and other packages may go down when
+    # the line needs it (langchain-openai 0.2 is core-0.3 only: on the 0.2 line it must go back to 0.1).
+    if installed is not None and not installed.is_prerelease and lines.lockstep(name):
         floor = spec & SpecifierSet(f">={installed}")
         if spec.contains(installed, prereleases=True) and feasible(floor):
             spec = floor

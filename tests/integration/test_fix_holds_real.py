@@ -60,7 +60,7 @@ def test_the_03_line_repro_stays_on_03_shows_it_applies_and_undoes(tmp_path: Pat
     assert fix["plan"]["line"] == "0.3"
     [step] = fix["plan"]["steps"]
     assert "'langchain-core>=0.3" in step["command"] and ",<0.4'" in step["command"], step["command"]
-    assert "'langchain>=0.3.27,<0.4'" in step["command"] and "'langchain-aws>=0.1.17,<1.0.0'" in step["command"]
+    assert "'langchain>=0.3.27,<0.4'" in step["command"] and "'langchain-aws<1.0.0'" in step["command"]
     moves = {m["name"]: m for m in fix["preview"]["moves"]}
     assert fix["preview"]["source"] == "doctor" and "offline" in fix["preview"]["note"]
     assert moves["langchain-core"]["wanted"].endswith("<0.4") and moves["langchain"]["wanted"].endswith("<0.4")

@@ -60,7 +60,7 @@ def test_a_plain_pip_install_given_as_text_becomes_a_step_and_other_text_stays_m
     odd = Finding("LCD306", Kind.IMPORT_ERROR, Severity.ERROR, "odd", "thing",
                   fix=Fix("Reinstall", (f"{py} -m pip install --force-reinstall thing",)))
     cs = plan.build([abi, odd], env.inventory)
-    assert cs.install == ("pandas>=1.5.3",)  # open upward: pandas 2 is the fix
+    assert cs.install == ("pandas",)  # open upward: pandas 2 is the fix
     from langchain_doctor.repair import apply as fixer
 
     fp = fixer.make_plan([abi, odd], env.inventory, env.target, {"PATH": ""})
