@@ -76,7 +76,15 @@ def serve(stack: ExitStack, provider: str, env: dict[str, str], **kw: Any) -> Ch
 
 
 def doctor(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m doctor`` as a user runs it, stdin not a terminal."""
+    """``python -m doctor`` as a user runs it, stdin not a terminal.
+
+    Probes (and with them each smoke call's bound, probe time plus twice the network timeout) get 60 s, as in
+    ``_helpers.run_doctor``: the default 10 s is wall-clock, and on a 2-core machine whose CPUs are all busy,
+    importing the seven integrations of healthy7 (langchain_google_vertexai alone: 7-10 s) can exceed it, so a
+    probe timed out and its provider was skipped instead of called. The network timeout stays 5 s.
+    """
+    if "--timeout" not in args:
+        args = (*args, "--timeout", "60")
     return subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True, env=env,
                           cwd=cwd, stdin=subprocess.DEVNULL, timeout=600)
 
