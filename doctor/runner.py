@@ -510,6 +510,8 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
             return replace(hit, fail_on=options.fail_on, cache_hit=True)
     _env, report = examine(options, environ=environ, cwd=cwd, located=target_facts, confirm_smoke=confirm_smoke,
                            progress=progress, started=started)
-    if key is not None:
+    # A timeout or a crash is a fact about this run (a loaded machine, a flaky import), not about the environment:
+    # such a report is never replayed from the cache.
+    if key is not None and not any(r.transient for r in _env.probes.values()):
         cache.store(folder, key, report)
     return report

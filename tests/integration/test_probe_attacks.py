@@ -376,3 +376,15 @@ def test_an_import_that_computes_past_the_timeout_finishes(target: Target, tmp_p
     # 3.5 s of work at --timeout 2: still computing when the timeout comes, so it goes on (up to 12 s).
     r = run(target, tmp_path, [Item("a", "import", module="slow_but_fine")], timeout=2.0)["a"]
     assert r.ok, r.message
+
+
+def test_a_timeout_is_never_cached(venv: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["LANGCHAIN_DOCTOR_CACHE_DIR"] = str(tmp_path / "cache")
+    argv = [sys.executable, "-m", "langchain_doctor", "--python", str(venv), "--format", "json", "--timeout", "1"]
+    first = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert first.stdout.startswith("{"), first.stderr[-2000:]
+    assert any(f["code"] == "LCD309" for f in json.loads(first.stdout)["findings"])
+    # Nothing stored: the run had a timeout (the hanging langchain_openai import).
+    assert list((tmp_path / "cache").glob("reports/*.json")) == []
+    assert marked() == []
