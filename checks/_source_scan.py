@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import inputs
 from ..knowledge.compat import V1_IDIOMS
 
 _MAX_FILES = 400
@@ -15,13 +16,11 @@ def v1_idioms(location: str, module: str, limit: int = 4) -> list[str]:
     """Up to ``limit`` evidence lines ``path:line: what`` for v1 idioms in ``location/module``."""
     root = os.path.join(location, module)
     hits: list[str] = []
-    if not os.path.isdir(root):
+    if not inputs.is_dir(root):
         return hits
     seen_files = 0
-    # os.* rather than pathlib: this reads every source file of each integration on every static run.
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", "tests"))
-        for fn in sorted(filenames):
+    for dirpath, _dirnames, filenames in inputs.walk(root, skip=frozenset({"__pycache__", "tests"})):
+        for fn in filenames:
             if not fn.endswith(".py"):
                 continue
             seen_files += 1
@@ -29,10 +28,7 @@ def v1_idioms(location: str, module: str, limit: int = 4) -> list[str]:
                 return hits
             path = os.path.join(dirpath, fn)
             try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    if os.fstat(fh.fileno()).st_size > _MAX_BYTES:
-                        continue
-                    text = fh.read()
+                text = inputs.read_text(path, limit=_MAX_BYTES, errors="replace")
             except OSError:
                 continue
             if not any(needle in text for needle, _ in V1_IDIOMS):

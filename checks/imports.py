@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from packaging.version import Version
 
+from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make, remove_path, with_python
 from ..knowledge.boundaries import known_bad_module
@@ -67,8 +68,8 @@ def _is_editable(env: Environment, package: str) -> bool:
     if dist is None:
         return False
     try:
-        text = open(os.path.join(dist.metadata_dir, "direct_url.json"), encoding="utf-8").read()
-    except OSError:
+        text = inputs.read_text(os.path.join(dist.metadata_dir, "direct_url.json"), limit=1024 * 1024)
+    except (OSError, UnicodeDecodeError):
         return False
     return '"editable": true' in text.replace(" ", "").replace('"editable":true', '"editable": true')
 

@@ -1,11 +1,14 @@
-"""Offline results cached by a fingerprint of the target, so a re-run on an unchanged environment is instant.
+"""Offline results cached by what their run read, so a re-run on an unchanged environment is instant.
 
-The fingerprint covers what the verdict depends on: the interpreter (path, mtime), its sys.path folders (and
-their mtimes: installs, uninstalls and stray folders change them), every distribution's metadata folder name,
-the working directory (a new local ``langchain_openai.py`` changes its mtime), the notebooks' contents, the
-options, the names of credential variables plus a *salted hash* of their values, and credential files' mtimes.
-Only redacted reports are stored, never a credential value; online runs are neither read nor written.
-Writes are atomic; an unreadable or corrupted entry is ignored and rebuilt.
+An entry is found by the request (options, the target as it answers, the working folder) and holds the report
+and the record of every input the run read through ``doctor.inputs``: files (kind, size, mtime_ns, and a hash
+of small files' content), folder listings, variables (presence and a *salted hash* of the value, never the
+value). It is replayed only when every one of those inputs still looks the same, so the key is correct by
+construction: a variable a notebook reads, a ``.env`` added in a parent folder, an edited integration module
+all make the run examine again, and a busy working folder (``/tmp``) does not, as long as nothing read changed.
+A run can mark itself not cacheable (``Recorder.not_cacheable``: a timeout or a crash is machine state).
+Only redacted reports are stored; online runs are neither read nor written. Writes are atomic; an unreadable or
+corrupted entry is ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import enum
+import errno
 import hashlib
 import json
 import os
@@ -26,18 +30,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional
 from .model import Report
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from .context import Options
     from .target import Target
 
-FORMAT = 3  # bump when the stored shape changes: older entries are then ignored
+FORMAT = 4  # bump when the stored shape changes: older entries are then ignored
 _MAX_ENTRIES = 200
-_CREDENTIAL_FILES = (
-    "~/.config/gcloud/application_default_credentials.json", "~/.config/gcloud/configurations",
-    "~/.config/gcloud/active_config", "~/.aws/credentials", "~/.aws/config", "~/.aws/sso/cache",
-)
-_CREDENTIAL_PREFIXES = ("AWS_", "GOOGLE_", "GCLOUD", "CLOUDSDK_", "AZURE_", "OPENAI_", "ANTHROPIC_")
+_MAX_ENTRY = 64 * 1024 * 1024
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -68,63 +68,22 @@ def _salt(folder: Path) -> bytes:
     return data
 
 
-def _stat(path: str) -> list[Any]:
-    """[path, mtime_ns, size], or [path, None] when it does not exist."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return [path, None]
-    return [path, st.st_mtime_ns, st.st_size]
+def salt(folder: Path) -> bytes:
+    """The per-machine salt of the hashes of variables' values in the records."""
+    return _salt(folder)
 
 
-def _importable(name: str) -> bool:
-    # What can change an import or an inventory: metadata folders, .pth files, modules and packages.
-    if name.endswith((".dist-info", ".egg-info", ".pth", ".egg-link")):
-        return True
-    stem = name[:-3] if name.endswith(".py") else name
-    return stem.isidentifier() and stem != "__pycache__"
-
-
-def _listing(folder: str) -> list[str]:
-    # Names only, no mtimes: temporary files in a working directory such as /tmp must not defeat the cache.
-    try:
-        return sorted(n for n in os.listdir(folder) if _importable(n))
-    except OSError:
-        return []
-
-
-def fingerprint(options: Options, target: Target, environ: Mapping[str, str], work_dir: str,
-                notebooks: Iterable[str], folder: Path, version: str) -> str:
-    """The cache key of one offline run."""
-    salt = _salt(folder)
-    creds = sorted(
-        (name, hashlib.sha256(salt + value.encode("utf-8", "surrogatepass")).hexdigest())
-        for name, value in environ.items()
-        if name.startswith(_CREDENTIAL_PREFIXES) or any(w in name for w in ("KEY", "TOKEN", "SECRET", "PROJECT",
-                                                                              "REGION", "PROFILE", "BASE_URL"))
-    )
-    home = environ.get("HOME") or str(Path.home())
-    cred_files = [_stat(p.replace("~", home, 1)) for p in _CREDENTIAL_FILES]
-    adc = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if adc:
-        cred_files.append(_stat(adc))
-    cred_files.append(_stat(os.path.join(work_dir, ".env")))
-    paths = [[entry, _listing(entry)] for entry in target.sys_path]
-    nb_hashes: list[list[Optional[str]]] = []
-    for nb in notebooks:
-        try:
-            nb_hashes.append([nb, hashlib.sha256(Path(nb).read_bytes()).hexdigest()])
-        except OSError:
-            nb_hashes.append([nb, None])
+def request_key(options: Options, target: Target, work_dir: str, version: str) -> str:
+    """Which run this is: the request and the target as it answered. What the run *read* is the record, stored
+    beside the report and re-validated (``doctor.inputs.validate``) before the report is replayed."""
     opts = dataclasses.asdict(options)
     for unrelated in ("use_cache", "verbose", "fail_on"):  # they change the rendering, not the findings
         opts.pop(unrelated, None)
     material = {
-        "format": FORMAT, "doctor": version, "python": _stat(target.python),
-        "real_python": _stat(os.path.realpath(target.python)), "target": [target.version, target.prefix],
-        "paths": paths, "cwd": [work_dir, _listing(work_dir)], "notebooks": nb_hashes,
-        "options": opts, "env": creds, "cred_files": cred_files,
-        "env_path": [environ.get("PYTHONPATH"), environ.get("JUPYTER_PATH")],
+        "format": FORMAT, "doctor": version, "options": opts, "work_dir": work_dir,
+        "target": [target.python, target.version, target.prefix, target.base_prefix, list(target.sys_path),
+                   list(target.site_packages), target.user_site, dict(target.markers), target.selected_by,
+                   target.reason],
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -144,8 +103,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _to_json(report: Report) -> dict[str, Any]:
-    return {"format": FORMAT, "report": dataclasses.asdict(report)}
+def _to_json(report: Report, record: Mapping[str, Any], created: str) -> dict[str, Any]:
+    return {"format": FORMAT, "created": created, "record": dict(record), "report": dataclasses.asdict(report)}
 
 
 def _value(tp: Any, v: Any) -> Any:
@@ -201,27 +160,43 @@ def _from_json(data: dict[str, Any]) -> Report:
     return report
 
 
-def load(folder: Path, key: str) -> Optional[Report]:
-    """The cached report for ``key``, or None (missing, unreadable, corrupted or from another format)."""
+def load(folder: Path, key: str, environ: Mapping[str, str]) -> Optional[tuple[Report, str]]:
+    """(the cached report for ``key``, when it was made) when every input its run read still looks the same.
+
+    None when there is none, when an input changed, or when the entry is unreadable, corrupted or of another
+    format (then it is removed and this run rebuilds it).
+    """
+    from .inputs import InputError, read_bytes, validate
+
     path = folder / "reports" / f"{key}.json"
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("format") != FORMAT:
+        data = json.loads(read_bytes(path, limit=_MAX_ENTRY))
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        return _from_json(data)
+        if not validate(data["record"], environ, _salt(folder)):
+            return None
+        return _from_json(data), str(data.get("created") or "")
+    except InputError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, StopIteration):
-        try:
-            path.unlink()  # corrupted: rebuilt by this run
-        except OSError:
-            pass
-        return None
+        pass
+    try:
+        path.unlink()  # corrupted: rebuilt by this run
+    except OSError:
+        pass
+    return None
 
 
-def store(folder: Path, key: str, report: Report) -> None:
-    """Save a redacted report atomically; never raises (a read-only home must not fail the run)."""
+def store(folder: Path, key: str, report: Report, record: Mapping[str, Any]) -> None:
+    """Save a redacted report and the record of what its run read, atomically; never raises (a read-only home
+    must not fail the run). Never holds a variable's value: the record has salted hashes only."""
+    import datetime as dt
+
+    created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         reports = folder / "reports"
-        _atomic_write(reports / f"{key}.json", json.dumps(_to_json(report), default=str).encode())
+        _atomic_write(reports / f"{key}.json", json.dumps(_to_json(report, record, created), default=str).encode())
         entries = sorted(reports.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-_MAX_ENTRIES]:
             old.unlink()

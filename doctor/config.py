@@ -27,6 +27,8 @@ TABLE = "langchain-doctor"
 KEYS = ("fail-on", "providers", "notebooks", "python", "ignore")
 """Every key the table may hold; anything else is an error."""
 FAIL_ON = ("error", "warning", "never")
+SETTINGS_LIMIT = 4 * 1024 * 1024
+"""A settings file larger than this is not read."""
 _GLOB_CHARS = frozenset("*?[")
 _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?langchain-doctor[\"']?\s*\]\s*(#.*)?$")
 _ANY_HEADER = re.compile(r"^\s*\[")
@@ -127,15 +129,19 @@ def _is_own_subtable(line: str) -> bool:
 
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    import errno
+
+    from .inputs import read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
+        text = read_text(path, limit=SETTINGS_LIMIT, content=True)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise ConfigError(f"{path}: no such file") from None
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
                           f"{exc.start}); TOML files are UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     tomllib = _tomllib()
     try:
         data = tomllib.loads(text)
@@ -160,15 +166,17 @@ def _table(data: Mapping[str, Any]) -> Optional[Any]:
 
 def find(start: Path) -> Optional[Path]:
     """The nearest ``pyproject.toml`` at or above ``start`` that has a ``[tool.langchain-doctor]`` table."""
+    from .inputs import exists, read_bytes
+
     folder = start.absolute()
     for candidate in (folder, *folder.parents):
         path = candidate / "pyproject.toml"
-        if not path.is_file():
+        if not exists(path):
             continue
         try:
-            raw = path.read_bytes()
+            raw = read_bytes(path, limit=SETTINGS_LIMIT, content=True)
         except OSError:
-            continue
+            return path  # a pyproject.toml that is not a readable regular file: load() says why (exit 2)
         if b"langchain-doctor" not in raw:
             continue
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -10,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .creds.needs import Needs
+    from .inputs import Recorder
     from .inventory import Inventory
     from .notebook import NotebookFacts
     from .probe import Result
@@ -63,11 +65,22 @@ class Environment:
     """What the run requires of credentials (needed providers, the notebooks' variables, .env files), computed
     once when the environment is read (``creds.needs.compute`` reads it; computes it for an Environment built
     without it, as the tests do)."""
+    inputs: Recorder = field(default_factory=lambda: _recorder())
+    """The run's one door to files, folders and variables (``doctor.inputs``): what it read is the cache key."""
 
     @functools.cached_property
     def redactor(self) -> Redactor:
         """The redaction layer for this environment: its secret-named variables, the providers' keys, and every
         secret the credential layer can see. Checks cut text only through it (``redactor.cut``)."""
+        from .inputs import RecordingEnviron
         from .redact import for_environment
 
+        if isinstance(self.environ, RecordingEnviron):  # masking every value is not a verdict input
+            return for_environment(dataclasses.replace(self, environ=self.environ.unrecorded()))
         return for_environment(self)
+
+
+def _recorder() -> Recorder:
+    from .inputs import Recorder
+
+    return Recorder()

@@ -73,8 +73,28 @@ def _listing_hash(names: list[str]) -> str:
     return _sha("\0".join(sorted(names)).encode("utf-8", "surrogateescape"))
 
 
-def _filtered(names: list[str], suffixes: Optional[tuple[str, ...]]) -> list[str]:
-    return sorted(n for n in names if suffixes is None or n.endswith(suffixes))
+def _stem(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def _filtered(names: list[str], suffixes: Optional[tuple[str, ...]], stems: Optional[frozenset[str]] = None
+              ) -> list[str]:
+    return sorted(n for n in names if (suffixes is None or n.endswith(suffixes))
+                  and (stems is None or _stem(n) in stems))
+
+
+def _spec(suffixes: Optional[tuple[str, ...]], stems: Optional[frozenset[str]]) -> str:
+    if stems is not None:
+        return "n:" + "|".join(sorted(stems))
+    return "s:" + "|".join(suffixes) if suffixes is not None else "*"
+
+
+def _unspec(spec: str) -> tuple[Optional[tuple[str, ...]], Optional[frozenset[str]]]:
+    if spec.startswith("n:"):
+        return None, frozenset(spec[2:].split("|"))
+    if spec.startswith("s:"):
+        return tuple(spec[2:].split("|")), None
+    return None, None
 
 
 def _raw_read(path: str, limit: int, head: bool) -> tuple[bytes, os.stat_result]:
@@ -159,12 +179,14 @@ class Recorder:
         self._note_file(p, st)
         return st
 
-    def listdir(self, path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]] = None) -> list[str]:
-        """Sorted names in a folder (only those ending with ``suffixes`` when given); OSError as os.listdir."""
+    def listdir(self, path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]] = None,
+                stems: Optional[frozenset[str]] = None) -> list[str]:
+        """Sorted names in a folder, only those ending with ``suffixes`` / whose stem (the name up to its first
+        dot) is in ``stems`` when given; only what is kept is recorded. OSError as os.listdir."""
         p = os.fspath(path)
-        key = p + "\0" + ("|".join(suffixes) if suffixes is not None else "*")
+        key = p + "\0" + _spec(suffixes, stems)
         try:
-            names = _filtered(os.listdir(p), suffixes)
+            names = _filtered(os.listdir(p), suffixes, stems)
         except OSError:
             self._note_dir(key, None)
             raise
@@ -178,13 +200,15 @@ class Recorder:
     # --- variables -----------------------------------------------------------------------------------------
     def variable(self, name: str, value: Optional[str]) -> None:
         """Note that ``name`` was read and what it was (None: unset). The value is kept in memory only."""
+        if name in _VOLATILE_VARS:
+            return  # the shell's own bookkeeping ($_, $PWD...): never what a verdict depends on
         with self._lock:
             self._vars.setdefault(name, value)
 
     def names(self, names: tuple[str, ...]) -> None:
         """Note that the set of variable names was read (iteration over the environment)."""
         with self._lock:
-            self._names = self._names or tuple(sorted(names))
+            self._names = self._names or tuple(sorted(n for n in names if n not in _VOLATILE_VARS))
 
     # --- cacheability --------------------------------------------------------------------------------------
     def not_cacheable(self, reason: str) -> None:
@@ -304,9 +328,9 @@ def validate(record: Mapping[str, Any], environ: Mapping[str, str], salt: bytes)
                 return False
         for key, expected in record["dirs"].items():
             path, _, spec = str(key).partition("\0")
-            suffixes = None if spec == "*" else tuple(spec.split("|"))
+            suffixes, stems = _unspec(spec)
             try:
-                actual: Optional[str] = _listing_hash(_filtered(os.listdir(path), suffixes))
+                actual: Optional[str] = _listing_hash(_filtered(os.listdir(path), suffixes, stems))
             except OSError:
                 actual = None
             if actual != expected:
@@ -383,9 +407,10 @@ def exists(path: str | os.PathLike[str]) -> bool:
     return stat(path) is not None
 
 
-def listdir(path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]] = None) -> list[str]:
+def listdir(path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]] = None,
+            stems: Optional[frozenset[str]] = None) -> list[str]:
     """``Recorder.listdir`` of the current run."""
-    return current().listdir(path, suffixes=suffixes)
+    return current().listdir(path, suffixes=suffixes, stems=stems)
 
 
 def walk(root: str, *, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -57,15 +57,20 @@ class Pending:
     """
 
     def __init__(self, options: Options, environ: Mapping[str, str], cwd: Path) -> None:
+        from .inputs import Recorder
+
         self._value: Optional[Located] = None
         self._error: Optional[BaseException] = None
+        self.inputs = Recorder()
+        """What locating read (the notebooks): the start of the run's record of inputs."""
         self._thread = threading.Thread(target=self._work, args=(options, dict(environ), cwd),
                                         name="langchain-doctor-locate", daemon=True)
         self._thread.start()
 
     def _work(self, options: Options, environ: Mapping[str, str], cwd: Path) -> None:
         try:
-            self._value = locate(options, environ, cwd)
+            with self.inputs.active():
+                self._value = locate(options, environ, cwd)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 

@@ -297,7 +297,9 @@ class Report:
     codes: tuple[CodeDoc, ...] = ()
     """The registry's documentation of the codes in ``findings`` (attached on the way out, for SARIF's rules)."""
     cache_hit: bool = False
-    """True when the report was served from the fingerprint cache."""
+    """True when the report was served from the cache (nothing its run read had changed)."""
+    cached_at: str = ""
+    """When the cached report was made (ISO 8601, local time), on a cache hit."""
     elapsed_s: float = 0.0
     """Wall time of the run, for JUnit."""
 

@@ -76,6 +76,10 @@ class NotebookFacts:
     """Cells skipped or the file unreadable, with reasons."""
 
 
+NOTEBOOK_LIMIT = 256 * 1024 * 1024
+"""Larger notebooks are not read (outputs with images reach tens of MB)."""
+
+
 class NotebookError(TargetError):
     """The notebook cannot be read at all (missing, not a notebook); the CLI exits 2 with one line.
 
@@ -109,8 +113,10 @@ def _blank_magics(src: str) -> tuple[str, Optional[str]]:
 
 
 def _read_cells(path: Path) -> tuple[list[tuple[int, str]], Optional[str], list[str]]:
+    from .inputs import read_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path, limit=NOTEBOOK_LIMIT, content=True)
     except OSError as exc:
         raise NotebookError(f"{path}: cannot read ({exc.strerror or exc})") from None
     text = raw.decode("utf-8", errors="replace")

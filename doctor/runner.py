@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from . import smoke
     from .checkapi import Check
+    from .inputs import Recorder
     from .redact import Redactor
     from .render.progress import Progress
 
@@ -51,25 +52,34 @@ def read_environment(
     located: Optional[Located] = None,
     probe: bool = True,
     on_result: Optional[Callable[[Any], None]] = None,
+    inputs: Optional[Recorder] = None,
 ) -> Environment:
     """Discover the target (unless given) and read its distributions; TargetError when it cannot be examined.
 
     ``probe=False`` leaves the probes to the caller (``check`` runs them beside the static checks).
     """
+    from .inputs import RecordingEnviron, current
+
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
-    target, facts, work_dir = located or locate(options, environ, cwd)
-    inventory = scan(target.sys_path)
+    recorder = inputs or current()
+    with recorder.active():
+        target, facts, work_dir = located or locate(options, environ, cwd)
+        recorder.stat(target.python)
+        recorder.stat(os.path.realpath(target.python))
+        inventory = scan(target.sys_path)
     require_known_providers(options)
     needed_packages = {p: BY_NAME[p].package for p in options.providers}
     for f in facts:
         for prov, pkg in f.provider_packages:
             needed_packages.setdefault(prov, pkg)
-    env = Environment(target, inventory, options, environ, needed=frozenset(needed_packages),
-                      needed_packages=needed_packages, notebook_facts=facts, work_dir=str(work_dir))
+    env = Environment(target, inventory, options, RecordingEnviron(environ, recorder),
+                      needed=frozenset(needed_packages), needed_packages=needed_packages, notebook_facts=facts,
+                      work_dir=str(work_dir), inputs=recorder)
     from .creds import needs
 
-    env = replace(env, credential_needs=needs.compute(env))  # once per run: every credential check reads it
+    with recorder.active():
+        env = replace(env, credential_needs=needs.compute(env))  # once per run: every credential check reads it
     if options.probe and probe:
         from . import probejobs as probeplan
 
@@ -83,7 +93,8 @@ def _run_one(env: Environment, check: Check, timings: Optional[list[CheckRun]] =
     if running is not None:
         running.add(check.name)
     try:
-        return [replace(finding, check=check.name) for finding in check.run(env)]
+        with env.inputs.active():  # this worker thread reads through the run's recorder
+            return [replace(finding, check=check.name) for finding in check.run(env)]
     except Exception as exc:  # crash isolation: never a traceback for the user
         import traceback
 
@@ -425,7 +436,8 @@ def require_known_providers(options: Options) -> None:
 
 def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None,
             located: Optional[Located] = None, confirm_smoke: Optional[Callable[[smoke.SmokeCalls], bool]] = None,
-            progress: Optional[Progress] = None, started: Optional[float] = None) -> tuple[Environment, Report]:
+            progress: Optional[Progress] = None, started: Optional[float] = None,
+            inputs: Optional[Recorder] = None) -> tuple[Environment, Report]:
     """The one pipeline, shared by ``check`` and ``fix``: read the target (probes beside the static checks), run
     every check, redact with the run's redactor (``Environment.redactor``: the secrets the credential layer sees
     too), build the Report. Never cached; TargetError when the target cannot be examined.
@@ -434,14 +446,17 @@ def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None, cw
     With ``options.smoke`` (and ``--online``), the planned calls are confirmed (``confirm_smoke``, default:
     ``--yes`` or a terminal prompt; ``smoke.SmokeRefused`` otherwise) before any check runs, and made after them.
     """
+    from .inputs import Recorder as _Recorder
+
     started = time.perf_counter() if started is None else started
+    recorder = inputs or _Recorder()
     timings: list[CheckRun] = []
     environ = dict(os.environ if environ is None else environ)
     cwd = Path.cwd() if cwd is None else cwd
     smoke_calls = None
     if options.smoke and options.online:
         # The plan depends on what the probes saw, and is confirmed before any network check runs.
-        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False)
+        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False, inputs=recorder)
         if options.probe:
             from . import probejobs
 
@@ -457,9 +472,11 @@ def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None, cw
             progress.phase("online checks", lambda: sorted(active))
         findings = run_checks(env, builtin.checks(), timings, active)
     else:
-        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False)
+        env = read_environment(options, environ=environ, cwd=cwd, located=located, probe=False, inputs=recorder)
         env, findings = _checks_beside_probes(env, timings, progress)
-    redactor = env.redactor
+    with recorder.active():
+        record_probe_inputs(env)
+        redactor = env.redactor
     rows: list[SmokeRow] = []
     if smoke_calls is not None:
         if progress is not None:
@@ -496,22 +513,95 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     target_facts = pending.result()
     use_cache = options.use_cache and not options.online
     key = None
+    from .inputs import Recorder
+
+    recorder = getattr(pending, "inputs", None) or Recorder()
     if use_cache:
         from . import cache
 
         folder = cache.cache_dir(environ)
-        try:
-            key = cache.fingerprint(options, target_facts.target, environ, str(target_facts.work_dir),
-                                    options.notebooks, folder, __version__)
-        except OSError:
-            key = None
-        hit = cache.load(folder, key) if key else None
+        key = cache.request_key(options, target_facts.target, str(target_facts.work_dir), __version__)
+        hit = cache.load(folder, key, environ)
         if hit is not None:
-            return replace(hit, fail_on=options.fail_on, cache_hit=True)
+            return replace(hit[0], fail_on=options.fail_on, cache_hit=True, cached_at=hit[1])
     _env, report = examine(options, environ=environ, cwd=cwd, located=target_facts, confirm_smoke=confirm_smoke,
-                           progress=progress, started=started)
+                           progress=progress, started=started, inputs=recorder)
     # A timeout or a crash is a fact about this run (a loaded machine, a flaky import), not about the environment:
     # such a report is never replayed from the cache.
-    if key is not None and not any(r.transient for r in _env.probes.values()):
-        cache.store(folder, key, report)
+    for r in _env.probes.values():
+        if r.transient:
+            recorder.not_cacheable(f"{r.id}: {r.status}")
+    if key is not None and recorder.cacheable:
+        cache.store(folder, key, report, recorder.snapshot(cache.salt(folder)))
     return report
+
+
+_MAX_TREE_FILES = 5000
+_CORE_PACKAGES = ("langchain-core", "langchain", "pydantic", "pydantic-core", "langsmith")
+
+
+def record_probe_inputs(env: Environment) -> None:
+    """What the probes read, as far as the doctor can name it, into the run's record of inputs.
+
+    The probes run the user's imports in the target with the whole environment and the working folder first on
+    sys.path: every variable (but the shell's volatile ones), the working folder's entries that could stand in for
+    a module, and the source files of the packages they imported (an in-place or editable edit of an
+    integration must not replay a crash).
+    """
+    if not env.probes:
+        return
+    from .inputs import RecordingEnviron, listdir, walk
+
+    if isinstance(env.environ, RecordingEnviron):
+        env.environ.record_all()
+    folders: list[str] = []
+    for r in env.probes.values():
+        origin = getattr(r, "origin", None) or {}
+        file, paths = origin.get("file"), origin.get("path") or []
+        top = os.path.dirname(file) if file and os.path.basename(file) == "__init__.py" else None
+        for folder in ([top] if top else []) + [str(p) for p in paths]:
+            if folder and folder not in folders:
+                folders.append(folder)
+        if file and not top:
+            env.inputs.stat(file)
+    for name in _CORE_PACKAGES:
+        dist = env.inventory.get(name)
+        if dist is not None:
+            for module in dist.top_level_names():
+                folder = os.path.join(dist.location, module)
+                if folder not in folders:
+                    folders.append(folder)
+    seen = 0
+    for folder in folders:
+        for _, _, files in walk(folder, skip=frozenset({"__pycache__", "tests"})):
+            seen += len(files)
+            if seen > _MAX_TREE_FILES:
+                break
+    # The working folder is first on sys.path: an entry named like an importable module can shadow it.
+    work = env.work_dir or env.target.cwd
+    try:
+        for n in listdir(work, stems=_importable_names(env)):
+            env.inputs.stat(os.path.join(work, n))
+    except OSError:
+        pass
+
+
+def _importable_names(env: Environment) -> frozenset[str]:
+    import sys
+
+    from .inputs import listdir
+
+    names: set[str] = set(getattr(sys, "stdlib_module_names", ()))
+    from .knowledge.providers import PROVIDERS
+
+    for p in PROVIDERS:
+        names.add(p.module.split(".")[0])
+    for folder in env.target.sys_path:
+        if folder == (env.work_dir or env.target.cwd):
+            continue
+        try:
+            names.update(n.split(".", 1)[0] for n in listdir(folder) if not n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    names.discard("")
+    return frozenset(n for n in names if n.isidentifier())

@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from ..creds.gcloud import home
+from .. import inputs
+from ..creds.gcloud import CREDENTIAL_FILE_LIMIT, home
+from ..inputs import read_text
 from ..knowledge.providers import CredentialKind, config_vars_of
 
 if TYPE_CHECKING:
@@ -71,13 +73,13 @@ Ini = dict[str, list[tuple[str, str]]]
 
 def _read_ini(path: Path) -> tuple[Ini, str]:
     """The sections of ``path`` ({} when it does not exist) and the one-line error when it cannot be parsed."""
-    if not path.is_file():
+    if not inputs.exists(path):
         return {}, ""  # the common case: configparser is not even imported
     import configparser
 
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read_string(read_text(path, limit=CREDENTIAL_FILE_LIMIT, content=True), source=str(path))
     except (configparser.Error, OSError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return {}, f"{path}: {first[:200]}"
@@ -125,10 +127,10 @@ def sso_token(profile: Mapping[str, str], environ: Mapping[str, str],
     """State of the profile's token in ~/.aws/sso/cache (botocore's SSOTokenLoader)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     path = home(environ) / ".aws" / "sso" / "cache" / f"{sso_cache_key(profile)}.json"
-    if not path.is_file():
+    if not inputs.exists(path):
         return SsoToken(str(path), "missing")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, limit=CREDENTIAL_FILE_LIMIT, content=True))
         expires = _parse_time(str(data.get("expiresAt", "")))
     except (OSError, ValueError, AttributeError):
         return SsoToken(str(path), "unreadable")
@@ -225,7 +227,7 @@ def resolve(environ: Mapping[str, str], now: Optional[dt.datetime] = None) -> Ch
     role = environ.get("AWS_ROLE_ARN") or prof.get("role_arn", "")
     if token_file and role:
         tried.append("web identity token")
-        if not Path(token_file).expanduser().is_file():
+        if not inputs.is_file(Path(token_file).expanduser()):
             problems.append(Problem("LCD445", f"web identity token file {token_file} does not exist"))
         return done("assume-role-with-web-identity")
     # 4. SSO

@@ -120,19 +120,21 @@ def parse(text: str, path: str = "") -> DotenvFile:
 
 def read(path: Path) -> DotenvFile:
     """Read and parse one .env file; an unreadable file gives ``error`` instead of raising."""
+    from ..inputs import read_text
+
     try:
-        if path.stat().st_size > MAX_SIZE:
-            return DotenvFile(str(path), error=f"larger than {MAX_SIZE} bytes; not read")
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text(path, limit=MAX_SIZE, content=True, errors="replace")
     except OSError as exc:
-        return DotenvFile(str(path), error=f"{type(exc).__name__}: {exc.strerror or exc}")
+        return DotenvFile(str(path), error=str(exc.strerror or exc))
     return parse(text, str(path))
 
 
 def project_root(folder: Path) -> Optional[Path]:
     """The nearest folder at or above ``folder`` holding pyproject.toml, .git, setup.py or setup.cfg."""
+    from ..inputs import exists
+
     for candidate in (folder, *folder.parents):
-        if any((candidate / m).exists() for m in _PROJECT_MARKERS):
+        if any(exists(candidate / m) for m in _PROJECT_MARKERS):
             return candidate
     return None
 
@@ -159,10 +161,12 @@ def search_folders(folders: Iterable[str]) -> list[Path]:
 
 def find(folders: Iterable[str]) -> list[DotenvFile]:
     """Every ``.env`` file in the search folders, nearest first."""
+    from ..inputs import exists, is_file
+
     out = []
     for folder in search_folders(folders):
         candidate = folder / ".env"
-        if candidate.is_file():
+        if is_file(candidate) or exists(candidate):  # a named pipe or a folder is reported, never opened blocking
             out.append(read(candidate))
     return out
 

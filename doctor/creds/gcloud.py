@@ -13,12 +13,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
+from .. import inputs
+from ..inputs import read_text
 from ..knowledge.providers import CredentialKind, config_vars_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 ADC_FILE = "application_default_credentials.json"
+CREDENTIAL_FILE_LIMIT = 1024 * 1024
+"""Credential and configuration files larger than this are not read (they are a few kB)."""
 GCE_PRODUCT_FILE = "/sys/class/dmi/id/product_name"
 """google-auth reads it to tell a Google Compute Engine machine (residency check, no network)."""
 
@@ -96,7 +100,7 @@ def gcloud_config_dir(environ: Mapping[str, str]) -> Path:
 def on_gce(product_file: str = GCE_PRODUCT_FILE) -> bool:
     """google-auth's residency check: the DMI product name starts with ``Google``."""
     try:
-        return Path(product_file).read_text(encoding="utf-8", errors="replace").strip().startswith("Google")
+        return read_text(product_file, limit=4096, errors="replace").strip().startswith("Google")
     except OSError:
         return False
 
@@ -104,11 +108,14 @@ def on_gce(product_file: str = GCE_PRODUCT_FILE) -> bool:
 def read_file(path: Path, source: str) -> AdcFile:
     """Read and validate one credentials file."""
     p = str(path)
-    if not path.exists():
+    if not inputs.exists(path):
         return AdcFile(p, source, exists=False, error_code="LCD421", error=f"File {p} was not found.")
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        text = path.read_text(encoding="utf-8")
+        st = inputs.stat(path)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(path)
+        mode = stat.S_IMODE(st.st_mode) if st is not None else None
+        text = read_text(path, limit=CREDENTIAL_FILE_LIMIT, content=True)
     except IsADirectoryError:
         return AdcFile(p, source, error_code="LCD422", error=f"{p} is a folder, not a file")
     except (OSError, UnicodeDecodeError) as exc:
@@ -147,7 +154,7 @@ def resolve(environ: Mapping[str, str], *, product_file: str = GCE_PRODUCT_FILE)
                           str(gdir), False, tuple(tried))
     tried.append("GOOGLE_APPLICATION_CREDENTIALS: unset")
     well_known = gdir / ADC_FILE
-    if well_known.is_file() or (well_known.exists() and not well_known.is_dir()):
+    if inputs.exists(well_known) and not inputs.is_dir(well_known):
         tried.append(f"gcloud file: {well_known}")
         return Resolution(read_file(well_known, "gcloud"), str(gdir), False, tuple(tried))
     tried.append(f"gcloud file: {well_known} (not found)")
@@ -161,17 +168,17 @@ def gcloud_project(gdir: Path) -> Optional[str]:
     """``core/project`` of gcloud's active configuration (configurations/config_NAME), if set."""
     name = "default"
     try:
-        name = (gdir / "active_config").read_text(encoding="utf-8").strip() or "default"
+        name = read_text(gdir / "active_config", limit=4096, content=True).strip() or "default"
     except OSError:
         pass
     path = gdir / "configurations" / f"config_{name}"
-    if not path.is_file():
+    if not inputs.exists(path):
         return None  # gcloud never configured here: configparser is not even imported
     import configparser
 
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(path, encoding="utf-8")
+        parser.read_string(read_text(path, limit=CREDENTIAL_FILE_LIMIT, content=True), source=str(path))
     except (configparser.Error, OSError, UnicodeDecodeError):
         return None
     value = parser.get("core", "project", fallback="").strip()

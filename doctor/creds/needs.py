@@ -48,9 +48,10 @@ def _fact_folder(fact: NotebookFacts) -> str:
 
 
 def _read_head(path: Path) -> str:
+    from ..inputs import read_text
+
     try:
-        with path.open("r", encoding="utf-8", errors="replace") as fh:
-            return fh.read(_SCAN_BYTES)
+        return read_text(path, limit=_SCAN_BYTES, head=True, content=True, errors="replace")
     except OSError:
         return ""
 
@@ -58,9 +59,11 @@ def _read_head(path: Path) -> str:
 def _code_loads_dotenv(facts: tuple[NotebookFacts, ...], work_dir: str) -> bool:
     paths = [Path(f.path) for f in facts if f.path]
     if not facts and work_dir:
+        from ..inputs import is_file, listdir
+
         folder = Path(work_dir)
         try:
-            paths = sorted(p for p in folder.iterdir() if p.suffix in (".py", ".ipynb") and p.is_file())
+            paths = [folder / n for n in listdir(folder, suffixes=(".py", ".ipynb")) if is_file(folder / n)]
         except OSError:
             paths = []
         paths = paths[:_SCAN_LIMIT]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from .. import inputs
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -209,7 +211,7 @@ def _nothing_for_google(environ: Mapping[str, str]) -> bool:
     # so the interpreter start-up (and google-auth's import) would buy no information.
     from ..creds.gcloud import gcloud_config_dir, on_gce
 
-    return (not environ.get("GOOGLE_APPLICATION_CREDENTIALS") and not gcloud_config_dir(environ).exists()
+    return (not environ.get("GOOGLE_APPLICATION_CREDENTIALS") and not inputs.exists(gcloud_config_dir(environ))
             and not on_gce())
 
 
@@ -235,7 +237,7 @@ def _nothing_for_aws(environ: Mapping[str, str]) -> bool:
            for k in environ):
         return False
     aws_dir = home(environ) / ".aws"
-    return not (aws_dir / "config").exists() and not (aws_dir / "credentials").exists()
+    return not inputs.exists(aws_dir / "config") and not inputs.exists(aws_dir / "credentials")
 
 
 def failure_lines(probe: Optional[Mapping[str, Any]], library: str) -> Optional[list[str]]:

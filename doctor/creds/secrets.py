@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import inputs
 from ..creds import aws, dotenv, gcloud, needs
 from ..knowledge.providers import PROVIDERS
 from ..redact import is_secret_name
@@ -56,7 +57,7 @@ def _adc(environ: Mapping[str, str]) -> Iterator[str]:
         yield from _json_secrets(res.file.info)
     explicit = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     well_known = gcloud.gcloud_config_dir(environ) / gcloud.ADC_FILE
-    if explicit and well_known.is_file():  # the gcloud file may be shown in evidence even when not used
+    if explicit and inputs.is_file(well_known):  # the gcloud file may be shown in evidence even when not used
         f = gcloud.read_file(well_known, "gcloud")
         yield from _json_secrets(f.info)
 
@@ -72,12 +73,12 @@ def _aws(environ: Mapping[str, str]) -> Iterator[str]:
                     yield v.strip()
     cache = gcloud.home(environ) / ".aws" / "sso" / "cache"
     try:
-        files = sorted(cache.glob("*.json"))[:_MAX_SSO_FILES]
+        files = [cache / n for n in inputs.listdir(cache, suffixes=(".json",))][:_MAX_SSO_FILES]
     except OSError:
         files = []
     for f in files:
         try:
-            data = json.loads(f.read_text(encoding="utf-8"))
+            data = json.loads(inputs.read_text(f, limit=gcloud.CREDENTIAL_FILE_LIMIT, content=True))
         except (OSError, ValueError):
             continue
         if isinstance(data, dict):

@@ -153,6 +153,10 @@ def _lines(report: Report, verbose: bool, quiet: bool = False) -> list[Line]:
     if t is not None:
         out.append([(f"Target: {t.python} (Python {t.python_version}, {t.platform})", "")])
         out.append([("        ", ""), (f"chosen because: {t.reason}", "dim")])
+    if report.cache_hit:
+        when = report.cached_at[11:16] if len(report.cached_at) >= 16 else "an earlier run"
+        out.append([("        ", ""), (f"(cached result from {when}: nothing it read has changed; "
+                                         "--no-cache to re-examine)", "dim")])
     family = {p.name: p.version for p in report.packages}
     core_line = " · ".join(f"{n} {family[n]}" for n in ("langchain", "langchain-core", "pydantic", "pydantic-core")
                            if n in family)

@@ -70,7 +70,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     if report.ticket_os is not None:
         out.update(report=True, os=report.ticket_os)
     if report.cache_hit:
-        out["cache"] = {"hit": True}
+        out["cache"] = {"hit": True, **({"created": report.cached_at} if report.cached_at else {})}
     for key, value in report.extras.items():
         out.setdefault(key, value)
     return out

@@ -135,7 +135,7 @@ def _stored(tmp_path: Path) -> tuple[Path, str, dict[str, Any]]:
     env = make_env(site)
     report = build_report(env, run_checks(env, table()), env.redactor)
     folder = tmp_path / "cache"
-    cache.store(folder, "k", report)
+    cache.store(folder, "k", report, {"files": {}, "dirs": {}, "vars": {}, "names": None})
     path = folder / "reports" / "k.json"
     return folder, "k", json.loads(path.read_text())
 
@@ -172,7 +172,8 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss_never_a_crash(tmp_path: Path
     for where in places:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(_set(data, where, wrong)))
-        report = cache.load(folder, key)
+        hit = cache.load(folder, key, {})
+        report = hit[0] if hit is not None else None
         if report is not None:  # a value of an accepted type: it must render in every format
             for fmt in Format:
                 renderer(fmt)(report, verbose=True, color=False)
@@ -185,7 +186,7 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss_never_a_crash(tmp_path: Path
 def test_a_cache_entry_that_is_not_a_report_is_a_miss(tmp_path: Path, text: str) -> None:
     folder, key, data = _stored(tmp_path)
     (folder / "reports" / f"{key}.json").write_text(text.replace('"format": 1', f'"format": {json.dumps(data["format"])}'))
-    assert cache.load(folder, key) is None
+    assert cache.load(folder, key, {}) is None
 
 
 # --- sys.path entries and --output -------------------------------------------------------------------------
