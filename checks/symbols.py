@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make
 from ..knowledge import boundaries as kb
@@ -32,8 +33,8 @@ def _record_modules(d: Dist) -> list[tuple[str, str, bool]]:
     """(module, path, is_package) of each .py file a distribution installed (its RECORD), under its location."""
     out: list[tuple[str, str, bool]] = []
     try:
-        with open(os.path.join(d.metadata_dir, "RECORD"), encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
+        lines = inputs.read_text(os.path.join(d.metadata_dir, "RECORD"), limit=64 * 1024 * 1024,
+                                 errors="replace").splitlines()
     except OSError:
         return out
     for line in lines:
