@@ -85,7 +85,8 @@ def _files_as_recorded(d: Dist) -> int:
     meta = os.path.basename(d.metadata_dir) + "/"
     count = 0
     for row in rows:
-        if len(row) != 3 or row[0].startswith((meta, "..")) or not row[2].isdigit():
+        # Any metadata folder's own files are excluded: a renamed stale copy's RECORD lists the real folder's.
+        if len(row) != 3 or row[0].startswith((meta, "..")) or ".dist-info/" in row[0] or not row[2].isdigit():
             continue
         try:
             if os.path.getsize(os.path.join(d.location, row[0])) == int(row[2]):
