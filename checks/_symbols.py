@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _MAX_FILES = 3_000
 _MAX_BYTES = 2_000_000
-_FORMAT = 2
+_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ def _resolve(module: str, level: int, path: str, is_pkg: bool, base_module: str)
     return ".".join([*parts, module] if module else parts)
 
 
-_STAR = re.compile(r"^from[ \t]+(\.{0,5}[\w.]{0,200})[ \t]+import[ \t]+\*", re.MULTILINE)
+# Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
+# Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
+_STAR = re.compile(r"^[ \t]*from[ \t]+(\.{0,5}[\w.]{0,200})[ \t]+import[ \t]+\*", re.MULTILINE)
 _GETATTR = re.compile(r"^def __getattr__\(", re.MULTILINE)
 _DICT = re.compile(r"^([A-Za-z_]\w{0,100})(?:[ \t]*:[^=\n]{0,200})?[ \t]*=[ \t]*(?:\{|dict\()", re.MULTILINE)
 _DYNAMIC = re.compile(r"^[^\s#][^\n]{0,200}\bglobals\(\)", re.MULTILINE)

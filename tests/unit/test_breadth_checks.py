@@ -79,6 +79,29 @@ def test_symbol_scan_is_silent_when_the_name_exists_or_the_module_is_unknowable(
     assert list(symbols.run(make_env(site2, options=NO_CACHE))) == []
 
 
+def test_symbol_scan_follows_an_indented_star_import(tmp_path: Path) -> None:
+    """langchain-core 0.2's pydantic_v1 re-exports pydantic.v1 inside ``try:``: its names are pydantic's, not missing.
+
+    Seen on a real venv (langchain-openai 0.1.25, langchain-core 0.2.43): before, the indented ``import *`` went
+    unseen and BaseModel, Field and SecretStr were called missing while the probe imported and constructed.
+    """
+    site = _site(tmp_path)
+    site.add("pydantic", "2.14.4", modules={"pydantic/__init__.py": "",
+                                           "pydantic/v1/__init__.py": "class BaseModel: ...\nclass Field: ...\n"})
+    site.add("langchain-core", "0.2.43", modules={
+        "langchain_core/__init__.py": "",
+        "langchain_core/pydantic_v1/__init__.py": (
+            "try:\n    from pydantic.v1 import *  # noqa: F403\nexcept ImportError:\n    from pydantic import *\n")})
+    site.add("langchain-openai", "0.1.25", ["langchain-core>=0.2.40,<0.3"], modules={
+        "langchain_openai/__init__.py": "from langchain_core.pydantic_v1 import BaseModel, Field\n"})
+    assert list(symbols.run(make_env(site, options=NO_CACHE))) == []
+    # ... and a name that none of the star-imported modules has is still found missing.
+    site.add("langchain-anthropic", "0.1.0", ["langchain-core>=0.2.40,<0.3"], modules={
+        "langchain_anthropic/__init__.py": "from langchain_core.pydantic_v1 import NoSuchName\n"})
+    found = list(symbols.run(make_env(site, options=NO_CACHE)))
+    assert [f.code for f in found] == ["LCD701"] and "NoSuchName" in found[0].title
+
+
 def test_symbol_scan_cache_is_keyed_by_file_fingerprint(tmp_path: Path) -> None:
     site = _site(tmp_path)
     site.add("langchain-core", "1.0.1", modules=CORE_101)
