@@ -198,7 +198,16 @@ class Redactor:
         if len(text) <= limit:
             return text
         room = max(0, limit - len(mark))
-        return mark + text[len(text) - room:] if tail else text[:room] + mark
+        # At a space when one is near the cut (titles and fix lines are read by people: never "lan…" for
+        # "langchain"); a long unbroken token is still cut where it must be. The text is redacted already.
+        slack = min(40, room // 3)
+        if tail:
+            part = text[len(text) - room:]
+            space = part.find(" ", 0, slack + 1)
+            return mark + (part[space + 1:] if space >= 0 else part)
+        part = text[:room]
+        space = part.rfind(" ", room - slack - 1)
+        return (part[:space].rstrip() if space > 0 else part) + mark
 
     def line(self, text: str, limit: int = 2000) -> str:
         """One printable line: redacted whole, control characters and line breaks flattened, then cut."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple, Optional
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from ..findings import pip_install, pip_uninstall, remove_path
 from ..knowledge import lines
@@ -174,9 +174,20 @@ def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tu
         return text, ""
     name = canonicalize_name(r.name)
     spec = SpecifierSet(str(r.specifier))
-    if _has(spec, ("==", "===")):
-        return text, ""
     fam = family_member(name)
+    if _has(spec, ("==", "===")):
+        # An exact pin is kept as it is, unless it names a release off the line (``langchain-core==99.0.0``
+        # asked by a broken requirement must not carry a 0.3 environment across a major line unseen).
+        keep_pin = lines.line_spec(name, line) if (fam and line) else None
+        pins = [s for s in spec if s.operator == "=="]
+        try:
+            off_line = keep_pin is not None and bool(pins) and not keep_pin.contains(Version(pins[0].version),
+                                                                                     prereleases=True)
+        except InvalidVersion:
+            off_line = False
+        if off_line and keep_pin is not None:
+            return None, f"{text} needs a release outside the {line} line (there {name} is {spec_text(keep_pin)})"
+        return text, ""
     installed = versions.get(name)
     keep: Optional[SpecifierSet] = lines.line_spec(name, line) if (fam and line) else None
     if keep is None and not fam and installed is not None and installed.major >= 1 and _has(spec, _LOWER) \
@@ -243,12 +254,24 @@ def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[s
     if "langchain-core" in names:
         install += [d for d in _dependents_of_core(inventory) if d not in names]
     bounded: list[str] = []
+    hint = "" if line else " (`fix --line` moves to another line when you choose to)"
+    # A requirement that cannot stay on the line on its own is left out before merging, so that it does not take
+    # the others of the same package with it (``==99.0.0`` beside ``>=0.3.39``: the floor still applies).
+    kept: list[str] = []
+    for req in install:
+        out, why = bound(req, versions, target_line)
+        if out is not None:
+            kept.append(req)
+            continue
+        for f in asked_by.get(_name(req), []):
+            if req in ((f.fix.install or coverage.pip_installs(f.fix)) if f.fix else ()):
+                cannot.append(Unfixable(f.code, f.subject, f"cannot be fixed on the {target_line} line: {why}{hint}"))
+    install = kept
     for req in _merge_requirements(install):
         out, why = bound(req, versions, target_line)
         if out is not None:
             bounded.append(out)
             continue
-        hint = "" if line else " (`fix --line` moves to another line when you choose to)"
         for f in asked_by.get(_name(req), []):
             cannot.append(Unfixable(f.code, f.subject, f"cannot be fixed on the {target_line} line: {why}{hint}"))
     return ChangeSet(tuple(remove), tuple(uninstall), tuple(bounded), tuple(reinstall), tuple(manual),

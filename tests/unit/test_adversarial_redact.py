@@ -181,3 +181,17 @@ def test_line_is_one_printable_line() -> None:
 def test_fingerprint_never_shows_more_than_four_characters() -> None:
     for secret in (MISTRAL, PROJ, "short"):
         assert not leaks(secret, fingerprint(secret), )
+
+
+def test_a_cut_falls_between_words_where_one_is_near() -> None:
+    """Shown text is cut at a space near the limit, never mid-word ("lan…" for "langchain"), when a space is near."""
+    from langchain_doctor.redact import clip
+
+    text = "An updated version of the class exists in the langchain-google-genai package and should be used instead"
+    cut = clip(text, 52)
+    assert cut.endswith("…") and len(cut) <= 52
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    tail = clip(text, 40, tail=True)
+    assert tail.startswith("…") and text.endswith(tail[1:]) and text[len(text) - len(tail)] == " "
+    token = "x" * 200  # one long token: cut where it must be
+    assert clip(token, 50) == "x" * 49 + "…"

@@ -158,3 +158,37 @@ def test_every_covered_kind_has_a_reason_and_every_covered_finding_gets_a_step_o
     assert ("LCD115", "langchain-core") in told and ("LCD305", "weird_mod") in told
     reason = next(u.reason for u in cs.cannot if u.code == "LCD115")
     assert reason.startswith("cannot be fixed automatically because") and "by hand: Keep one copy" in reason
+
+
+def test_an_exact_pin_off_the_line_is_named_not_followed() -> None:
+    """``langchain-core==99.0.0`` (asked by a broken requirement) would leave the 0.3 line: it is unfixable here."""
+    from langchain_doctor.repair.plan import bound
+    from packaging.version import Version
+
+    versions = {"langchain-core": Version("0.3.0")}
+    out, why = bound("langchain-core==99.0.0", versions, "0.3")
+    assert out is None and "outside the 0.3 line" in why
+    assert bound("langchain-core==0.3.86", versions, "0.3") == ("langchain-core==0.3.86", "")
+    assert bound("openai==1.54.0", versions, "0.3") == ("openai==1.54.0", "")  # not a family member
+
+
+def test_a_problem_seen_half_before_is_not_a_new_error() -> None:
+    from langchain_doctor.model import Finding, Kind, Report, Severity
+    from langchain_doctor.repair.trial import cleaner, new_errors
+
+    def report(*findings: Finding) -> Report:
+        return Report(tool_version="0", target=None, packages=(), providers=(), findings=findings)
+
+    folder = "/venv/site-packages/langchain_fireworks"
+    half = Finding(code="LCD114", kind=Kind.BROKEN_INSTALL, severity=Severity.WARNING, subject="langchain-x",
+                   title=f"cannot tell whether {folder} is a leftover")
+    core = Finding(code="LCD220", kind=Kind.VERSION_CONFLICT, severity=Severity.ERROR, subject="langchain-core",
+                   title="not fully defined")
+    named = Finding(code="LCD111", kind=Kind.BROKEN_INSTALL, severity=Severity.ERROR, subject=folder,
+                    title=f"{folder} is a leftover")
+    other = Finding(code="LCD201", kind=Kind.PYDANTIC_SCHEMA, severity=Severity.ERROR, subject="langchain-openai",
+                    title="pydantic v1 under v2")
+    before = report(half, core)
+    assert new_errors(before, report(named)) == set()
+    assert cleaner(before, report(named))
+    assert new_errors(before, report(other)) == {"LCD201 langchain-openai"} and not cleaner(before, report(other))
