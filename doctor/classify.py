@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .findings import with_python
+from .knowledge.modules import OTHER_MODULE_DISTRIBUTIONS
 from .knowledge.providers import (
     BY_NAME,
     CHAT_CLASS_PATTERN,
@@ -127,27 +128,9 @@ class Signature:
 
 # ----------------------------------------------------------------------------------------------- helpers
 
-# Import names whose distribution is not the name with ``_`` -> ``-`` (the ones LangChain users meet); the
-# provider SDKs' come from the providers table.
-MODULE_DISTRIBUTIONS: Mapping[str, str] = {
-    **SDK_MODULE_DISTRIBUTIONS,
-    "google.api_core": "google-api-core",
-    "google.protobuf": "protobuf",
-    "sentence_transformers": "sentence-transformers",
-    "dotenv": "python-dotenv",
-    "yaml": "pyyaml",
-    "bs4": "beautifulsoup4",
-    "sklearn": "scikit-learn",
-    "PIL": "pillow",
-    "faiss": "faiss-cpu",
-    "docx": "python-docx",
-    "pptx": "python-pptx",
-    "fitz": "pymupdf",
-    "cv2": "opencv-python",
-    "jwt": "pyjwt",
-    "pydantic_core": "pydantic-core",
-    "typing_extensions": "typing-extensions",
-}
+# Import names whose distribution is not the name with ``_`` -> ``-``: the provider SDKs' from the providers table,
+# the rest from the one module table in doctor/knowledge/modules.py.
+MODULE_DISTRIBUTIONS: Mapping[str, str] = {**SDK_MODULE_DISTRIBUTIONS, **OTHER_MODULE_DISTRIBUTIONS}
 
 
 def distribution_for(module: str) -> str:

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from .knowledge.modules import EXTRA_MODULE_DISTRIBUTIONS
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -36,12 +34,7 @@ class Frame:
 
 
 def distribution(module: str) -> str:
-    """The distribution that provides ``module``: the knowledge tables, longest dotted prefix first."""
-    parts = module.split(".")
-    for n in range(len(parts), 0, -1):
-        known = EXTRA_MODULE_DISTRIBUTIONS.get(".".join(parts[:n]))
-        if known:
-            return known
+    """The distribution that provides ``module``: the one module table and the provider rows, longest prefix first."""
     from .classify import distribution_for
 
     return distribution_for(module)

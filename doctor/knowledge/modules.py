@@ -1,8 +1,9 @@
 """Import names whose distribution is not found by the simple rule (``_`` -> ``-``), for reading tracebacks.
 
 ``explain`` has no environment to ask, so a frame's file ``site-packages/<top>/<sub>/...`` is mapped to its
-distribution with this table (longest dotted prefix first), then with the engine's own table
-(``doctor.classify.MODULE_DISTRIBUTIONS``) and the providers table. ``check`` asks the target's RECORD files instead.
+distribution with this table joined with the providers' SDK modules (``doctor.classify.distribution_for``,
+longest dotted prefix first). The one module-to-distribution table besides the provider rows.
+``check`` asks the target's RECORD files instead.
 Namespace packages (``google``, ``langgraph``...) are listed by their sub-packages.
 """
 
@@ -14,7 +15,23 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 # Sourced from each distribution's top_level.txt / RECORD (wheels on PyPI).
-EXTRA_MODULE_DISTRIBUTIONS: Mapping[str, str] = {
+OTHER_MODULE_DISTRIBUTIONS: Mapping[str, str] = {
+    "google.api_core": "google-api-core",
+    "google.protobuf": "protobuf",
+    "sentence_transformers": "sentence-transformers",
+    "dotenv": "python-dotenv",
+    "yaml": "pyyaml",
+    "bs4": "beautifulsoup4",
+    "sklearn": "scikit-learn",
+    "PIL": "pillow",
+    "faiss": "faiss-cpu",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "fitz": "pymupdf",
+    "cv2": "opencv-python",
+    "jwt": "pyjwt",
+    "pydantic_core": "pydantic-core",
+    "typing_extensions": "typing-extensions",
     "langgraph.checkpoint.sqlite": "langgraph-checkpoint-sqlite",
     "langgraph.checkpoint.postgres": "langgraph-checkpoint-postgres",
     "langgraph.checkpoint": "langgraph-checkpoint",
@@ -33,10 +50,7 @@ EXTRA_MODULE_DISTRIBUTIONS: Mapping[str, str] = {
     "opentelemetry.proto": "opentelemetry-proto",
     "opentelemetry.exporter": "opentelemetry-exporter-otlp-proto-common",
     "a2a": "a2a-sdk",
-    "faiss": "faiss-cpu",
     "torch": "torch",
-    "sklearn": "scikit-learn",
-    "cv2": "opencv-python",
 }
 
 # Packages whose top-level name is a namespace shared by many distributions: "(unknown location)" is normal there.
