@@ -8,6 +8,10 @@ in the modules it star-imports, or names a submodule (conservative: a missing na
 that makes names at run time (``globals()`` at module level, a ``__getattr__`` that reads no module-level dict)
 is *unknown*, and nothing is said about it. Results per file are cached by the file's fingerprint (path, mtime,
 size) in the doctor's cache folder, so a re-run reads JSON instead of files.
+
+Every file and folder is read through the run's recorder (``doctor.inputs``): bounded, regular files only, and
+noted in the run's record even on a fingerprint hit, so that an edit to a scanned module invalidates the run's
+cached report. The fingerprint cache itself is the doctor's own file, read without being recorded.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
+
+from .. import inputs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -60,6 +67,15 @@ _DYNAMIC = re.compile(r"^[^\s#][^\n]{0,200}\bglobals\(\)", re.MULTILINE)
 _NEXT_TOP = re.compile(r"^[^\s#\n]", re.MULTILINE)
 
 
+def _read(path: str) -> Optional[str]:
+    """The text of a regular file of at most ``_MAX_BYTES``, through the run's recorder; None otherwise (a named
+    pipe, a device, a folder, a huge or unreadable file: never blocks, never reads without bound)."""
+    try:
+        return inputs.read_text(path, limit=_MAX_BYTES, errors="replace")
+    except OSError:
+        return None
+
+
 def target_facts(path: str, module: str, is_pkg: bool) -> FileFacts:
     """What a target module's text says: its words, its star imports, and whether its names are knowable.
 
@@ -67,12 +83,8 @@ def target_facts(path: str, module: str, is_pkg: bool) -> FileFacts:
     assignment, an import, a key of the dict a lazy ``__getattr__`` reads). ``known`` is False when names are
     made at run time: ``globals()`` at module level, or a ``__getattr__`` that reads no module-level dict.
     """
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            if os.fstat(fh.fileno()).st_size > _MAX_BYTES:
-                return {"words": [], "star": [], "known": False}
-            text = fh.read()
-    except OSError:
+    text = _read(path)
+    if text is None:
         return {"words": [], "star": [], "known": False}
     known = _DYNAMIC.search(text) is None
     g = _GETATTR.search(text)
@@ -96,12 +108,8 @@ _ALIAS = re.compile(r"([A-Za-z_]\w{0,200})(?:\s+as\s+\w{1,200})?")
 
 def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...]) -> FileFacts:
     """The module-level ``from`` imports of modules starting with ``wanted``, read without parsing the file."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            if os.fstat(fh.fileno()).st_size > _MAX_BYTES:
-                return {"imports": []}
-            text = fh.read()
-    except OSError:
+    text = _read(path)
+    if text is None:
         return {"imports": []}
     imports: list[list[Union[int, str]]] = []
     if not any(w.rstrip(".") in text for w in wanted) and "from ." not in text:
@@ -130,10 +138,9 @@ class Scanner:
         self.parsed = 0
 
     def facts(self, path: str, module: str, is_pkg: bool, wanted: tuple[str, ...]) -> FileFacts:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return {"imports": [], "names": [], "star": [], "getattr": None, "all": None}
+        st = inputs.stat(path)  # recorded even on a hit: the run's report depends on this file
+        if st is None or not stat.S_ISREG(st.st_mode):
+            return {"imports": [], "words": [], "star": [], "known": False}
         key = f"{path}|{','.join(wanted)}"
         hit = self.cache.get(key)
         if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
@@ -150,10 +157,10 @@ def module_file(roots: Iterable[str], module: str) -> Optional[tuple[str, bool]]
     rel = module.replace(".", os.sep)
     for root in roots:
         pkg = os.path.join(root, rel, "__init__.py")
-        if os.path.isfile(pkg):
+        if inputs.is_file(pkg):
             return pkg, True
         mod = os.path.join(root, rel + ".py")
-        if os.path.isfile(mod):
+        if inputs.is_file(mod):
             return mod, False
     return None
 
@@ -178,10 +185,10 @@ def exported(scanner: Scanner, roots: tuple[str, ...], module: str, depth: int =
         # submodules are importable as names of their package (``from pkg import submodule``)
         folder = os.path.dirname(path)
         try:
-            for entry in os.listdir(folder):
+            for entry in inputs.listdir(folder):
                 if entry.endswith(".py"):
                     names.add(entry[:-3])
-                elif os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                elif inputs.is_file(os.path.join(folder, entry, "__init__.py")):
                     names.add(entry)
         except OSError:
             return None
@@ -190,9 +197,8 @@ def exported(scanner: Scanner, roots: tuple[str, ...], module: str, depth: int =
 
 def load_cache(path: str) -> dict[str, list[object]]:
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
+        data = json.loads(inputs.read_own(path))
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("files"), dict):
         return {}

@@ -26,7 +26,7 @@ from typing import Any, Optional
 
 __all__ = [
     "InputError", "Recorder", "RecordingEnviron", "exists", "is_dir", "is_file", "listdir", "read_bytes",
-    "read_text", "stat", "validate", "walk",
+    "read_own", "read_text", "stat", "validate", "walk",
 ]
 
 DEFAULT_LIMIT = 8 * 1024 * 1024
@@ -383,6 +383,12 @@ def read_text(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, conte
               head: bool = False, encoding: str = "utf-8", errors: str = "strict") -> str:
     """``Recorder.read_text`` of the current run."""
     return current().read_text(path, limit=limit, content=content, head=head, encoding=encoding, errors=errors)
+
+
+def read_own(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT) -> bytes:
+    """A file of the doctor's own (its caches), bounded and regular only like every read, but never recorded:
+    what the doctor wrote for itself is not an input of the verdict, and recording it would miss every time."""
+    return _NULL.read_bytes(path, limit=limit)
 
 
 def stat(path: str | os.PathLike[str]) -> Optional[os.stat_result]:

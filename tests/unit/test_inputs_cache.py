@@ -164,10 +164,9 @@ def test_dev_zero_as_metadata_is_read_without_bound_never(target: Path, tmp_path
 
 # --- no reading around the recorder ---
 
-# integrity.py is not converted yet (its RECORD reads are being hardened beside this work): known gap.
-# Checks that landed beside this work (symbol scans, network settings, static compatibility) are not converted
-# yet either: known gaps, listed so that the test names them instead of hiding them.
-_NOT_YET = {"integrity.py", "_symbols.py", "network.py", "compat_static.py"}
+# Not converted yet (integrity's RECORD reads, network settings, static compatibility): known gaps, listed so that
+# the test names them instead of hiding them.
+_NOT_YET = {"integrity.py", "network.py", "compat_static.py"}
 _READING_MODULES = sorted(p for p in [*ROOT.joinpath("checks").glob("*.py"),
                                       *ROOT.joinpath("doctor", "creds").glob("*.py"),
                                       ROOT / "doctor" / "inventory.py", ROOT / "doctor" / "notebook.py",
