@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from . import smoke
     from .checkapi import Check
     from .inputs import Recorder
+    from .probe import Result
     from .redact import Redactor
     from .render.progress import Progress
 
@@ -489,7 +490,9 @@ def examine(options: Options, *, environ: Optional[Mapping[str, str]] = None, cw
                     progress.step_done(f"smoke call {e.provider} ({e.model or e.chat_class})", e.ok, e.latency_s or 0)
         findings = [*findings, *(replace(f, check="smoke") for f in smoke_findings)]
         rows = smoke_rows(smoke_stage.to_json(entries, redactor))
-    report = build_report(env, findings, redactor, notebooks=notebook_summary(env), smoke=rows,
+    # How the probes were contained (which network blocks held): JSON's "probe" object.
+    extras: dict[str, object] = {"probe": probe_facts(env.probes)} if env.probes else {}
+    report = build_report(env, findings, redactor, extras, notebooks=notebook_summary(env), smoke=rows,
                           checks_run=timings, elapsed_s=time.perf_counter() - started)
     return env, report
 
@@ -534,6 +537,13 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     if key is not None and recorder.cacheable:
         cache.store(folder, key, report, recorder.snapshot(cache.salt(folder)))
     return report
+
+
+def probe_facts(probes: Mapping[str, Result]) -> dict[str, str]:
+    """``probe.facts`` of the run's probe results (imported here only when there were probes)."""
+    from . import probe
+
+    return probe.facts(probes)
 
 
 _MAX_TREE_FILES = 5000

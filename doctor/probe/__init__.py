@@ -14,8 +14,11 @@ Time limits (the same on a busy machine as on a quiet one):
 - whatever it does, no item runs longer than ``HARD_FACTOR * timeout`` (then it is *busy*: an endless loop);
 - the progress measure is the interpreter's own CPU time (``/proc``, Linux); elsewhere ``timeout`` is the limit.
 
-Without ``network``, the target's sockets refuse to connect, and, when the doctor runs as root where ``unshare``
-works, the probe also runs in an empty network namespace (no interface but a downed loopback).
+Without ``network``, the network is closed at three levels: on Linux a seccomp filter installed before the
+target interpreter starts (``_launch.py``: no ``socket(2)`` but local families, for the probe and every child it
+starts; where the kernel refuses, the results' ``network_filter`` says why); the target's Python sockets refuse to
+connect or resolve (the friendly message); and, when the doctor runs as root where ``unshare`` works, an empty
+network namespace (no interface but a downed loopback).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import os
 import secrets
 import shutil
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _SCRIPT = Path(__file__).with_name("_probe.py")
+_LAUNCHER = Path(__file__).with_name("_launch.py")
 _RAW = 16000
 """Bound (whole words) on a dead probe's output kept here; the host redacts it whole, then cuts it smaller."""
 
@@ -75,6 +80,10 @@ HARD_FACTOR = 6
 USE_NETNS = True
 """Run offline probes in an empty network namespace where that works (root and ``unshare``); tests turn it off
 to prove that the in-process block holds on its own."""
+
+USE_SECCOMP = True
+"""Seal offline probes with the seccomp network filter (``_launch.py``) where the kernel allows it; tests turn it
+off to prove that the attack tests see an escape when nothing stops it."""
 
 _STATUSES = frozenset({"ok", "error", "skipped"})
 _LOST_PIPE = 86  # _probe.py's exit status when its results pipe is gone
@@ -140,6 +149,13 @@ class Result:
     """The HTTP status and error code of a failed ``invoke``."""
     stopped: str = ""
     """For a timeout: ``waiting`` (no CPU used: a hang), ``busy`` (still computing at the hard limit) or ``""``."""
+    loaded: tuple[str, ...] = ()
+    """Files of the modules the probe process loaded that no earlier item of that process had (paths only)."""
+    loaded_truncated: bool = False
+    """True when ``loaded`` is incomplete (a bound was reached, or ``sys.modules`` could not be read)."""
+    network_filter: str = ""
+    """``seccomp`` when the kernel filter sealed the probe's network, ``unavailable: why`` when it could not, ``""``
+    when no filter was asked for (a job with the network open, a system without one)."""
 
     @property
     def ok(self) -> bool:
@@ -167,6 +183,7 @@ def _result_from(d: Mapping[str, Any]) -> Result:
     origin = d.get("origin")
     http = d.get("http")
     duration = d.get("duration")
+    loaded = d.get("loaded")
     return Result(
         id=_s(d["id"]), status=_s(d.get("status")), exc_type=_opt(d.get("exc_type")),
         exc_module=_opt(d.get("exc_module")), message=_s(d.get("message")),
@@ -178,7 +195,15 @@ def _result_from(d: Mapping[str, Any]) -> Result:
         stdout=_s(d.get("stdout")), stderr=_s(d.get("stderr")),
         duration=float(duration) if isinstance(duration, (int, float)) and duration == duration else 0.0,
         reason=_s(d.get("reason")), value=d.get("value"), http=http if isinstance(http, dict) else {},
+        loaded=tuple(p for p in loaded[:_MAX_LOADED] if isinstance(p, str) and 0 < len(p) <= _MAX_PATH)
+        if isinstance(loaded, list) else (),
+        loaded_truncated=bool(d.get("loaded_truncated")) or (isinstance(loaded, list) and len(loaded) > _MAX_LOADED),
+        network_filter=_s(d.get("filter"))[:200],
     )
+
+
+_MAX_LOADED = 20000
+_MAX_PATH = 4096
 
 
 def stall_window(timeout: float) -> float:
@@ -365,6 +390,30 @@ def _netns_prefix(network: bool) -> list[str]:
     return ["unshare", "--net"] if _netns else []
 
 
+def _filter_prefix(network: bool) -> list[str]:
+    """The doctor's own interpreter, isolated, installing the seccomp filter and exec'ing the target (Linux)."""
+    if network or not USE_SECCOMP or not sys.platform.startswith("linux") or not sys.executable:
+        return []
+    return [sys.executable, "-I", "-S", "-c", _LAUNCHER.read_text(encoding="utf-8")]
+
+
+def facts(results: Mapping[str, Result]) -> dict[str, str]:
+    """How the probes of ``results`` were contained, for the report: network filter, namespace, descendants."""
+    seen = sorted({r.network_filter for r in results.values() if r.network_filter})
+    if not USE_SECCOMP or not sys.platform.startswith("linux"):
+        net_filter = "unavailable: no seccomp on this system" if not sys.platform.startswith("linux") else "off"
+    elif not seen:
+        net_filter = "unknown"  # no item reported (all crashed or timed out before answering)
+    else:
+        net_filter = "; ".join(seen)
+    return {
+        "network_filter": net_filter,
+        "network_namespace": "yes" if _netns else "no",
+        "python_socket_block": "yes",
+        "descendants": "child subreaper and sweep" if subproc._enable_subreaper() else "process group only",
+    }
+
+
 _leftovers_done = False
 
 
@@ -402,7 +451,7 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
     pending = list(items)
     failed_ids: set[str] = set()
     source = _SCRIPT.read_text(encoding="utf-8")
-    prefix = _netns_prefix(network)
+    prefix = _netns_prefix(network) + _filter_prefix(network)
     while pending:
         token = secrets.token_hex(16)
         batch = _Batch(token, pending, results, timeout)
@@ -467,6 +516,7 @@ def run(target: Target, batches: Sequence[Sequence[Item]], *, cwd: str, environ:
     subproc.install_signal_cleanup()
     env = probe_env(environ)
     env.update(extra_env or {})
+    env.pop("LCDOCTOR_PROBE_FILTER", None)  # only the launcher says whether the filter is on
     workers = max(1, min(workers or SLOTS, len(batches) or 1))
     results: dict[str, Result] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -56,6 +56,13 @@ def _cut(text, limit, tail=False):
 
 _MAX_FRAMES = 12
 _MAX_WARNINGS = 20
+# The files of the modules the probe loaded (paths only, never content), so that the host can key its cache on
+# them: bounded in count, in each path's length and in total; past a bound the result says it is incomplete.
+_MAX_LOADED = 20000
+_MAX_LOADED_CHARS = 2000000
+_MAX_PATH = 1024
+_reported = set()
+_loaded_budget = [_MAX_LOADED, _MAX_LOADED_CHARS]
 
 
 class _Bounded(io.TextIOBase):
@@ -161,6 +168,42 @@ def _module_origin(name):
     locs = spec.submodule_search_locations
     info["path"] = [str(p) for p in locs] if locs is not None else None
     return info
+
+
+def _module_file(mod):
+    """The file a loaded module came from, read without running any of its code (no module ``__getattr__``)."""
+    try:
+        d = vars(mod)
+    except TypeError:
+        return None
+    path = d.get("__file__")
+    if not isinstance(path, str):
+        spec = d.get("__spec__")
+        try:
+            path = spec.origin if spec is not None and spec.has_location else None
+        except Exception:
+            return None
+    return path if isinstance(path, str) else None
+
+
+def _newly_loaded(result):
+    """Add to ``result`` the files of the modules loaded since the last report (the first: since start-up)."""
+    paths = []
+    for name, mod in list(sys.modules.items()):
+        if name in _reported:
+            continue
+        _reported.add(name)
+        path = _module_file(mod)
+        if not path or not os.path.isabs(path):
+            continue  # built-in, frozen, a namespace package: no file of its own
+        if len(path) > _MAX_PATH or _loaded_budget[0] <= 0 or _loaded_budget[1] < len(path):
+            result["loaded_truncated"] = True
+            continue
+        _loaded_budget[0] -= 1
+        _loaded_budget[1] -= len(path)
+        paths.append(path)
+    if paths:
+        result["loaded"] = paths
 
 
 def _frames(tb):
@@ -339,6 +382,10 @@ def _one(item, failed):
         result["origin"] = _module_origin(item["module"])
     result["stdout"] = out.value()
     result["stderr"] = err.value()
+    try:
+        _newly_loaded(result)
+    except Exception:  # a sys.modules the code under test broke: the host cannot key on what it read
+        result["loaded_truncated"] = True
     # Undo what the import did to the process-wide state, so the next item sees what the user's code would.
     os.environ.clear()
     os.environ.update(saved_env)
@@ -368,6 +415,8 @@ def _channel(token):
 def main():
     job = json.loads(sys.stdin.read())
     send = _channel(job.pop("token"))
+    # Set by the launcher that sealed this process (doctor/probe/_launch.py): "seccomp", or why not.
+    sealed = os.environ.pop("LCDOCTOR_PROBE_FILTER", "")
     network = bool(job.get("network"))
     if not network:
         _block_network()
@@ -391,6 +440,7 @@ def main():
             faulthandler.cancel_dump_traceback_later()
         if res["status"] != "ok":
             failed.add(item["id"])
+        res["filter"] = sealed
         send(res)
     # os._exit: skip interpreter teardown, where a broken package's atexit hooks or threads could hang us.
     os._exit(0)

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,9 +109,63 @@ for fd in range(3, 64):
 """,
     "victim": "raise ImportError('the victim really fails')\n",
     "fine": "VALUE = 1\n",
+    # Started by a .pth line when $ATTACK_PTH_PORT is set: tries the network at interpreter start-up.
+    "evil_pth": """
+import os, socket
+try:
+    socket.create_connection(("127.0.0.1", int(os.environ["ATTACK_PTH_PORT"])), timeout=5).close()
+    outcome = "connected"
+except BaseException as exc:
+    outcome = "refused: %r" % (exc,)
+with open(os.environ["ATTACK_PTH_OUT"], "w") as fh:
+    fh.write(outcome)
+""",
+    # A chat class whose invoke makes one connection (a stand-in for a smoke call).
+    "netclient": """
+import socket
+
+
+class Reply:
+    content = "OK"
+    response_metadata = {}
+    usage_metadata = None
+
+
+class Chat:
+    def __init__(self, port):
+        self.port = port
+
+    def invoke(self, prompt):
+        socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
+        return Reply()
+""",
     "slow_but_fine": "import time\nt = time.monotonic() + 3.5\nwhile time.monotonic() < t:\n    pass\nVALUE = 1\n",
 }
 
+# Each attack is an ``exec`` item; it runs without error only when it got through (a child's refusal makes the item
+# fail too). PORT and UDP are the loopback listener's ports; OUT is a file a detached grandchild writes its outcome to.
+_CONNECT = "import socket; socket.create_connection(('127.0.0.1', PORT), timeout=5).close()"
+_CTYPES_CONNECT = """
+import ctypes, socket, struct
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.socket(2, 1, 0)  # AF_INET, SOCK_STREAM, straight to the C library: no Python socket object at all
+if fd < 0:
+    raise OSError(ctypes.get_errno(), 'socket() refused')
+addr = struct.pack('=HH4s8x', 2, socket.htons(PORT), bytes([127, 0, 0, 1]))
+if libc.connect(fd, addr, len(addr)) != 0:
+    raise OSError(ctypes.get_errno(), 'connect() refused')
+"""
+_REPORT_CONNECT = f"""
+import os, sys
+try:
+    exec({_CONNECT!r})
+    outcome = 'connected'
+except BaseException as exc:
+    outcome = 'refused: %r' % (exc,)
+with open(sys.argv[1] + '.tmp', 'w') as fh:
+    fh.write(outcome)
+os.rename(sys.argv[1] + '.tmp', sys.argv[1])
+"""
 NET_ATTACKS = {
     "raw_socket_connect": "import _socket\ns = _socket.socket()\ns.connect(('127.0.0.1', PORT))\n",
     "raw_socket_connect_ex": "import _socket\ns = _socket.socket()\nrc = s.connect_ex(('127.0.0.1', PORT))\n"
@@ -131,13 +184,38 @@ NET_ATTACKS = {
     "asyncio_connect": "import asyncio\nasyncio.run(asyncio.open_connection('127.0.0.1', PORT))\n",
     "fromfd_connect": "import socket, _socket\ns = _socket.socket()\nt = socket.fromfd(s.fileno(), socket.AF_INET, "
                       "socket.SOCK_STREAM)\nt.connect(('127.0.0.1', PORT))\n",
-    # Beyond what an in-process block can stop: the original C type through the MRO, and a child process.
-    # Only a network namespace holds against these (run as root with unshare).
+    # Beyond what an in-process block can stop: the original C type through the MRO, C code, and child processes.
+    # The kernel stops these: the seccomp filter (any user) or a network namespace (root).
     "mro_escape": "import socket\nbase = socket.socket.__mro__[-2]\ns = base()\nbase.connect(s, ('127.0.0.1', PORT))\n",
-    "child_process": "import subprocess, sys\nsubprocess.run([sys.executable, '-c', \"import socket; "
-                     "socket.socket().connect(('127.0.0.1', PORT))\"], check=True, timeout=10)\n",
+    "ctypes_libc_connect": _CTYPES_CONNECT,
+    "child_process": f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {_CONNECT!r}], check=True, "
+                     "timeout=20)\n",
+    "child_clean_env": f"import subprocess, sys\nsubprocess.run([sys.executable, '-I', '-S', '-c', {_CONNECT!r}], "
+                       "env={}, check=True, timeout=20)\n",
+    "os_system": f"import os, shlex, sys\nrc = os.system(shlex.quote(sys.executable) + ' -I -c ' + "
+                 f"shlex.quote({_CONNECT!r}))\nassert rc == 0, 'the child failed: %s' % rc\n",
+    "sh_dev_tcp": "import shutil, subprocess\nbash = shutil.which('bash') or '/bin/bash'\n"
+                  "subprocess.run([bash, '-c', 'echo leak > /dev/tcp/127.0.0.1/PORT'], env={}, check=True, timeout=20)\n",
+    # A detached grandchild (setsid, double fork) that execs a fresh interpreter and writes what happened to OUT.
+    "double_fork_setsid": f"""
+import os, sys, time
+out = 'OUT'
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execv(sys.executable, [sys.executable, '-I', '-c', {_REPORT_CONNECT!r}, out])
+    os._exit(0)
+for _ in range(400):
+    if os.path.exists(out):
+        break
+    time.sleep(0.05)
+outcome = open(out).read()
+assert outcome == 'connected', outcome
+""",
 }
-NEEDS_NETNS = {"mro_escape", "child_process"}
+KERNEL_ONLY = {"mro_escape", "ctypes_libc_connect", "child_process", "child_clean_env", "os_system", "sh_dev_tcp",
+               "double_fork_setsid"}
+"""Attacks that only a kernel-level block stops (seccomp or a network namespace): they get out of the Python block."""
 HANGING = f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'import time; time.sleep(600)  # {MARK}'])\n"
 
 
@@ -148,6 +226,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = next(venv.glob("lib/python*/site-packages"))
     for name, src in MODULES.items():
         (site / f"{name}.py").write_text(src)
+    (site / "zz_attack.pth").write_text("import os; os.environ.get('ATTACK_PTH_PORT') and __import__('evil_pth')\n")
     # A provider integration that hangs, for the CLI-level interruption tests.
     FakeSite(site).add("langchain-openai", "1.0.0", [],
                        modules={"langchain_openai/__init__.py": HANGING})
@@ -256,38 +335,41 @@ def test_malformed_results_at_the_cli_are_findings_not_tracebacks(venv: Path, tm
 # ---- "network unreachable" is true inside the probe -----------------------------------------------------------
 
 class Listener:
-    """A loopback TCP and UDP listener that records whether anything reached it."""
+    """A loopback TCP and UDP listener; what reached it is read after the probe has exited (no timing involved).
+
+    A TCP connection the kernel accepted waits in the backlog until ``accept`` (even once its client is gone), and
+    a datagram waits in the receive buffer: both are drained without blocking once every probe process is dead.
+    """
 
     def __init__(self) -> None:
         self.tcp = socket.socket()
         self.tcp.bind(("127.0.0.1", 0))
-        self.tcp.listen(16)
-        self.tcp.settimeout(0.2)
+        self.tcp.listen(64)
+        self.tcp.setblocking(False)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind(("127.0.0.1", 0))
-        self.udp.settimeout(0.2)
-        self.hits: list[str] = []
-        self.stop = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self.udp.setblocking(False)
+        self.port = self.tcp.getsockname()[1]
+        self.udp_port = self.udp.getsockname()[1]
 
-    def _serve(self) -> None:
-        while not self.stop:
+    def hits(self) -> list[str]:
+        out = []
+        while True:
             try:
                 conn, _ = self.tcp.accept()
-                self.hits.append("tcp")
-                conn.close()
-            except OSError:
-                pass
+            except BlockingIOError:
+                break
+            conn.close()
+            out.append("tcp")
+        while True:
             try:
                 self.udp.recvfrom(100)
-                self.hits.append("udp")
-            except OSError:
-                pass
+            except BlockingIOError:
+                break
+            out.append("udp")
+        return out
 
     def close(self) -> None:
-        self.stop = True
-        self.thread.join()
         self.tcp.close()
         self.udp.close()
 
@@ -304,42 +386,97 @@ def _netns_available() -> bool:
     return bool(probe._netns_prefix(False))
 
 
-@pytest.mark.parametrize("netns", [False, True], ids=["in-process-block-alone", "with-network-namespace"])
-def test_the_network_is_unreachable_inside_the_probe(target: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     netns: bool) -> None:
+def _seccomp_expected() -> bool:
+    return sys.platform.startswith("linux") and os.uname().machine in ("x86_64", "aarch64")
+
+
+MODES = {
+    # mode id: (seccomp filter, network namespace)
+    "seccomp-without-namespace": (True, False),
+    "seccomp-with-namespace": (True, True),
+    "namespace-alone": (False, True),
+    "python-block-alone": (False, False),
+}
+
+
+def _attack(target: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seccomp: bool, netns: bool
+            ) -> tuple[dict[str, probe.Result], set[str]]:
     monkeypatch.setattr(probe, "USE_NETNS", netns)
+    monkeypatch.setattr(probe, "USE_SECCOMP", seccomp)
     if netns and not _netns_available():
         pytest.skip("network namespaces need root and a working unshare")
+    if seccomp and not _seccomp_expected():
+        pytest.skip("the seccomp filter exists for Linux on x86_64 and aarch64")
     # One listener per attack, so that a connection that gets through names its attack; all attacks in one batch
-    # (each item isolated as usual), so the whole class costs one interpreter.
+    # (each item isolated as usual), so the whole mode costs one interpreter.
     listeners = {name: Listener() for name in NET_ATTACKS}
     try:
         items = []
         for name, src in NET_ATTACKS.items():
             lst = listeners[name]
-            src = src.replace("UDP", str(lst.udp.getsockname()[1])).replace("PORT", str(lst.tcp.getsockname()[1]))
+            src = (src.replace("UDP", str(lst.udp_port)).replace("PORT", str(lst.port))
+                   .replace("OUT", str(tmp_path / f"{name}.outcome")))
             items.append(Item(name, "exec", source=src))
-        results = run(target, tmp_path, items, timeout=5.0)
-        time.sleep(0.5)  # let the listeners' threads see a connection that did get through
+        results = run(target, tmp_path, items, timeout=20.0)
+        # probe.run has returned: the probe and every descendant are dead, so whatever connected is queued now.
+        got_out = {name for name, lst in listeners.items() if lst.hits()}
     finally:
         for lst in listeners.values():
             lst.close()
-    expected_to_hold = set(NET_ATTACKS) if netns else set(NET_ATTACKS) - NEEDS_NETNS
-    got_out = {name for name, lst in listeners.items() if lst.hits}
+    return results, got_out
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_the_network_is_unreachable_inside_the_probe(target: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     mode: str) -> None:
+    seccomp, netns = MODES[mode]
+    results, got_out = _attack(target, tmp_path, monkeypatch, seccomp, netns)
+    assert set(results) == set(NET_ATTACKS) and all(r.status == "error" or r.ok for r in results.values()), {
+        k: (r.status, r.message) for k, r in results.items() if r.status not in ("ok", "error")}
     not_refused = {name for name, r in results.items() if r.ok}
+    kernel_level = seccomp or netns
+    expected_to_hold = set(NET_ATTACKS) if kernel_level else set(NET_ATTACKS) - KERNEL_ONLY
     assert got_out & expected_to_hold == set(), f"reached the loopback listener: {sorted(got_out)}"
     assert not_refused & expected_to_hold == set(), f"ran without error: {sorted(not_refused)}"
-    if not netns:
-        # Said plainly in the README: without a namespace, these two get out. Proven here, so the claim stays true.
-        assert NEEDS_NETNS <= got_out
+    if seccomp:
+        assert {r.network_filter for r in results.values()} == {"seccomp"}
+    if not kernel_level:
+        # The Python-level block alone does not stop these; proven here, so that the attacks above are known to
+        # reach the listener when nothing stops them (and the README's claim stays true).
+        assert KERNEL_ONLY <= got_out
+        assert KERNEL_ONLY <= not_refused
+
+
+def test_start_up_code_runs_under_the_filter(venv: Path, target: Target, tmp_path: Path, listener: Listener,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # A .pth file runs at interpreter start-up, before the probe script: the filter must already be in place.
+    if not _seccomp_expected():
+        pytest.skip("the seccomp filter exists for Linux on x86_64 and aarch64")
+    monkeypatch.setattr(probe, "USE_NETNS", False)
+    out = tmp_path / "pth.outcome"
+    environ = {**os.environ, "ATTACK_PTH_PORT": str(listener.port), "ATTACK_PTH_OUT": str(out)}
+    r = probe.run(target, [[Item("a", "import", module="fine")]], cwd=str(tmp_path), environ=environ,
+                  timeout=10.0)["a"]
+    assert r.ok and r.network_filter == "seccomp"
+    assert out.read_text().startswith("refused"), out.read_text()
+    assert listener.hits() == []
 
 
 def test_smoke_jobs_alone_have_the_network(target: Target, tmp_path: Path, listener: Listener) -> None:
-    src = NET_ATTACKS["socket_connect"].replace("PORT", str(listener.tcp.getsockname()[1]))
+    src = NET_ATTACKS["socket_connect"].replace("PORT", str(listener.port))
     r = run(target, tmp_path, [Item("a", "exec", source=src)], network=True)["a"]
     assert r.status == "crashed"  # an open-network job may only hold invoke and snippet items
     assert "only invoke and snippet items" in r.stderr
-    assert listener.hits == []
+    assert listener.hits() == []
+
+
+def test_a_job_with_network_permission_is_not_filtered(target: Target, tmp_path: Path, listener: Listener) -> None:
+    # A smoke call (an invoke item) runs with the network open: no filter, and its connection arrives.
+    r = run(target, tmp_path, [Item("a", "invoke", module="netclient", attr="Chat", kwargs={"port": listener.port})],
+            network=True, timeout=10.0)["a"]
+    assert r.ok, r.message
+    assert r.network_filter == ""
+    assert listener.hits() == ["tcp"]
 
 
 # ---- temporary files and interruption -------------------------------------------------------------------------

@@ -93,3 +93,26 @@ def test_timeout_must_be_a_finite_positive_number(value: str, capsys: pytest.Cap
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--timeout" in err[0]
+
+
+def test_the_facts_say_which_network_block_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(probe.sys, "platform", "linux")
+    monkeypatch.setattr(probe, "USE_SECCOMP", True)
+    sealed = {"a": Result("a", "ok", network_filter="seccomp"), "b": Result("b", "timeout")}
+    assert probe.facts(sealed)["network_filter"] == "seccomp"
+    refused = {"a": Result("a", "ok", network_filter="unavailable: seccomp refused the filter: Invalid argument")}
+    assert probe.facts(refused)["network_filter"].startswith("unavailable: seccomp refused")
+    assert probe.facts({"a": Result("a", "crashed")})["network_filter"] == "unknown"
+    monkeypatch.setattr(probe.sys, "platform", "darwin")
+    assert probe.facts(sealed)["network_filter"] == "unavailable: no seccomp on this system"
+
+
+def test_a_result_line_carries_the_loaded_files_bounded() -> None:
+    results: dict[str, Result] = {}
+    b = _batch(results)
+    b.line(b"t0ken " + json.dumps({"id": "a", "status": "ok", "filter": "seccomp",
+                                   "loaded": ["/site/m.py", 5, "", "/x" * 5000, "/site/n.so"]}).encode())
+    r = results["a"]
+    assert r.loaded == ("/site/m.py", "/site/n.so") and not r.loaded_truncated and r.network_filter == "seccomp"
+    b.line(b"t0ken " + json.dumps({"id": "b", "status": "ok", "loaded": "/not/a/list", "loaded_truncated": 1}).encode())
+    assert results["b"].loaded == () and results["b"].loaded_truncated
