@@ -587,6 +587,9 @@ def record_probe_inputs(env: Environment) -> None:
             seen += len(files)
             if seen > _MAX_TREE_FILES:
                 break
+    # Every file of every module the probes loaded (the target's SDKs, pydantic, a C extension...), as reported
+    # by the probe: an in-place edit of any of them is a different input.
+    record_loaded_files(env.inputs, env.probes.values())
     # The working folder is first on sys.path: an entry named like an importable module can shadow it.
     work = env.work_dir or env.target.cwd
     try:
@@ -594,6 +597,31 @@ def record_probe_inputs(env: Environment) -> None:
             env.inputs.stat(os.path.join(work, n))
     except OSError:
         pass
+
+
+def record_loaded_files(recorder: Recorder, results: Iterable[Result]) -> None:
+    """Record (size, ``mtime_ns``: a stat, never a read) the file of each module the probes loaded.
+
+    A module loaded from inside an archive (a zip on sys.path) is recorded as that archive. When a probe could not
+    list everything it loaded, the run is not cached: its key would miss inputs.
+    """
+    seen: set[str] = set()
+    for r in results:
+        if r.loaded_truncated:
+            recorder.not_cacheable(f"{r.id}: the probe loaded more modules than it could list")
+        for path in r.loaded:
+            if path in seen:
+                continue
+            seen.add(path)
+            if recorder.stat(path) is not None:
+                continue
+            parent = os.path.dirname(path)
+            while parent and parent != os.path.dirname(parent) and parent not in seen:
+                seen.add(parent)
+                st = recorder.stat(parent)
+                if st is not None:
+                    break
+                parent = os.path.dirname(parent)
 
 
 def _importable_names(env: Environment) -> frozenset[str]:

@@ -499,13 +499,14 @@ class FailingChat(StubChat):
 
 class NetChat(StubChat):
     def invoke(self, prompt):
-        s = socket.socket()
-        try:
-            s.connect(("127.0.0.1", 9))
+        try:  # blocked, the socket itself is refused (the kernel filter) or its connect is (the Python block)
+            s = socket.socket()
+            try:
+                s.connect(("127.0.0.1", 9))
+            finally:
+                s.close()
         except OSError as exc:
             return type("M", (), {"content": "", "response_metadata": {"errno": exc.errno}, "usage_metadata": None})()
-        finally:
-            s.close()
 '''
 
 
