@@ -202,3 +202,4 @@ def store(folder: Path, key: str, report: Report, record: Mapping[str, Any]) -> 
             old.unlink()
     except OSError:
         pass
+

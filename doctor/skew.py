@@ -189,13 +189,22 @@ def derive_protobuf(values: dict[str, str]) -> Optional[dict[str, str]]:
             why = (f"{proto or 'a _pb2 module'} was generated for protobuf {gen.major}.x and the runtime is {run}: "
                    f"keep protobuf below {run.major}, or upgrade {owner or 'the package that ships it'}")
     elif gen is not None and run is not None and run < gen:
-        req = f"protobuf>={gen.base_version}"
+        req = kb.protobuf_runtime_for((gen.major, gen.minor, gen.micro))
         why = f"the runtime protobuf {run} is older than the generated code ({gen})"
     else:
         req = "protobuf"
         why = "the generated code and the protobuf runtime come from different releases"
     note = f", or upgrade {owner} so that its generated code fits the runtime" if owner else ""
     return {"req": req, "why": why, "owner": owner, "owner_note": note}
+
+
+def derive_runtime_module(values: dict[str, str]) -> Optional[dict[str, str]]:
+    """``cannot import name 'runtime_version' from 'google.protobuf'``: gencode newer than a pre-5.27 runtime."""
+    text = values.get("_tb", "") + "\n" + values.get("_msg", "")
+    ds = [d for d in frames.distributions(text) if d != "protobuf"]
+    owner = ds[0] if ds else ""
+    return {"owner_or": owner or "a package", "req": f"protobuf>={kb.PROTOBUF_RUNTIME_CHECK_SINCE}",
+            "owner_note": f", or a release of {owner} generated for the installed protobuf" if owner else ""}
 
 
 def derive_descriptors(values: dict[str, str]) -> Optional[dict[str, str]]:

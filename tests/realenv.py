@@ -507,6 +507,13 @@ SPECS = {
     "typing-ext-old": {"requirements": ["pydantic==2.9.2"], "then_no_deps": ["typing-extensions==4.5.0"]},
     # requests for the CA-bundle variables (family 10).
     "requests-only": {"requirements": ["requests==2.32.3"]},
+    # googleapis-common-protos 1.76.0 is generated for protobuf 6.33.5 (its _pb2 modules validate the runtime);
+    # protobuf 5.29.5 forced under it: "Detected mismatched Protobuf Gencode/Runtime major versions" (family 6).
+    "protobuf-gencode-newer": {"requirements": ["googleapis-common-protos==1.76.0"],
+                               "then_no_deps": ["protobuf==5.29.5"]},
+    # googleapis-common-protos 1.56.0 (protoc < 3.19 code) declares protobuf>=3.12.0, so the resolver takes
+    # protobuf 4: "Descriptors cannot be created directly" with pip check clean (family 6).
+    "protobuf-old-gencode": {"requirements": ["googleapis-common-protos==1.56.0", "protobuf==4.25.8"]},
 }
 
 

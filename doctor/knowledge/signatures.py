@@ -39,6 +39,7 @@ from ..skew import (
     derive_numpy_abi,
     derive_protobuf,
     derive_recursive_guard,
+    derive_runtime_module,
     derive_service_floor,
     derive_v1_python,
 )
@@ -278,9 +279,11 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature(
         "protobuf-gencode-runtime", Kind.VERSION_SKEW, E,
-        _rx(r"Detected mismatched Protobuf Gencode/Runtime (?:major versions|version suffixes)(?: when loading "
-            r"(?P<proto>[\w./\-]{1,200}))?(?::\s{0,4}gencode (?P<gencode>[\w.\-]{1,40}) runtime "
-            r"(?P<runtime>[\w.\-]{1,40}))?|Runtime version cannot be older than the linked gencode version"),
+        # The version groups end at a digit (or a suffix such as -rc1): the message goes on with a full stop.
+        _rx(r"Detected (?:mismatched|incompatible) Protobuf Gencode/Runtime (?:major versions|version suffixes|"
+            r"versions)(?:\s{1,4}when\s{1,4}loading\s{1,4}(?P<proto>[\w./\-]{1,200}))?(?::\s{0,4}gencode "
+            r"(?P<gencode>\d{1,4}(?:\.\d{1,6}){0,3}(?:-\w{1,20})?) runtime (?P<runtime>\d{1,4}(?:\.\d{1,6}){0,3}"
+            r"(?:-\w{1,20})?))?|Runtime version cannot be older than the linked gencode version"),
         "protobuf runtime and generated code do not match: {why}",
         "Since protobuf 5.27 each generated _pb2 module checks at import that the protobuf runtime has its major "
         "version (and is not older); grpc, google and opentelemetry packages ship such modules.",
@@ -297,6 +300,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "Upgrade {owner_or}, or install '{bound}' (or set PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=python, slower)",
         install=("{owner}", "protobuf"), derive=derive_descriptors, subject="protobuf",
         source="protobuf >= 4 (upb) TypeError 'Descriptors cannot be created directly'; doctor/knowledge/boundaries.py",
+    ),
+    Signature(
+        "protobuf-runtime-module-missing", Kind.VERSION_SKEW, E,
+        _rx(r"cannot import name 'runtime_version' from 'google\.protobuf'"),
+        "{owner_or} has _pb2 files generated for protobuf 5.27 or later, and the installed protobuf is older",
+        "Generated code from protoc 27 on imports google.protobuf.runtime_version to check the runtime; protobuf "
+        "runtimes before 5.27.0 do not have that module, so the import fails before any check runs.",
+        "Install '{req}' (a runtime with runtime_version; the static check names the exact runtime the generated "
+        "code needs){owner_note}",
+        exc=("ImportError",), install=("{req}",), derive=derive_runtime_module, subject="protobuf",
+        source="protobuf 5.26.1 wheel has no google/protobuf/runtime_version.py, 5.27.0 has it; doctor/knowledge/"
+        "boundaries.py PROTOBUF_ERAS",
     ),
     Signature(
         "aws-unknown-service", Kind.VERSION_SKEW, E,

@@ -154,3 +154,39 @@ def test_azure_api_version_family_11() -> None:
     f = next(x for x in data["findings"] if x["subject"] == "OPENAI_API_VERSION")
     assert f["kind"] == "missing-config" and f["severity"] == "error"
     assert _run(venv_python(venv), build, {**env, "OPENAI_API_VERSION": "2024-10-21"}).returncode == 0
+
+
+def test_protobuf_gencode_newer_than_runtime_family_6(tmp_path: Path) -> None:
+    venv = named_venv("protobuf-gencode-newer")
+    imp = "from google.rpc import status_pb2"
+    real = _run(venv_python(venv), imp)
+    assert "Detected mismatched Protobuf Gencode/Runtime major versions" in real.stderr
+    assert "gencode 6.33.5 runtime 5.29.5" in real.stderr
+    f = _finding(_check(venv, "--no-probe"), "LCD712")
+    assert f["kind"] == "version-skew" and f["subject"] == "googleapis-common-protos"
+    assert "6.33.5" in f["title"] and "protobuf>=6.33.5,<7" in " ".join(f["fix"]["commands"])
+    # The probe sees it too when code imports a generated module, and names the same runtime.
+    nb = tmp_path / "nb"
+    nb.mkdir()
+    (nb / "rpc.py").write_text(imp + "\n", encoding="utf-8")
+    probed = _check(venv, "--notebook", str(nb / "rpc.py"))
+    skew = [x for x in probed["findings"] if x["code"] == "LCD705"]
+    assert skew and "6.33.5" in skew[0]["title"] and "protobuf>=6.33.5,<7" in " ".join(skew[0]["fix"]["commands"])
+    # fix: a package step the plan can run (not "cannot be fixed automatically")
+    private = named_venv("protobuf-gencode-newer", dest=tmp_path / "venv")
+    _apply(f, venv, private)
+    assert _run(venv_python(private), imp).returncode == 0
+
+
+def test_protobuf_old_gencode_family_6(tmp_path: Path) -> None:
+    venv = named_venv("protobuf-old-gencode")
+    imp = "from google.rpc import status_pb2"
+    assert "Descriptors cannot be created directly" in _run(venv_python(venv), imp).stderr
+    # pip check is clean: googleapis-common-protos 1.56.0 declares protobuf>=3.12.0
+    assert subprocess.run([str(venv_python(venv)), "-m", "pip", "check"], capture_output=True).returncode == 0
+    f = _finding(_check(venv, "--no-probe"), "LCD712")
+    assert f["kind"] == "version-skew" and f["subject"] == "googleapis-common-protos"
+    assert "googleapis-common-protos>1.56.0" in " ".join(f["fix"]["commands"]) and "protobuf<4" in f["fix"]["summary"]
+    private = named_venv("protobuf-old-gencode", dest=tmp_path / "venv")
+    _apply(f, venv, private)
+    assert _run(venv_python(private), imp).returncode == 0

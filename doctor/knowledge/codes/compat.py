@@ -90,4 +90,17 @@ CODES = (
         why="Requests to the local server go to the proxy, which answers 502 Bad Gateway.",
         fix="export NO_PROXY=localhost,127.0.0.1,::1 (and no_proxy).",
     ),
+    CodeInfo(
+        "LCD712", Kind.VERSION_SKEW, E, "protobuf-gencode-runtime",
+        what="A package ships protobuf-generated modules (`*_pb2.py`) that the installed protobuf runtime refuses: "
+        "code generated for a newer protobuf (its `ValidateProtobufRuntimeVersion` call, checked against the "
+        "rules of the installed runtime's `runtime_version.py`), or code from protoc < 3.19 under protobuf 4+; "
+        "found by reading the head of each generated module, nothing imported.",
+        why="Importing it fails: `Detected mismatched Protobuf Gencode/Runtime major versions`, `Runtime version "
+        "cannot be older than the linked gencode version`, `cannot import name 'runtime_version' from "
+        "'google.protobuf'`, or `Descriptors cannot be created directly`. pip check is silent when the package's "
+        "declared protobuf range is wider than its generated code allows.",
+        fix="Install the protobuf runtime the generated code needs (its major, not older), or upgrade the package "
+        "that ships the old generated code (or bound protobuf below 4).",
+    ),
 )
