@@ -42,7 +42,10 @@ def _skews(env: Environment) -> Iterator[Finding]:
                       f"known symptom: {row.symptom}", f"source ({row.verified}, {row.date}): {row.source}"],
             fix=install_fix(py, f"Upgrade {row.older} ({row.fix_upgrade}), or keep {row.newer} below "
                                 f"{row.newer_from} ('{row.fix_bound}')", [row.fix_upgrade]))
+    named: set[str] = set()
     for floor in kb.SERVICE_FLOORS:
+        if floor.sdk in named:
+            continue  # one finding per SDK: its first (most used) service names the floor
         sdk = inv.get(floor.sdk)
         integrations = [p.package for p in PROVIDERS if any(d == floor.sdk for _m, d in p.sdk_modules)]
         users = [d for d in (inv.get(n) for n in (*integrations, "langchain-community")) if d is not None]
@@ -51,6 +54,7 @@ def _skews(env: Environment) -> Iterator[Finding]:
         data = floor.data_dir(sdk.location)
         if os.path.isdir(data) or not kb.within(sdk.raw_version, f"<{floor.botocore}"):
             continue
+        named.add(floor.sdk)
         yield make(
             "LCD702", title=f"{floor.sdk} {sdk.raw_version} predates the `{floor.service}` service that "
                             f"{users[0].name} uses ({floor.sdk} >= {floor.botocore} needed)",

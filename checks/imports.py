@@ -302,10 +302,12 @@ def run(env: Environment) -> Iterator[Finding]:
     """Findings from the probe results."""
     # The probe machinery is imported only by runs that probe (this check needs_probe).
     from ..probejobs import probed_providers
+    from .constructions import findings as construction_findings
 
     for p in probed_providers(env):
         yield from _provider_findings(env, p)
     yield from _notebook_findings(env)
+    yield from construction_findings(env, _classify)
 
 
 CHECK = Check("imports", "imports", "Import and construct each chat class; run the notebooks' imports.", run,

@@ -15,6 +15,7 @@ from typing import Any, Optional, Union
 from urllib.parse import urlparse
 
 from .knowledge.providers import INIT_CHAT_MODEL_NAMES, Provider, by_class, by_host, by_module
+from .nbconstruct import Construction, read_cells
 from .target import TargetError
 
 Literal = Union[str, int, float, bool, None]
@@ -74,6 +75,8 @@ class NotebookFacts:
     """Env var names the code sets itself (``os.environ["X"] = getpass()``): not needed from the environment."""
     problems: tuple[str, ...]
     """Cells skipped or the file unreadable, with reasons."""
+    constructions: tuple[Construction, ...] = ()
+    """Model classes the code builds, with the literal arguments a construction probe repeats (nbconstruct)."""
 
 
 NOTEBOOK_LIMIT = 256 * 1024 * 1024
@@ -313,6 +316,7 @@ def read(path: str | Path) -> NotebookFacts:
     classes: list[ClassUse] = []
     env_read: list[str] = []
     env_set: list[str] = []
+    trees: list[tuple[int, ast.Module]] = []
     for index, src in cells:
         if not src.strip():
             continue
@@ -330,6 +334,7 @@ def read(path: str | Path) -> NotebookFacts:
         except (RecursionError, MemoryError):  # a huge or deeply nested expression: not read, said so
             problems.append(f"{where}: an expression too large or too deeply nested to read; skipped")
             continue
+        trees.append((index, tree))
         imports += v.imports
         classes += v.classes
         env_read += v.env_read
@@ -359,7 +364,7 @@ def read(path: str | Path) -> NotebookFacts:
         path=str(p), folder=str(p.parent.resolve()), kernel_name=kernel, imports=tuple(imports),
         classes=tuple(classes), providers=tuple(providers), provider_packages=pkgs,
         env_vars=tuple(dict.fromkeys(env_read)), env_vars_set=tuple(dict.fromkeys(env_set)),
-        problems=tuple(problems),
+        problems=tuple(problems), constructions=read_cells(trees),
     )
 
 

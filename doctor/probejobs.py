@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import probe
@@ -14,6 +14,8 @@ from .probe import Item, Result
 
 if TYPE_CHECKING:
     from .context import Environment
+    from .nbconstruct import Construction
+    from .notebook import NotebookFacts
     from .redact import Redactor
 
 STAGES = ("import", "class", "construct")
@@ -64,6 +66,116 @@ def notebook_items(env: Environment) -> dict[str, list[list[Item]]]:
     return by_folder
 
 
+MAX_CONSTRUCTIONS = 32
+"""Distinct notebook constructions probed in one run; the rest are reported as not probed, with this bound."""
+
+
+@dataclass(frozen=True)
+class ConstructionJob:
+    """One construction of a notebook and the probe item whose result answers it."""
+
+    notebook: int
+    """1-based index of the notebook among ``env.notebook_facts``."""
+    facts: NotebookFacts
+    construction: Construction
+    item_id: str
+    """The item that answers it: its own, another construction's with the same class and arguments, or a provider
+    row's construct item (``aws:construct``) when the row builds the same class with the same arguments."""
+    item: Optional[Item] = None
+    """The item to run; None when another job's item (or a row's) answers this one, or when it is not probed."""
+    skip: str = ""
+    """Why it is not probed (then ``item`` is None and ``item_id`` empty)."""
+
+
+def _guess_row(module: str, name: str, kwargs: Mapping[str, Any], args: tuple[Any, ...]) -> Optional[Provider]:
+    """The provider row a class belongs to, for its dummy settings (a heuristic for classes outside the table:
+    ``BedrockChat`` from langchain_community is the ``aws`` row's, by its community module name)."""
+    from .knowledge.providers import BY_NAME, COMMUNITY_MODULES, INIT_CHAT_MODEL_NAMES, by_class, by_module
+
+    if name in ("init_chat_model", "init_embeddings"):
+        spec = kwargs.get("model_provider")
+        model = kwargs.get("model", args[0] if args else None)
+        if spec is None and isinstance(model, str) and ":" in model:
+            spec = model.split(":", 1)[0]
+        return BY_NAME.get(INIT_CHAT_MODEL_NAMES.get(spec, "")) if isinstance(spec, str) else None
+    row = by_class(name)
+    if row is not None:
+        return row
+    top = module.split(".")[0]
+    if top not in ("langchain", "langchain_community"):
+        rows = by_module(top)
+        return rows[0] if rows else None
+    bare = name.lower()
+    for word in ("chat", "llm", "embeddings", "embedding", "converse"):
+        bare = bare.replace(word, "")
+    for mod, prov in sorted(COMMUNITY_MODULES.items(), key=lambda kv: -len(kv[0])):
+        if mod.replace("_", "") == bare or module.rsplit(".", 1)[-1] == mod:
+            return BY_NAME.get(prov)
+    return None
+
+
+def construction_env(env: Environment, c: Construction) -> dict[str, str]:
+    """Dummy secrets for one construction: every secret-named variable the target would see, the guessed row's
+    key variables and its fake settings (AWS credentials and region). No real credential reaches the class."""
+    from .nbconstruct import DUMMY_SECRET
+    from .redact import is_secret_name
+
+    out = {k: DUMMY_SECRET for k in env.environ if is_secret_name(k)}
+    row = _guess_row(c.module, c.name, dict(c.kwargs), c.args)
+    if row is not None:
+        fake = next((v for k, v in row.construct or () if isinstance(v, str) and k in ("api_key",)), DUMMY_SECRET)
+        out.update({k: str(fake) for k in row.key_vars})
+        out.update(dict(row.construct_env))
+    return out
+
+
+def _construction_item(env: Environment, item_id: str, c: Construction) -> Item:
+    environ = construction_env(env, c)
+    if c.args:  # positional literals: the call as written (values are JSON literals, their reprs are Python)
+        call = ", ".join([*(repr(a) for a in c.args), *(f"{k}={v!r}" for k, v in c.kwargs)])
+        return Item(item_id, "exec", module=c.module, source=f"from {c.module} import {c.name}\n{c.name}({call})\n",
+                    env=environ)
+    return Item(item_id, "construct", module=c.module, attr=c.name, kwargs=dict(c.kwargs), env=environ)
+
+
+def construction_jobs(env: Environment) -> list[ConstructionJob]:
+    """Every construction of every notebook with the item that answers it; deterministic, so that the probe run
+    and the check that reads its results agree. Same class and arguments in the same folder: one item."""
+    import json
+
+    from .nbconstruct import Construction
+
+    rows: dict[str, str] = {}
+    row_folder = env.work_dir or env.target.cwd
+    for p in probed_providers(env):
+        if p.construct is not None:
+            twin = Construction(0, 0, p.module, p.chat_classes[0], (), tuple(p.construct))
+            rows[twin.key()] = f"{p.name}:construct"
+    seen: dict[tuple[str, str], str] = {}
+    jobs: list[ConstructionJob] = []
+    for n, facts in enumerate(env.notebook_facts, 1):
+        for c in facts.constructions:
+            if c.skip:
+                jobs.append(ConstructionJob(n, facts, c, "", skip=c.skip))
+                continue
+            key = c.key()
+            if facts.folder == row_folder and key in rows:
+                jobs.append(ConstructionJob(n, facts, c, rows[key]))
+                continue
+            if (facts.folder, key) in seen:
+                jobs.append(ConstructionJob(n, facts, c, seen[(facts.folder, key)]))
+                continue
+            if len(seen) >= MAX_CONSTRUCTIONS:
+                jobs.append(ConstructionJob(n, facts, c, "", skip=f"more than {MAX_CONSTRUCTIONS} distinct "
+                                                                   "constructions in this run; not probed"))
+                continue
+            item_id = f"nb{n}:cell{c.cell}:line{c.line}:construct:{c.name}"
+            seen[(facts.folder, key)] = item_id
+            json.dumps(c.kwargs)  # JSON data by construction (nbconstruct.literal); fail here, not in the door
+            jobs.append(ConstructionJob(n, facts, c, item_id, _construction_item(env, item_id, c)))
+    return jobs
+
+
 def run(env: Environment, on_result: Optional[probe.OnResult] = None) -> Mapping[str, Result]:
     """Run every probe; results by item id (each also given to ``on_result`` as soon as it is known).
 
@@ -81,6 +193,9 @@ def run(env: Environment, on_result: Optional[probe.OnResult] = None) -> Mapping
     plans: dict[str, list[list[Item]]] = {env.work_dir or env.target.cwd: groups}
     for folder, nb_groups in notebook_items(env).items():
         plans.setdefault(folder, []).extend(nb_groups)
+    for job in construction_jobs(env):
+        if job.item is not None:
+            plans.setdefault(job.facts.folder, []).append([job.item])
     for cwd, gs in plans.items():
         if not gs:
             continue

@@ -222,6 +222,19 @@ def derive_service_floor(values: dict[str, str]) -> Optional[dict[str, str]]:
     return {"req1": first, "req2": second, "bc_floor": row.botocore}
 
 
+_UNKNOWN_SERVICE = re.compile(r"Unknown service: '(?P<service>[\w\-]{1,80})'")
+
+
+def derive_service_floor_in_traceback(values: dict[str, str]) -> Optional[dict[str, str]]:
+    """A wrapper's message (``Could not load credentials``) over botocore's ``Unknown service: 'X'`` further up
+    the chained traceback: the service floor of X, as if the message had said it."""
+    m = _UNKNOWN_SERVICE.search(values.get("_tb", ""))
+    if m is None:
+        return None
+    found = derive_service_floor({"service": m.group("service")})
+    return None if found is None else {**found, "service": m.group("service")}
+
+
 def derive_namespace_missing(values: dict[str, str]) -> Optional[dict[str, str]]:
     """``cannot import name 'genai' from 'google' (unknown location)``: a namespace package without that part."""
     module, name = values.get("module", ""), values.get("name", "")

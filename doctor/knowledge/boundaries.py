@@ -129,7 +129,13 @@ class ServiceFloor(NamedTuple):
 SERVICE_FLOORS: tuple[ServiceFloor, ...] = (
     ServiceFloor("bedrock-runtime", "1.31.57", "1.28.57",
                  "botocore/data/bedrock-runtime/ absent in 1.31.56, present in 1.31.57; boto3 1.28.57 requires "
-                 "botocore>=1.31.57 (wheels); langchain PR #11161; " + _BOUNDARIES_DOC, "2023-09-28"),
+                 "botocore>=1.31.57 (wheels from PyPI, files dated 2023-09-28); langchain PR #11161; "
+                 + _BOUNDARIES_DOC, "2023-09-28"),
+    # The control-plane service that LangChain's first Bedrock class (before PR #11161) built its client for.
+    ServiceFloor("bedrock", "1.31.57", "1.28.57",
+                 "botocore/data/bedrock/ absent in 1.31.56, present in 1.31.57 (wheels from PyPI, files dated "
+                 "2023-09-28; Bedrock's general availability); github.com/langchain-ai/langchain/issues/11130",
+                 "2023-09-28"),
 )
 
 

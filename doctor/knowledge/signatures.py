@@ -41,6 +41,7 @@ from ..skew import (
     derive_recursive_guard,
     derive_runtime_module,
     derive_service_floor,
+    derive_service_floor_in_traceback,
     derive_v1_python,
 )
 from .providers import module_path_pattern
@@ -322,6 +323,20 @@ SIGNATURES: tuple[Signature, ...] = (
         "Upgrade boto3 and botocore together ({req1}, {req2})",
         install=("{req1}", "{req2}"), derive=derive_service_floor, provider="aws", subject="botocore",
         source="botocore/exceptions.py UnknownServiceError; botocore/data/bedrock-runtime first in 1.31.57 (wheels)",
+    ),
+    Signature(
+        "aws-unknown-service-wrapped", Kind.VERSION_SKEW, E,
+        _rx(r"Could not load credentials to authenticate with AWS client"),
+        "botocore does not know the `{service}` service: boto3/botocore predate it (botocore >= {bc_floor} needed); "
+        "LangChain reported it as a credentials error",
+        "LangChain's Bedrock classes catch every error raised while the boto3 client is created and re-raise it as "
+        "'Could not load credentials'; the chained UnknownServiceError above it says the installed botocore has no "
+        "data for the service (it predates Bedrock).",
+        "Upgrade boto3 and botocore together ({req1}, {req2})",
+        install=("{req1}", "{req2}"), derive=derive_service_floor_in_traceback, provider="aws", subject="botocore",
+        context=_rx(r"Unknown service: '"),
+        source="langchain_community/llms/bedrock.py validate_environment (raise ValueError('Could not load "
+        "credentials ...') from e); botocore/exceptions.py UnknownServiceError; doctor/knowledge/boundaries.py",
     ),
     # ---- compiled against another numpy (contract kind binary-incompatible) ------------------------------
     Signature(

@@ -117,6 +117,15 @@ REAL = [
     ("ValidationError", "1 validation error for ChatBedrock\n  Value error, Could not load credentials to authenticate "
      "with AWS client. Please check that the specified profile name and/or its credentials are valid. Service error: "
      "You must specify a region.", "", "aws-no-region", Kind.MISSING_CONFIG, "aws"),
+    # langchain 0.0.2xx/0.0.3xx raised this without the cause's words (github.com/langchain-ai/langchain/issues/8800:
+    # "That Exception block will swallow the unknown service exception and replace it with the generic credentials
+    # one"); the chained traceback above it keeps botocore's UnknownServiceError.
+    ("ValueError", "Could not load credentials to authenticate with AWS client. Please check that credentials in the "
+     "specified profile name are valid.",
+     f'  File "{SITE}/botocore/loaders.py", line 408, in load_service_model\n    raise UnknownServiceError(\n'
+     "botocore.exceptions.UnknownServiceError: Unknown service: 'bedrock'. Valid service names are: accessanalyzer, "
+     "account, acm\n\nThe above exception was the direct cause of the following exception:\n",
+     "aws-unknown-service-wrapped", Kind.VERSION_SKEW, "aws"),
     ("botocore.exceptions.TokenRetrievalError", "Error when retrieving token from sso: Token has expired and refresh "
      "failed", "", "aws-sso-expired", Kind.REAUTH_REQUIRED, "aws"),
     ("botocore.exceptions.UnauthorizedSSOTokenError", "The SSO session associated with this profile has expired or is "

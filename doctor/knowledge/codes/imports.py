@@ -82,6 +82,15 @@ CODES = (
         fix="Install the package, and rename or remove the local folder.",
     ),
     CodeInfo(
+        "LCD312", Kind.DOCTOR, I, "notebook-construct-not-probed",
+        what="A model class the notebook constructs could not be built by the probe as written: a positional "
+        "argument that is not a literal, a required argument whose value is not a literal, a class that loads "
+        "model weights in-process, or more constructions than one run probes.",
+        why="The probe repeats each construction with the notebook's literal arguments only (dummy secrets, no "
+        "network); this one's verdict is missing from the report.",
+        fix="Pass literal arguments where you can (a model name, a region), or run the cell to see its error.",
+    ),
+    CodeInfo(
         "LCD320", Kind.IMPORT_ERROR, W, "probe-warnings",
         what="Importing or constructing the chat class raised warnings that announce a failure "
         "(pydantic config-key renames such as `allow_population_by_field_name`, mixing V1 and V2 models).",
