@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from ..checkapi import Check
 from ..creds import aws, needs, probes
 from ..findings import command, make
-from ..knowledge.providers import BY_NAME
+from ..knowledge.credentials import CHAINS
+from ..knowledge.providers import BY_NAME, CredentialKind
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint
 
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
     from ..context import Environment
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-PROVIDER = "aws"
+_CHAIN = CHAINS[CredentialKind.AWS]
+PROVIDER = _CHAIN.provider
+LIB = _CHAIN.library
+"""The library whose chain is resolved (named in evidence as the application will meet it)."""
+_REGION_VARS = BY_NAME[PROVIDER].config_vars[0]
 
 _BOTOCORE_CODES = {
     "ProfileNotFound": "LCD443", "PartialCredentialsError": "LCD444", "InvalidConfigError": "LCD445",
@@ -34,13 +39,13 @@ def _sso_login(profile: str) -> Fix:
 
 
 def _probe_lines(probe: Optional[Mapping[str, Any]]) -> list[str]:
-    failed = probes.failure_lines(probe, "botocore")
+    failed = probes.failure_lines(probe, LIB)
     if failed is not None:
         return failed
     assert probe is not None
     v = probe.get("version", "?")
     skipped = probe.get("skipped") or []
-    return [f"botocore {v} in the target resolves: method {probe.get('method') or 'none'}, region "
+    return [f"{LIB} {v} in the target resolves: method {probe.get('method') or 'none'}, region "
             f"{probe.get('region') or 'none'}" + (f" (not run offline: {', '.join(skipped)})" if skipped else "")]
 
 
@@ -59,9 +64,9 @@ def _offline(env: Environment, nd: needs.Needs, chain: aws.Chain,
     if probe is not None and probe.get("error_class"):
         code = _BOTOCORE_CODES.get(str(probe["error_class"]), "LCD451")
         if code not in reported:
-            yield make("LCD451", title=f"AWS: botocore cannot resolve credentials: {probe['error_class']}",
+            yield make("LCD451", title=f"AWS: {LIB} cannot resolve credentials: {probe['error_class']}",
                        subject=chain.profile, provider=PROVIDER, severity=sev, evidence=base,
-                       fix=Fix("See botocore's message", ("aws configure list",), manual=True))
+                       fix=Fix(f"See {LIB}'s message", ("aws configure list",), manual=True))
             reported.add(code)
     method = chain.method
     probe_found = bool(probe and probe.get("method"))
@@ -84,16 +89,17 @@ def _offline(env: Environment, nd: needs.Needs, chain: aws.Chain,
                        provider=PROVIDER, severity=sev, evidence=[where, *base], fix=_sso_login(chain.sso_profile))
         elif tok.state == "refreshable":
             yield make("LCD450", title=f"AWS SSO profile {chain.sso_profile!r}: access token expired at "
-                       f"{tok.expires}; botocore will try its refresh token", subject=chain.sso_profile,
+                       f"{tok.expires}; {LIB} will try its refresh token", subject=chain.sso_profile,
                        provider=PROVIDER, evidence=[where, *base], fix=_sso_login(chain.sso_profile))
     region = chain.region or (probe.get("region") if probe else None)
     if not region:
-        yield make("LCD441", title="AWS: no region for Bedrock", subject="AWS_REGION", provider=PROVIDER,
+        yield make("LCD441", title="AWS: no region for Bedrock", subject=_REGION_VARS[0], provider=PROVIDER,
                    severity=nd.severity(PROVIDER, when_needed=E, otherwise=I),
-                   evidence=[f"AWS_REGION and AWS_DEFAULT_REGION unset; profile {chain.profile!r} in "
+                   evidence=[f"{' and '.join(_REGION_VARS)} unset; profile {chain.profile!r} in "
                              f"{chain.config_file} has no region", *_probe_lines(probe),
                              "(fine if the code passes region_name= to the chat class)"],
-                   fix=Fix("Set the region", ("export AWS_REGION=us-east-1",), manual=True))
+                   fix=Fix("Set the region", (command("export", f"{_REGION_VARS[0]}={_CHAIN.default_region}"),),
+                           manual=True))
 
 
 def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Finding]:
@@ -116,13 +122,14 @@ def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Fin
     probe = probes.botocore(env, sts=True)
     if probe is None:
         yield make("LCD449", title=f"AWS: {chain.method} credentials not verified online", subject=chain.profile,
-                   provider=PROVIDER, evidence=["botocore is not installed in the target (or --no-probe)"],
-                   fix=Fix("Install boto3 in the target", ("pip install boto3",), manual=True))
+                   provider=PROVIDER, evidence=[f"{LIB} is not installed in the target (or --no-probe)"],
+                   fix=Fix(f"Install {_CHAIN.install} in the target", (command("pip", "install", _CHAIN.install),),
+                           manual=True))
         return
     result = probe.get("sts")
     if not isinstance(result, dict):
         reason = probe.get("probe_failed") or probe.get("message") or "no result"
-        yield _verdict("LCD448", f"botocore: {reason}", aws_online.endpoint(env.environ, chain.region), 0.0, chain,
+        yield _verdict("LCD448", f"{LIB}: {reason}", aws_online.endpoint(env.environ, chain.region), 0.0, chain,
                        sev)
         return
     if result.get("ok"):
@@ -134,7 +141,7 @@ def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Fin
         cls = str(result.get("error_class", ""))
         code = _BOTOCORE_CODES.get(cls, "LCD448")
         code = code if code in ("LCD442", "LCD448") else "LCD446"
-        seen = f"botocore {cls}: {result.get('message', '')}"
+        seen = f"{LIB} {cls}: {result.get('message', '')}"
     if code:
         yield _verdict(code, seen, aws_online.endpoint(env.environ, chain.region), 0.0, chain, sev)
 

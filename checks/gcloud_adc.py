@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from ..checkapi import Check
 from ..creds import gcloud, needs, probes
 from ..findings import command, make
-from ..knowledge.providers import BY_NAME
+from ..knowledge.credentials import CHAINS
+from ..knowledge.providers import BY_NAME, CredentialKind
 from ..model import Finding, Fix, Severity
 
 if TYPE_CHECKING:
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
     from ..context import Environment
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-PROVIDER = "google-vertexai"
+_CHAIN = CHAINS[CredentialKind.GCLOUD_ADC]
+PROVIDER = _CHAIN.provider
+LIB = _CHAIN.library
+"""The library whose chain is resolved (named in evidence as the application will meet it)."""
 
 SETUP = Fix("Log in for Application Default Credentials (or set GOOGLE_APPLICATION_CREDENTIALS to a key file)",
             ("gcloud auth application-default login",), manual=True)
@@ -35,15 +39,15 @@ _FILE_FIX = {
 
 
 def _probe_line(probe: Optional[Mapping[str, Any]]) -> list[str]:
-    failed = probes.failure_lines(probe, "google-auth")
+    failed = probes.failure_lines(probe, LIB)
     if failed is not None:
         return failed
     assert probe is not None
     version = probe.get("version", "?")
     if probe.get("source") == "none":
-        return [f"google-auth {version} in the target finds no credentials file either"]
+        return [f"{LIB} {version} in the target finds no credentials file either"]
     cls = str(probe.get("class", "")).rsplit(".", 2)
-    return [f"google-auth {version} in the target loads it as {'.'.join(cls[-2:])}"
+    return [f"{LIB} {version} in the target loads it as {'.'.join(cls[-2:])}"
             + (f", project {probe['project']}" if probe.get("project") else "")]
 
 
@@ -55,7 +59,7 @@ def _offline(env: Environment, nd: needs.Needs, res: gcloud.Resolution,
     f = res.file
     if f is None:
         if res.on_gce:
-            yield make("LCD428", title="No credentials file: google-auth would use this machine's metadata server",
+            yield make("LCD428", title=f"No credentials file: {LIB} would use this machine's metadata server",
                        subject="metadata server", provider=PROVIDER, evidence=evidence)
         else:
             yield make("LCD420", title="No Application Default Credentials for Vertex AI", subject=res.gcloud_dir,
@@ -66,9 +70,9 @@ def _offline(env: Environment, nd: needs.Needs, res: gcloud.Resolution,
                    severity=broken, evidence=evidence, fix=_FILE_FIX[f.error_code])
         return
     if probe is not None and probe.get("error_class") and probe.get("source") != "none":
-        yield make("LCD427", title=f"google-auth cannot load {f.path}: {probe['error_class']}", subject=f.path,
+        yield make("LCD427", title=f"{LIB} cannot load {f.path}: {probe['error_class']}", subject=f.path,
                    provider=PROVIDER, severity=broken, evidence=evidence,
-                   fix=Fix("See google-auth's message; recreate the credentials", ("gcloud auth application-default "
+                   fix=Fix(f"See {LIB}'s message; recreate the credentials", ("gcloud auth application-default "
                                                                                   "login",), manual=True))
     if f.too_open:
         yield make("LCD424", title=f"{f.path} is readable by other users (mode {oct(f.mode or 0)})", subject=f.path,
@@ -87,11 +91,12 @@ def _project(env: Environment, nd: needs.Needs, res: gcloud.Resolution,
     if proj or (probe is not None and probe.get("project")):
         return
     yield make(
-        "LCD426", title="Vertex AI: no Google Cloud project resolves", subject="GOOGLE_CLOUD_PROJECT",
+        "LCD426", title="Vertex AI: no Google Cloud project resolves", subject=gcloud.PROJECT_VARS[0],
         provider=PROVIDER, severity=nd.severity(PROVIDER, when_needed=E, otherwise=I),
         evidence=[f"{', '.join(gcloud.PROJECT_VARS)} unset; no project in gcloud's config ({res.gcloud_dir}) "
-                  "or the credentials file", "(fine if the code passes project= to ChatVertexAI)"],
-        fix=Fix("Set the project", ("export GOOGLE_CLOUD_PROJECT=PROJECT_ID",), manual=True),
+                  "or the credentials file",
+                  f"(fine if the code passes project= to {BY_NAME[PROVIDER].chat_classes[0]})"],
+        fix=Fix("Set the project", (command("export", f"{gcloud.PROJECT_VARS[0]}=PROJECT_ID"),), manual=True),
     )
 
 
@@ -143,19 +148,20 @@ def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterat
                                token_uri=override if override != google_online.DEFAULT_TOKEN_URI else "")
     if probe is None:
         yield make("LCD434", title=f"Vertex AI: {f.type} credentials not verified online", subject=f.path,
-                   provider=PROVIDER, evidence=["google-auth is not installed in the target (or --no-probe)"],
-                   fix=Fix("Install google-auth in the target", ("pip install google-auth",), manual=True))
+                   provider=PROVIDER, evidence=[f"{LIB} is not installed in the target (or --no-probe)"],
+                   fix=Fix(f"Install {_CHAIN.install} in the target", (command("pip", "install", _CHAIN.install),),
+                           manual=True))
         return
     result = probe.get("refresh")
     if not isinstance(result, dict):
         reason = probe.get("probe_failed") or probe.get("message") or "no result"
         yield make("LCD433", title="Vertex AI: the credentials could not be refreshed in the target",
-                   subject=f.path, provider=PROVIDER, evidence=[f"google-auth probe: {reason}"])
+                   subject=f.path, provider=PROVIDER, evidence=[f"{LIB} probe: {reason}"])
         return
     if result.get("ok"):
         return
     code = google_online.classify_library_error(str(result.get("error_class", "")), str(result.get("message", "")))
-    yield _verdict_finding(code, f"google-auth {result.get('error_class')}: {result.get('message')}", "",
+    yield _verdict_finding(code, f"{LIB} {result.get('error_class')}: {result.get('message')}", "",
                            override, float(result.get("elapsed", 0.0) or 0.0), f.path, sev)
 
 

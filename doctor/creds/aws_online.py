@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from ..creds import http, sigv4
+from ..knowledge.credentials import CHAINS
+from ..knowledge.providers import CredentialKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,14 +34,18 @@ class Verdict:
     elapsed: float = 0.0
 
 
+_AWS = CHAINS[CredentialKind.AWS]
+
+
 def endpoint(environ: Mapping[str, str], region: Optional[str]) -> str:
-    """AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional STS endpoint (global for no region)."""
-    for var in ("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"):
+    """The chain's endpoint variables (STS's own, then the SDK-wide one), else the regional STS endpoint (global
+    for no region)."""
+    for var in _AWS.endpoint_vars:
         if environ.get(var, "").strip():
             return environ[var].strip().rstrip("/") + "/"
     if region:
-        return f"https://sts.{region}.amazonaws.com/"
-    return "https://sts.amazonaws.com/"
+        return _AWS.online_url.format(region=region)
+    return _AWS.online_url_global
 
 
 def classify(status: Optional[int], code: str, message: str, error: str) -> tuple[str, str]:
@@ -69,7 +75,7 @@ def get_caller_identity(environ: Mapping[str, str], *, access_key: str, secret_k
         headers["X-Amz-Security-Token"] = session_token
     headers["Authorization"] = sigv4.sign(method="POST", url=url, headers=headers, body=BODY,
                                           access_key=access_key, secret_key=secret_key,
-                                          region=region or "us-east-1", service="sts", amz_date=amz_date)
+                                          region=region or _AWS.default_region, service="sts", amz_date=amz_date)
     answer = http.request(url, method="POST", headers=headers, data=BODY, timeout=timeout)
     code_m = _CODE.search(answer.body or "")
     msg_m = _MESSAGE.search(answer.body or "")

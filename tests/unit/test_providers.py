@@ -13,6 +13,7 @@ import pytest
 from langchain_doctor import classify, notebook, probejobs
 from langchain_doctor.explain import attribution
 from langchain_doctor.knowledge import providers as P
+from langchain_doctor.knowledge.credentials import CHAINS
 from langchain_doctor.knowledge.providers import PROVIDERS, CredentialKind, Provider
 from langchain_doctor.knowledge.signatures import BY_ID
 
@@ -132,14 +133,6 @@ def _facts() -> dict[str, str]:
     return out
 
 
-# The credential-chain implementations speak of the library that resolves the chain (botocore, google-auth) and
-# of its own settings; they serve a CredentialKind, and the rows name that kind. Each pair is allowed only there.
-_CREDENTIAL_CHAINS: dict[str, frozenset[str]] = {
-    "checks/aws.py": frozenset({"botocore", "boto3", "AWS_REGION", "AWS_DEFAULT_REGION"}),
-    "checks/gcloud_adc.py": frozenset({"google-auth", "GOOGLE_CLOUD_PROJECT", "ChatVertexAI"}),
-    "doctor/creds/aws_online.py": frozenset({"AWS_ENDPOINT_URL", "amazonaws.com"}),  # STS, not Bedrock
-    "doctor/creds/probes.py": frozenset({"botocore", "google-auth", "google.auth", "AWS_ENDPOINT_URL"}),
-}
 _WORD = re.compile(r"[A-Za-z0-9_.\-:]+")
 
 
@@ -183,11 +176,43 @@ def test_no_provider_specific_literal_in_engine_code() -> None:
     found = []
     for f in _engine_files():
         rel = f.relative_to(ROOT).as_posix()
-        allowed = _CREDENTIAL_CHAINS.get(rel, frozenset())
         for line, s in _string_literals(f):
             for w in {s, *_WORD.findall(s)}:
                 w = w.strip(".:-")
-                if w in facts and w not in allowed:
-                    found.append(f"{rel}:{line}: {w!r} ({facts[w]}) belongs in doctor/knowledge/providers.py")
+                if w in facts:
+                    found.append(f"{rel}:{line}: {w!r} ({facts[w]}) belongs in doctor/knowledge/ (providers.py, "
+                                 "credentials.py)")
     assert not found, "\n".join(found)
     assert len(_engine_files()) > 40  # the scan saw the engine
+    # ... the credential chains' engine included: nothing is exempt.
+    assert {"checks/aws.py", "checks/gcloud_adc.py", "doctor/creds/aws_online.py", "doctor/creds/probes.py"} <= {
+        f.relative_to(ROOT).as_posix() for f in _engine_files()}
+
+
+# ---- the credential chains ------------------------------------------------------------------------------------
+
+def test_every_chain_kind_has_one_chain_row() -> None:
+    """A credential kind other than a key (or none) used by a row is resolved by exactly one chain row."""
+    kinds = {p.credential for p in PROVIDERS} - {CredentialKind.API_KEY, CredentialKind.NONE}
+    assert set(CHAINS) == kinds
+    for kind, chain in CHAINS.items():
+        assert chain.kind is kind
+        row = P.BY_NAME[chain.provider]
+        assert row.credential is kind
+        # The library that resolves the chain is one of the row's SDKs, and what installs it is a distribution
+        # the row knows (boto3 brings botocore).
+        assert chain.library in row.sdk_packages and chain.install in {d for _, d in row.sdk_modules}
+        assert "import" in chain.snippet and "out" in chain.snippet and "done()" in chain.snippet
+        compile(chain.snippet, f"<{kind.value} snippet>", "exec")  # the snippet the probe runs is Python
+
+
+def test_the_aws_online_check_reads_its_endpoint_from_the_chain_row() -> None:
+    from langchain_doctor.creds import aws_online
+
+    chain = CHAINS[CredentialKind.AWS]
+    assert aws_online.endpoint({}, None) == chain.online_url_global
+    assert aws_online.endpoint({}, "eu-west-3") == chain.online_url.format(region="eu-west-3")
+    last = chain.endpoint_vars[-1]
+    assert aws_online.endpoint({last: "http://127.0.0.1:7/"}, "eu-west-3") == "http://127.0.0.1:7/"
+    assert aws_online.endpoint({chain.endpoint_vars[0]: "http://127.0.0.1:8", last: "http://127.0.0.1:7"},
+                               None) == "http://127.0.0.1:8/"
