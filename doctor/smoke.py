@@ -28,6 +28,8 @@ from urllib.parse import urlparse
 from .findings import make
 from .knowledge.providers import (
     BY_NAME,
+    FINISH_KEYS,
+    MODEL_KEYS,
     SHAPES,
     TIMINGS,
     TOKEN_KEYS,
@@ -351,12 +353,16 @@ def _first_str(d: Mapping[str, Any], keys: Iterable[str]) -> Optional[str]:
     return None
 
 
-def normalise(response_metadata: Any, usage_metadata: Any) -> Usage:
-    """The table's columns from ``AIMessage.response_metadata`` and ``usage_metadata`` (preferred for tokens)."""
+def normalise(response_metadata: Any, usage_metadata: Any, chat_class: str = "") -> Usage:
+    """The table's columns from ``AIMessage.response_metadata`` and ``usage_metadata`` (preferred for tokens).
+
+    The model and finish-reason keys are the ones ``chat_class``'s smoke shape names in the providers table, then
+    every other row's (an unknown class, or an integration release that spells them differently)."""
     rm: Mapping[str, Any] = response_metadata if isinstance(response_metadata, dict) else {}
     um: Mapping[str, Any] = usage_metadata if isinstance(usage_metadata, dict) else {}
-    model = _first_str(rm, ("model_name", "model", "model_id", "modelVersion", "model_version"))
-    finish = _first_str(rm, ("finish_reason", "stop_reason", "stopReason", "done_reason", "finishReason"))
+    shape = SHAPES.get(chat_class)
+    model = _first_str(rm, (*(shape.model_keys if shape else ()), *MODEL_KEYS))
+    finish = _first_str(rm, (*(shape.finish_keys if shape else ()), *FINISH_KEYS))
     timings: dict[str, float] = {}
     usage = rm.get("token_usage")
     if isinstance(usage, dict):
@@ -561,7 +567,7 @@ def execute(env: Environment, pl: SmokeCalls, *,
             latency = value.get("latency_s")
             entries.append(Entry(call.provider, call.chat_class, call.model, "ok",
                                  float(latency) if isinstance(latency, (int, float)) else None,
-                                 normalise(rm, um), keys, notes=call.notes))
+                                 normalise(rm, um, call.chat_class), keys, notes=call.notes))
             continue
         failure = classify(call, result, env.target.python, timeout=env.options.net_timeout)
         entries.append(Entry(call.provider, call.chat_class, call.model, "error", error=failure.why,

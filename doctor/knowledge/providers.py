@@ -47,6 +47,10 @@ class CallShape(NamedTuple):
     retries_kw: Optional[str] = "max_retries"
     timings: tuple[str, ...] = ()
     """Server-side timings in the token dict (Groq's queue/prompt/completion/total time)."""
+    model_keys: tuple[str, ...] = ("model_name",)
+    """Keys of ``response_metadata`` that hold the model that answered, first present wins."""
+    finish_keys: tuple[str, ...] = ("finish_reason",)
+    """Keys of ``response_metadata`` that hold why the answer stopped, first present wins."""
     unsupported: str = ""
     """Why no smoke call can be built from literal arguments (then the provider is skipped with this reason)."""
     source: str = ""
@@ -125,6 +129,9 @@ _DEAD_URL = "http://127.0.0.1:9/v1"
 _OPENAI_TOKENS = TokenKeys("token_usage", "prompt_tokens", "completion_tokens", "total_tokens")
 _GOOGLE_TOKENS = (TokenKeys("usage_metadata", "prompt_token_count", "candidates_token_count", "total_token_count"),
                   TokenKeys("usage_metadata", "promptTokenCount", "candidatesTokenCount", "totalTokenCount"))
+# Where response_metadata keeps the model and the finish reason (the API's own spelling as the SDK returns it).
+_GOOGLE_MODEL = ("model_name", "model_version", "modelVersion")
+_GOOGLE_FINISH = ("finish_reason", "finishReason")
 _OPENAI_SOURCE = ("langchain-openai 1.7.4 BaseChatOpenAI: max_tokens, request_timeout (alias timeout), max_retries; "
                   "0.1.x has the same names")
 _OPENAI_LIKE = CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,), source=_OPENAI_SOURCE)
@@ -166,6 +173,7 @@ PROVIDERS: tuple[Provider, ...] = (
         sdk_modules=(("anthropic", "anthropic"),), init_names=("anthropic",), community_modules=("anthropic",),
         smoke=(("ChatAnthropic", CallShape(
             (("max_tokens", 1),), (TokenKeys("usage", "input_tokens", "output_tokens", "total_tokens"),),
+            model_keys=("model_name", "model"), finish_keys=("stop_reason",),
             source="langchain-anthropic 1.7.10: max_tokens (alias max_tokens_to_sample), default_request_timeout "
             "(alias timeout), max_retries")),),
         stable_submodules=("langchain_anthropic.chat_models", "anthropic.types"),
@@ -183,7 +191,7 @@ PROVIDERS: tuple[Provider, ...] = (
         init_names=("google_vertexai",), community_modules=("vertexai",),
         construct_env=(("GOOGLE_CLOUD_PROJECT", "doctor-probe"),),
         smoke=(("ChatVertexAI", CallShape(
-            (("max_output_tokens", 1),), _GOOGLE_TOKENS,
+            (("max_output_tokens", 1),), _GOOGLE_TOKENS, model_keys=_GOOGLE_MODEL, finish_keys=_GOOGLE_FINISH,
             source="langchain-google-vertexai 3.2.5 _VertexAICommon: max_output_tokens (alias max_tokens), timeout, "
             "max_retries")),),
         named_vars=("GOOGLE_APPLICATION_CREDENTIALS",),
@@ -200,7 +208,7 @@ PROVIDERS: tuple[Provider, ...] = (
         sdk_modules=(("google.genai", "google-genai"), ("google.generativeai", "google-generativeai")),
         init_names=("google_genai",),
         smoke=(("ChatGoogleGenerativeAI", CallShape(
-            (("max_output_tokens", 1),), _GOOGLE_TOKENS,
+            (("max_output_tokens", 1),), _GOOGLE_TOKENS, model_keys=_GOOGLE_MODEL, finish_keys=_GOOGLE_FINISH,
             source="langchain-google-genai 4.4.3: max_output_tokens (alias max_tokens), timeout, max_retries")),),
     ),
     Provider(
@@ -218,12 +226,14 @@ PROVIDERS: tuple[Provider, ...] = (
         smoke=(
             ("ChatBedrock", CallShape(
                 (("max_tokens", 1),), (TokenKeys("usage", "prompt_tokens", "completion_tokens", "total_tokens"),),
-                model_kw="model_id", timeout_kw="config", retries_kw=None,
+                model_kw="model_id", timeout_kw="config", retries_kw=None, model_keys=("model_id", "model_name"),
+                finish_keys=("stop_reason",),
                 source="langchain-aws 1.9.1 ChatBedrock: model_id, max_tokens, config (botocore Config: timeouts, "
                 "attempts)")),
             ("ChatBedrockConverse", CallShape(
                 (("max_tokens", 1),), (TokenKeys("usage", "inputTokens", "outputTokens", "totalTokens"),),
-                model_kw="model_id", timeout_kw="config", retries_kw=None,
+                model_kw="model_id", timeout_kw="config", retries_kw=None, model_keys=("model_name", "model_id"),
+                finish_keys=("stopReason", "stop_reason"),
                 source="langchain-aws 1.9.1 ChatBedrockConverse: model_id (alias model), max_tokens, config")),
         ),
     ),
@@ -235,7 +245,7 @@ PROVIDERS: tuple[Provider, ...] = (
         api_base="https://api.mistral.ai/v1", verify_path="/models",
         sdk_modules=(("mistralai", "mistralai"),), init_names=("mistralai",), community_modules=("mistralai",),
         smoke=(("ChatMistralAI", CallShape(
-            (("max_tokens", 1),), (_OPENAI_TOKENS,), timeout_int=True,
+            (("max_tokens", 1),), (_OPENAI_TOKENS,), timeout_int=True, model_keys=("model_name", "model"),
             source="langchain-mistralai 1.1.6: max_tokens, timeout (int seconds), max_retries")),),
     ),
     Provider(
@@ -284,7 +294,8 @@ PROVIDERS: tuple[Provider, ...] = (
         construct=(("model", "llama3.2"), ("base_url", "http://127.0.0.1:9")),
         sdk_modules=(("ollama", "ollama"),), init_names=("ollama",), community_modules=("ollama",),
         smoke=(("ChatOllama", CallShape((("num_predict", 1),), (TokenKeys("", "prompt_eval_count", "eval_count"),),
-                                        timeout_kw=None, retries_kw=None, source="langchain-ollama: num_predict")),),
+                                        timeout_kw=None, retries_kw=None, model_keys=("model_name", "model"),
+                                        finish_keys=("done_reason",), source="langchain-ollama: num_predict")),),
     ),
     Provider(
         "cohere", "langchain-cohere", "langchain_cohere", ("ChatCohere",), ("cohere",),
@@ -435,6 +446,10 @@ SHAPES: dict[str, CallShape] = {c: sh for p in PROVIDERS for c, sh in reversed(p
 TOKEN_KEYS: tuple[TokenKeys, ...] = tuple(dict.fromkeys(t for p in PROVIDERS for _, sh in p.smoke for t in sh.tokens))
 """Every place a row says token counts are kept, in table order (the smoke table reads the first that has them)."""
 TIMINGS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, sh in p.smoke for k in sh.timings))
+MODEL_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, sh in p.smoke for k in sh.model_keys))
+"""Every key a row says holds the answering model, in table order (for an answer whose class is not known)."""
+FINISH_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, sh in p.smoke for k in sh.finish_keys))
+"""Every key a row says holds the finish reason, in table order."""
 
 
 _PRIMARY: dict[str, str] = _first_wins((p.package, p.name) for p in PROVIDERS)

@@ -39,6 +39,7 @@ def test_every_row_is_complete(p: Provider) -> None:
     for cls, shape in p.smoke:
         assert shape.limit and shape.source, cls
         assert shape.tokens or "usage_metadata" in shape.source, f"{cls}: how are its tokens read?"
+        assert shape.model_keys and shape.finish_keys, f"{cls}: where does its response_metadata name the model?"
     # SDK modules and distributions agree
     # (langchain-mistralai calls the API with httpx: the mistralai SDK is the provider's, not a dependency)
     assert set(p.sdk_packages) <= {d for _, d in p.sdk_modules}, (p.sdk_modules, p.sdk_packages)

@@ -296,6 +296,38 @@ def test_normalise(rm: Any, um: Any, expected: tuple[Any, ...]) -> None:
     assert (u.model, u.finish_reason, u.input_tokens, u.output_tokens, u.total_tokens, u.source) == expected
 
 
+@pytest.mark.parametrize(("chat_class", "rm", "expected"), [
+    # An answer carrying two spellings: the class's own key (its row's smoke shape) wins.
+    ("ChatBedrockConverse", {"stop_reason": "end_turn", "stopReason": "max_tokens", "model_id": "a",
+                             "model_name": "b"}, ("b", "max_tokens")),
+    ("ChatBedrock", {"stop_reason": "end_turn", "stopReason": "max_tokens", "model_id": "a", "model_name": "b"},
+     ("a", "end_turn")),
+    ("ChatOllama", {"done_reason": "length", "finish_reason": "stop", "model": "llama3.2"}, ("llama3.2", "length")),
+    # A class no row knows reads every row's keys, in table order.
+    ("ChatSomethingElse", {"done_reason": "length", "model": "m"}, ("m", "length")),
+])
+def test_normalise_reads_the_classes_own_keys_first(chat_class: str, rm: Any, expected: tuple[Any, ...]) -> None:
+    u = smoke.normalise(rm, None, chat_class)
+    assert (u.model, u.finish_reason) == expected
+
+
+def test_normalise_takes_its_keys_from_the_provider_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key is the engine's own: a row that names a new key is read, and without rows nothing is."""
+    from langchain_doctor.knowledge import providers as P
+
+    shape = P.SHAPES["ChatOpenAI"]._replace(model_keys=("served_by",), finish_keys=("why_stopped",))
+    monkeypatch.setitem(smoke.SHAPES, "ChatOpenAI", shape)
+    rm = {"served_by": "m1", "why_stopped": "length", "model_name": "m0", "finish_reason": "stop"}
+    u = smoke.normalise(rm, None, "ChatOpenAI")
+    assert (u.model, u.finish_reason) == ("m1", "length")
+    monkeypatch.setattr(smoke, "MODEL_KEYS", ())
+    monkeypatch.setattr(smoke, "FINISH_KEYS", ())
+    u = smoke.normalise(rm, None, "ChatSomethingElse")
+    assert (u.model, u.finish_reason) == (None, None)
+    assert set(P.MODEL_KEYS) == {k for p in P.PROVIDERS for _, sh in p.smoke for k in sh.model_keys}
+    assert set(P.FINISH_KEYS) == {k for p in P.PROVIDERS for _, sh in p.smoke for k in sh.finish_keys}
+
+
 def test_groq_timings_are_kept() -> None:
     assert smoke.normalise(GROQ_SEED, None).timings == {"queue_time": 0.011152514999999998, "prompt_time": 0.002323424,
                                                         "completion_time": 0.335856535, "total_time": 0.338179959}
