@@ -104,7 +104,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _to_json(report: Report, record: Mapping[str, Any], created: str) -> dict[str, Any]:
-    return {"format": FORMAT, "created": created, "record": dict(record), "report": dataclasses.asdict(report)}
+    data = dataclasses.asdict(dataclasses.replace(report, redactor=None))
+    del data["redactor"]  # the run's secrets are never written
+    return {"format": FORMAT, "created": created, "record": dict(record), "report": data}
 
 
 def _value(tp: Any, v: Any) -> Any:

@@ -7,6 +7,8 @@ from collections.abc import Mapping  # noqa: TC003 - resolved at run time by the
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .redact import Redactor  # noqa: TC001 - resolved at run time by the cache's reader
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is; ordered so that ``--fail-on`` can compare."""
@@ -302,6 +304,11 @@ class Report:
     """When the cached report was made (ISO 8601, local time), on a cache hit."""
     elapsed_s: float = 0.0
     """Wall time of the run, for JUnit."""
+    redactor: Optional[Redactor] = field(default=None, compare=False, repr=False)
+    """The run's one redactor (the examined environment's secret-named variables, the providers' keys, the
+    credential files' secrets), applied once more to every rendered text on the way out. Never stored: a report
+    read back from the cache has none (its text was redacted when its run built it), and the way out then uses the
+    doctor's own environment's (``redact.for_process``)."""
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

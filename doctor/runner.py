@@ -231,13 +231,16 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     credentials = _credentials(env, items)
     items.sort(key=lambda f: (-f.severity.rank, f.provider or "~", f.code, f.subject))
     t = env.target
-    target = TargetInfo(t.python, t.version, t.platform, t.selected_by, t.reason, t.prefix)
+    # Free text the report carries (and the cache stores) passes the run's redactor like the findings.
+    target = TargetInfo(t.python, t.version, t.platform, t.selected_by, redactor.text(t.reason), t.prefix)
+    notebooks = [replace(n, problems=tuple(redactor.text(p) for p in n.problems)) for n in notebooks]
     took = {c.name: c.seconds for c in checks_run or ()}
     # Every check of the table, in its order (JUnit lists the ones that did not run as passing cases, as before).
     checks_run = [CheckRun(c.name, c.family, took.get(c.name, 0.0)) for c in builtin.checks()]
     return Report(__version__, target, packages(env.inventory), provider_statuses(env, items), tuple(items),
                   env.options.fail_on, dict(extras or {}), notebooks=tuple(notebooks), smoke=tuple(smoke),
-                  repair=repair, checks_run=tuple(checks_run), credentials=credentials, elapsed_s=elapsed_s)
+                  repair=repair, checks_run=tuple(checks_run), credentials=credentials, elapsed_s=elapsed_s,
+                  redactor=redactor)
 
 
 def _credentials(env: Environment, findings: Sequence[Finding]) -> tuple[CredentialSeen, ...]:

@@ -119,6 +119,8 @@ class SmokeCalls:
 
     calls: tuple[Call, ...] = ()
     skipped: tuple[Skip, ...] = ()
+    redactor: Redactor = field(default_factory=default_redactor, compare=False, repr=False)
+    """The run's redactor (``Environment.redactor``): the plan shown before the calls passes through it."""
 
 
 class SmokeRefused(TargetError):
@@ -285,7 +287,7 @@ def select(env: Environment) -> SmokeCalls:
             calls.append(got)
         else:
             skipped.append(got)
-    return SmokeCalls(tuple(calls), tuple(skipped))
+    return SmokeCalls(tuple(calls), tuple(skipped), env.redactor)
 
 
 def describe(pl: SmokeCalls) -> list[str]:
@@ -299,7 +301,7 @@ def describe(pl: SmokeCalls) -> list[str]:
         lines += [f"  {' ' * width}  note: {note}" for note in c.notes]
     for s in pl.skipped:
         lines.append(f"  not called: {s.provider}: {s.reason}")
-    return [default_redactor().text(line) for line in lines]
+    return [pl.redactor.text(line) for line in lines]
 
 
 def cli_confirm(pl: SmokeCalls) -> bool:

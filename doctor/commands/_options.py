@@ -6,12 +6,15 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import click
 
 from ..context import Options
 from ..render import Format, renderer
+
+if TYPE_CHECKING:
+    from ..redact import Redactor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -205,7 +208,14 @@ def render_report(report: Any, fmt: Format, color: bool, verbose: bool, *, quiet
 
         width = terminal_width(os.environ, sys.stdout.isatty()) if fmt is Format.CONSOLE else 0
     text = renderer(fmt)(with_codes(report), verbose=verbose, color=color, width=width, quiet=quiet)
-    # The report was redacted when built; token shapes are masked once more on the way out, whatever the format.
-    from ..redact import default as default_redactor
+    # The report was redacted when built; on the way out, whatever the format, the whole text passes once more
+    # through the run's redactor (its secret values, not only the shapes of keys).
+    return way_out(report).text(text)
 
-    return default_redactor().text(text)
+
+def way_out(report: Any) -> Redactor:
+    """The redactor every rendered text of ``report`` passes through: its run's, else (a report read back from the
+    cache, or built without a run) the doctor's own environment's secrets and the shapes of keys."""
+    from ..redact import for_process
+
+    return getattr(report, "redactor", None) or for_process()

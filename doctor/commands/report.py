@@ -117,7 +117,8 @@ def ticket_report(report: Report, *, home: Optional[str] = None, environ: Option
     repair = RepairPlan(tuple(c(x) for x in report.repair.commands), tuple(c(x) for x in report.repair.manual),
                         tuple(c(x) for x in report.repair.cannot))
     return Report(report.tool_version, target, packages, providers, findings, report.fail_on,
-                  ticket_os=os_name or os_description(), smoke=smoke, credentials=credentials, repair=repair)
+                  ticket_os=os_name or os_description(), smoke=smoke, credentials=credentials, repair=repair,
+                  redactor=redactor)
 
 
 @click.command("report")

@@ -466,4 +466,4 @@ def explain_input(inp: Input, *, source: str, text: str, fail_on: str = "error",
     findings = [replace(_redact(f, redactor), check="explain") for f in findings]
     findings.sort(key=lambda f: -f.severity.rank)
     explained = ExplainedInput(redactor.text(source), inp.format, inp.line_count, ex.errors_seen)
-    return Report(__version__, None, (), (), tuple(findings), fail_on, explained=explained)
+    return Report(__version__, None, (), (), tuple(findings), fail_on, explained=explained, redactor=redactor)
