@@ -12,6 +12,9 @@ Time limits (the same on a busy machine as on a quiet one):
   or in disk I/O: a slow import on a loaded machine), and is stopped as *waiting* once it has used no CPU for
   :func:`stall_window` seconds (a sleep, a lock, a network call: a hang);
 - whatever it does, no item runs longer than ``HARD_FACTOR * timeout`` (then it is *busy*: an endless loop);
+- a smoke call (``invoke``) has two phases, each with these limits: importing and constructing the class, then
+  the network call, whose deadline counts from when it begins (the target says so, once per item), so that an
+  import slowed by a loaded machine does not leave the wait for the answer (no CPU used) judged a hang;
 - the progress measure is the interpreter's own CPU time (``/proc``, Linux); elsewhere ``timeout`` is the limit.
 
 Without ``network``, the network is closed at three levels: on Linux a seccomp filter installed before the
@@ -234,6 +237,7 @@ class _Batch:
         self.stopped = ""
         self.elapsed = 0.0
         self.forged = 0
+        self.called: set[str] = set()
 
     def line(self, data: bytes) -> None:
         tag, _, body = data.partition(b" ")
@@ -245,6 +249,9 @@ class _Batch:
             if not isinstance(d, dict) or d.get("id") not in self.ids or d["id"] in self.results:
                 raise ValueError("not one of this batch's items")
             status = d.get("status")
+            if status == "started" and d.get("phase") == "call":
+                self._call(d["id"])
+                return
             if status == "started":
                 self._phase(d["id"])
                 return
@@ -256,6 +263,17 @@ class _Batch:
             return
         self._phase(None)
         self.results[result.id] = result
+
+    def _call(self, item_id: str) -> None:
+        """An invoke item's network call begins (its import and construction are done): the call's deadline counts
+        from now, once per item, so that an import slowed by a loaded machine (progress, allowed past the
+        deadline) does not leave the answer's wait (no CPU) judged a hang."""
+        if self.current != item_id or item_id in self.called:
+            self.forged += 1
+            return
+        self.called.add(item_id)
+        self.phase_start = time.monotonic()
+        self.samples = []
 
     def _phase(self, started: Optional[str]) -> None:
         if self.current is not None:

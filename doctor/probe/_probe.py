@@ -262,11 +262,14 @@ def _jsonable(value, depth=0):
     return type(value).__name__
 
 
-def _invoke(item):
+def _invoke(item, send):
     mod = importlib.import_module(item["module"])
     cls = getattr(mod, item["attr"])
     kwargs = dict((k, _resolve(v)) for k, v in item.get("kwargs", {}).items())
     llm = cls(**kwargs)
+    # The call begins: it waits on the network (no CPU), so it gets a deadline of its own, whatever the import
+    # took on a loaded machine (the parent grants this once per item).
+    send({"id": item["id"], "status": "started", "phase": "call"})
     start = time.time()
     msg = llm.invoke(item.get("prompt") or "Reply with OK.")
     latency = time.time() - start
@@ -305,7 +308,7 @@ def _http_info(exc):
     return {}
 
 
-def _run_item(item):
+def _run_item(item, send):
     op = item["op"]
     if op == "import":
         importlib.import_module(item["module"])
@@ -325,7 +328,7 @@ def _run_item(item):
         exec(code, {"__name__": "__main__"})
         return None
     if op == "invoke":
-        return _invoke(item)
+        return _invoke(item, send)
     if op == "snippet":
         scope = {"__name__": "__probe_snippet__", "args": item.get("args") or {}}
         try:
@@ -337,7 +340,7 @@ def _run_item(item):
     raise ValueError("unknown op %r" % op)
 
 
-def _one(item, failed):
+def _one(item, failed, send):
     after = item.get("after")
     if after and after in failed:
         return {"id": item["id"], "status": "skipped", "reason": "depends on %s, which failed" % after}
@@ -354,7 +357,7 @@ def _one(item, failed):
         warnings.simplefilter("always")
         sys.stdout, sys.stderr = out, err
         try:
-            value = _run_item(item)
+            value = _run_item(item, send)
             if value is not None:
                 result["value"] = value
         except BaseException as exc:  # SystemExit, KeyboardInterrupt too: they are results here
@@ -435,7 +438,7 @@ def main():
                 pass
             # Where the item is when its time runs out: the parent shows these frames in a timeout's evidence.
             faulthandler.dump_traceback_later(dump_after, repeat=False, file=sys.__stderr__)
-        res = _one(item, failed)
+        res = _one(item, failed, send)
         if dump_after > 0:
             faulthandler.cancel_dump_traceback_later()
         if res["status"] != "ok":

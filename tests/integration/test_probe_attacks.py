@@ -140,6 +140,27 @@ class Chat:
         return Reply()
 """,
     "slow_but_fine": "import time\nt = time.monotonic() + 3.5\nwhile time.monotonic() < t:\n    pass\nVALUE = 1\n",
+    # A chat class whose import goes on past the deadline while making progress (a little CPU each second, as on
+    # a loaded machine), then whose call waits 4 s for its answer without CPU (the network): longer than the
+    # stall window (3 s at --timeout 5), shorter than the call's own deadline (5 s).
+    "slow_chat": """
+import time
+for _ in range(6):
+    time.sleep(1.0)
+    t = time.monotonic() + 0.1
+    while time.monotonic() < t:
+        pass
+class Message:
+    content = "OK"
+    response_metadata = {"model_name": "m", "finish_reason": "stop"}
+    usage_metadata = None
+class Chat:
+    def __init__(self, **kw):
+        pass
+    def invoke(self, prompt):
+        time.sleep(4.0)
+        return Message()
+""",
 }
 
 # Each attack is an ``exec`` item; it runs without error only when it got through (a child's refusal makes the item
@@ -513,6 +534,17 @@ def test_an_import_that_computes_past_the_timeout_finishes(target: Target, tmp_p
     # 3.5 s of work at --timeout 2: still computing when the timeout comes, so it goes on (up to 12 s).
     r = run(target, tmp_path, [Item("a", "import", module="slow_but_fine")], timeout=2.0)["a"]
     assert r.ok, r.message
+
+
+def test_a_smoke_call_whose_import_was_slow_still_gets_its_answer(target: Target, tmp_path: Path) -> None:
+    # At --timeout 5 (stall window 3 s): the import goes on for about 6.6 s, past the deadline, making progress;
+    # then the call waits 4 s without CPU. Counted from the item's start, that wait came after the deadline and
+    # was judged a hang after 3 s (what a fully loaded machine did to the real smoke test's slow imports); the
+    # call's own deadline, counted from when it begins, lets the answer arrive.
+    r = run(target, tmp_path, [Item("a", "invoke", module="slow_chat", attr="Chat", prompt="x")], timeout=5.0,
+            network=True)["a"]
+    assert r.ok, (r.status, r.stopped, r.message)
+    assert isinstance(r.value, dict) and r.value["response_metadata"] == {"model_name": "m", "finish_reason": "stop"}
 
 
 def test_a_timeout_is_never_cached(venv: Path, tmp_path: Path) -> None:
