@@ -100,16 +100,30 @@ def _check_copy(options: Options, box: sandbox.Sandbox, environ: Mapping[str, st
     return _to_target(ex.report, box)
 
 
-def run_plan(fp: fixer.Procedure, before: Report, target: Target, inventory: object, options: Options,
-             environ: Mapping[str, str], facts: Sequence[object] = (), work_dir: Optional[str] = None) -> Trial:
-    """The plan's steps on a copy of ``target``, then the check there, compared with ``before``."""
+def _open_copy(target: Target,
+               environ: Mapping[str, str]) -> tuple[Optional[list[str]], sandbox.Sandbox, Target] | Trial:
+    """uv (None when not at hand), a throwaway copy of ``target`` and the copy as a target (the caller removes the
+    copy); the failed Trial when no copy can be made."""
     uv = fixer.find_uv(environ)
     try:
         box = sandbox.create(target, environ, uv)
     except (sandbox.SandboxError, OSError) as exc:
         return Trial(False, None, None, preview.exact((), "copy"), {}, False, f"no throwaway copy: {exc}")
     try:
-        ctarget = _copy_target(target, box)
+        return uv, box, _copy_target(target, box)
+    except BaseException:
+        sandbox.remove(box)
+        raise
+
+
+def run_plan(fp: fixer.Procedure, before: Report, target: Target, inventory: object, options: Options,
+             environ: Mapping[str, str], facts: Sequence[object] = (), work_dir: Optional[str] = None) -> Trial:
+    """The plan's steps on a copy of ``target``, then the check there, compared with ``before``."""
+    opened = _open_copy(target, environ)
+    if isinstance(opened, Trial):
+        return opened
+    uv, box, ctarget = opened
+    try:
         cs = fp.source or planning.ChangeSet((), (), fp.package_reqs, (), ())
         inside = tuple(c for p in cs.remove_paths if (c := box.to_copy(p)) is not None)
         outside = tuple(p for p in cs.remove_paths if box.to_copy(p) is None)
@@ -140,13 +154,11 @@ def run_install(requirements: Sequence[str], before: Report, target: Target, inv
                 work_dir: Optional[str] = None) -> Trial:
     """``install REQUIREMENTS`` as the target's installer would do it (uv for a uv-made venv, else pip), in a
     copy; then the check there. Needs the package index."""
-    uv = fixer.find_uv(environ)
+    opened = _open_copy(target, environ)
+    if isinstance(opened, Trial):
+        return opened
+    uv, box, ctarget = opened
     try:
-        box = sandbox.create(target, environ, uv)
-    except (sandbox.SandboxError, OSError) as exc:
-        return Trial(False, None, None, preview.exact((), "copy"), {}, False, f"no throwaway copy: {exc}")
-    try:
-        ctarget = _copy_target(target, box)
         use_uv = uv is not None and (fixer.uv_managed(target) or not fixer.has_pip(box.python, environ))
         if use_uv:
             assert uv is not None
