@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,6 +12,19 @@ from tests.fakeenv import FakeSite
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+_TESTS = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_doctor_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets a doctor cache folder of its own unless the environment names one: a report that one test
+    (or the developer's own runs) cached is never replayed in another, whatever order or worker (pytest-xdist)
+    runs them, and no test writes into the user's cache."""
+    if "LANGCHAIN_DOCTOR_CACHE_DIR" not in os.environ:
+        folder = tmp_path_factory.getbasetemp() / "doctor-cache" / str(next(_TESTS))
+        monkeypatch.setenv("LANGCHAIN_DOCTOR_CACHE_DIR", str(folder))
 
 
 @pytest.fixture
