@@ -410,16 +410,20 @@ def _netns_prefix(network: bool) -> list[str]:
 
 def _filter_prefix(network: bool) -> list[str]:
     """The doctor's own interpreter, isolated, installing the seccomp filter and exec'ing the target (Linux)."""
-    if network or not USE_SECCOMP or not sys.platform.startswith("linux") or not sys.executable:
+    if network or not USE_SECCOMP or not sys.platform.startswith("linux"):
         return []
+    if getattr(sys, "frozen", False) or not sys.executable or not os.path.isfile(sys.executable):
+        return []  # no plain interpreter to launch with (a frozen build): the results say the filter was not asked
     return [sys.executable, "-I", "-S", "-c", _LAUNCHER.read_text(encoding="utf-8")]
 
 
 def facts(results: Mapping[str, Result]) -> dict[str, str]:
     """How the probes of ``results`` were contained, for the report: network filter, namespace, descendants."""
     seen = sorted({r.network_filter for r in results.values() if r.network_filter})
-    if not USE_SECCOMP or not sys.platform.startswith("linux"):
-        net_filter = "unavailable: no seccomp on this system" if not sys.platform.startswith("linux") else "off"
+    if not sys.platform.startswith("linux"):
+        net_filter = "unavailable: no seccomp on this system"
+    elif not _filter_prefix(False):
+        net_filter = "unavailable: no plain interpreter to install it from" if USE_SECCOMP else "off"
     elif not seen:
         net_filter = "unknown"  # no item reported (all crashed or timed out before answering)
     else:

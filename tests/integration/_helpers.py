@@ -57,10 +57,12 @@ def normalise(data: dict[str, Any], venv: Path) -> dict[str, Any]:
     text = re.sub(r"/[\w./-]*?/lcdoctor-[\w-]+", "<tmp>", text)
     text = text.replace(sys.executable, "<doctor-python>")
     text = re.sub(r"python3\.\d+", "python3.X", text)
+    text = re.sub(r"<string>:\d+", "<string>:<line>", text)  # a line of the probe script (-c), not of the target
     out = json.loads(text)
     out["tool"]["version"] = "<version>"
     out["target"] = {k: out["target"][k] for k in ("python", "selected_by")}
     out.pop("cache", None)
+    out.pop("probe", None)  # how the probe was contained: this machine's kernel and privileges, not the verdict
     for p in out["providers"]:
         p.pop("loaded_from", None)
     out["packages"] = sorted(f"{p['name']}=={p['version']}" for p in out["packages"] if p.get("family"))

@@ -116,3 +116,16 @@ def test_a_result_line_carries_the_loaded_files_bounded() -> None:
     assert r.loaded == ("/site/m.py", "/site/n.so") and not r.loaded_truncated and r.network_filter == "seccomp"
     b.line(b"t0ken " + json.dumps({"id": "b", "status": "ok", "loaded": "/not/a/list", "loaded_truncated": 1}).encode())
     assert results["b"].loaded == () and results["b"].loaded_truncated
+
+
+def test_the_filter_is_asked_only_for_offline_jobs_on_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(probe.sys, "platform", "linux")
+    monkeypatch.setattr(probe, "USE_SECCOMP", True)
+    prefix = probe._filter_prefix(False)
+    assert prefix[:4] == [probe.sys.executable, "-I", "-S", "-c"] and "PR_SET_SECCOMP" in prefix[4]
+    assert probe._filter_prefix(True) == []  # smoke calls and credential snippets have the network
+    monkeypatch.setattr(probe.sys, "frozen", True, raising=False)
+    assert probe._filter_prefix(False) == []
+    assert probe.facts({"a": Result("a", "ok")})["network_filter"].startswith("unavailable: no plain interpreter")
+    monkeypatch.setattr(probe.sys, "platform", "darwin")
+    assert probe._filter_prefix(False) == []
