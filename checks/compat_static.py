@@ -86,12 +86,13 @@ def _python(env: Environment) -> Iterator[Finding]:
         d = env.inventory.get(row.dist)
         if d is None or not kb.within(pyver, row.python):
             continue
-        if row.below and not kb.within(d.raw_version, f"<{row.below}"):
+        if row.below and not row.affects(d.raw_version):
             continue
         if row.needs_v1 and not v1_user:
             continue  # only code that imports pydantic.v1 is concerned; langchain-core < 0.3 does everywhere
-        fix = (install_fix(env.target.python, f"Upgrade {row.dist} to {row.below} or later",
-                           [f"{row.dist}>={row.below}"]) if row.below
+        req = row.fix_for(d.raw_version)
+        fix = (install_fix(env.target.python, f"Install {req} (the first fixed release of its line)", [req])
+               if row.below
                else install_fix(env.target.python, "Upgrade langchain-core past its pydantic-v1 line (or run "
                                 "Python 3.13)", ["langchain-core>=0.3"]))
         used_by = f"langchain-core {core.raw_version}" if core else "langchain-core"

@@ -147,7 +147,13 @@ def derive_known_bad(values: dict[str, str]) -> Optional[dict[str, str]]:
 def derive_recursive_guard(values: dict[str, str]) -> Optional[dict[str, str]]:
     row = next(r for r in kb.PYTHON_BOUNDARIES if r.id == "pydantic-v1-recursive-guard")
     a = _importer(values, {"pydantic", "typing"})
-    return {"dist": row.dist, "req": f"{row.dist}>={row.below}", "pyspec": row.python,
+    # pydantic 2 ships the v1 code as pydantic/v1/; pydantic 1's own frames are pydantic/typing.py and the like.
+    text = values.get("_tb", "") + "\n" + values.get("_msg", "")
+    one = re.search(r"pydantic[\\/](?:typing|fields|main|class_validators)\.py", text) is not None \
+        and re.search(r"pydantic[\\/]v1[\\/]", text) is None
+    req = row.fix_for("1.0") if one else f"{row.dist}>={row.below}"
+    line = "pydantic 1.x before 1.10.16" if one else "pydantic.v1 of pydantic older than 2.7.4"
+    return {"dist": row.dist, "req": req, "pyspec": row.python, "line": line,
             "importer": a or "langchain-core"}
 
 

@@ -177,13 +177,31 @@ class PythonBoundary(NamedTuple):
     source: str
     verified: str
     date: str
+    line_fixes: tuple[str, ...] = ()
+    """Older major lines fixed too, each from this release on (``"1.10.16"``: the 1.x line from 1.10.16)."""
+
+    def affects(self, installed: Optional[str]) -> bool:
+        """True when the release ``installed`` of ``dist`` fails on these Pythons."""
+        v = version(installed)
+        if v is None or (self.below and v >= Version(self.below)):
+            return False
+        return not any(v.major == Version(f).major and v >= Version(f) for f in self.line_fixes)
+
+    def fix_for(self, installed: Optional[str]) -> str:
+        """The requirement that repairs it while keeping the installed major line where that line has a fix."""
+        v = version(installed)
+        for f in self.line_fixes:
+            if v is not None and v.major == Version(f).major:
+                return f"{self.dist}>={f},<{v.major + 1}"
+        return f"{self.dist}>={self.below}"
 
 
 PYTHON_BOUNDARIES: tuple[PythonBoundary, ...] = (
     PythonBoundary("pydantic-v1-recursive-guard", "pydantic", "2.7.4", ">=3.12.4", True,
                    "TypeError: ForwardRef._evaluate() missing 1 required keyword-only argument: 'recursive_guard'",
-                   "pydantic/v1/typing.py 2.7.3 vs 2.7.4 (wheel); langchain-ai/langgraph#639; " + _BOUNDARIES_DOC,
-                   "wheel", "2024-06-12"),
+                   "pydantic/v1/typing.py 2.7.3 vs 2.7.4 (wheel); pydantic/typing.py 1.10.15 vs 1.10.16 (wheels, "
+                   "read 2026-12-02: 1.10.16 passes recursive_guard by keyword); langchain-ai/langgraph#639; "
+                   + _BOUNDARIES_DOC, "wheel", "2024-06-12", ("1.10.16",)),
     PythonBoundary("pydantic-v1-python-314", "pydantic", "", ">=3.14", True,
                    "UserWarning: Core Pydantic V1 functionality isn't compatible with Python 3.14 or greater.",
                    "pydantic/v1/__init__.py (pydantic 2.12); NixOS/nixpkgs PR #481516 log; " + _BOUNDARIES_DOC,

@@ -246,13 +246,14 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature(
         "pydantic-v1-recursive-guard", Kind.PYTHON_INCOMPATIBLE, E,
         _rx(r"_evaluate\(\) missing 1 required keyword-only argument: 'recursive_guard'"),
-        "pydantic.v1 of pydantic older than 2.7.4 does not run on Python {pyspec} (`recursive_guard`)",
+        "{line} does not run on Python {pyspec} (`recursive_guard`)",
         "Python 3.12.4 made `recursive_guard` a keyword-only argument of ForwardRef._evaluate; pydantic.v1 before "
-        "pydantic 2.7.4 passes it positionally, so every pydantic-v1 model ({importer} uses them) fails to build.",
-        "Upgrade pydantic to 2.7.4 or later (or run Python < 3.12.4)",
+        "pydantic 2.7.4 (and pydantic 1.x before 1.10.16) passes it positionally, so every pydantic-v1 model "
+        "({importer} uses them) fails to build.",
+        "Install {req} (or run Python < 3.12.4)",
         install=("{req}",), derive=derive_recursive_guard, subject="pydantic",
-        source="pydantic/v1/typing.py 2.7.3 vs 2.7.4 (wheels); langchain-ai/langgraph#639; "
-        "doctor/knowledge/boundaries.py PYTHON_BOUNDARIES",
+        source="pydantic/v1/typing.py 2.7.3 vs 2.7.4, pydantic/typing.py 1.10.15 vs 1.10.16 (wheels); "
+        "langchain-ai/langgraph#639; doctor/knowledge/boundaries.py PYTHON_BOUNDARIES",
     ),
     Signature(
         "pydantic-v1-python-314", Kind.PYTHON_INCOMPATIBLE, E,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.integration._helpers import clean_environ, run_doctor
-from tests.realenv import named_venv, venv_python
+from tests.realenv import RealVenvError, named_venv, venv_python
 
 pytestmark = pytest.mark.integration
 
@@ -188,5 +188,32 @@ def test_protobuf_old_gencode_family_6(tmp_path: Path) -> None:
     assert f["kind"] == "version-skew" and f["subject"] == "googleapis-common-protos"
     assert "googleapis-common-protos>1.56.0" in " ".join(f["fix"]["commands"]) and "protobuf<4" in f["fix"]["summary"]
     private = named_venv("protobuf-old-gencode", dest=tmp_path / "venv")
+    _apply(f, venv, private)
+    assert _run(venv_python(private), imp).returncode == 0
+
+
+def test_pydantic_v1_recursive_guard_on_python_313_family_4(tmp_path: Path) -> None:
+    # pydantic 1.10.13 has a pure-Python wheel, so it installs on 3.13 without compiling; langchain-core 0.1.52
+    # builds pydantic-v1 models with string annotations at import.
+    try:
+        venv = named_venv("pydantic-v1-py313")
+    except RealVenvError as exc:
+        if "no Python 3.13" in str(exc):
+            pytest.skip("no Python 3.13 interpreter on this machine (pyenv or PATH)")
+        raise
+    imp = "import langchain_core.prompts"
+    real = _run(venv_python(venv), imp)
+    assert "ForwardRef._evaluate() missing 1 required keyword-only argument: 'recursive_guard'" in real.stderr
+    f = _finding(_check(venv, "--no-probe"), "LCD704")
+    assert f["kind"] == "python-incompatible" and f["subject"] == "pydantic"
+    assert "pydantic>=1.10.16,<2" in " ".join(f["fix"]["commands"])
+    # The probe of code that imports it names the same bound, from pydantic 1's own frames.
+    nb = tmp_path / "nb"
+    nb.mkdir()
+    (nb / "prompts.py").write_text(imp + "\n", encoding="utf-8")
+    probed = _check(venv, "--notebook", str(nb / "prompts.py"))
+    seen = [x for x in probed["findings"] if x["code"] == "LCD708"]
+    assert seen and "pydantic>=1.10.16,<2" in " ".join(seen[0]["fix"]["commands"]), probed["findings"]
+    private = named_venv("pydantic-v1-py313", dest=tmp_path / "venv")
     _apply(f, venv, private)
     assert _run(venv_python(private), imp).returncode == 0
