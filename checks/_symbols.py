@@ -9,6 +9,11 @@ that makes names at run time (``globals()`` at module level, a ``__getattr__`` t
 is *unknown*, and nothing is said about it. Results per file are cached by the file's fingerprint (path, mtime,
 size) in the doctor's cache folder, so a re-run reads JSON instead of files.
 
+Cheap by construction (the static check must stay well under ``pip check``): an importer is first searched as bytes
+for a column-0 ``from <wanted module>`` (or a relative ``from .``, only where a relative import can reach another
+distribution's files); only files that match are decoded and only the matched statements are read. A target module
+is not turned into a word list: each name asked of it is looked up in its text when asked, and the answer cached.
+
 Every file and folder is read through the run's recorder (``doctor.inputs``): bounded, regular files only, and
 noted in the run's record even on a fingerprint hit, so that an edit to a scanned module invalidates the run's
 cached report. The fingerprint cache itself is the doctor's own file, read without being recorded.
@@ -16,6 +21,7 @@ cached report. The fingerprint cache itself is the doctor's own file, read witho
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -30,7 +36,7 @@ if TYPE_CHECKING:
 
 _MAX_FILES = 3_000
 _MAX_BYTES = 2_000_000
-_FORMAT = 3
+_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class ImportUse:
 
 
 FileFacts = dict[str, object]
-"""An importer's ``{"imports": [[line, module, name], ...]}`` or a target's ``{"words", "star", "known"}``."""
+"""An importer's ``{"imports": [[line, module, name], ...]}`` or a target's ``{"star", "known", "hits"}`` (``hits``:
+name -> whether the module's text has that word, filled as names are asked)."""
 
 
 def _resolve(module: str, level: int, path: str, is_pkg: bool, base_module: str) -> str:
@@ -61,6 +68,7 @@ def _resolve(module: str, level: int, path: str, is_pkg: bool, base_module: str)
 # Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
 # Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
 _STAR = re.compile(r"^[ \t]*from[ \t]+(\.{0,5}[\w.]{0,200})[ \t]+import[ \t]+\*", re.MULTILINE)
+_STAR_HINT = re.compile(r"import[ \t]+\*")
 _GETATTR = re.compile(r"^def __getattr__\(", re.MULTILINE)
 _DICT = re.compile(r"^([A-Za-z_]\w{0,100})(?:[ \t]*:[^=\n]{0,200})?[ \t]*=[ \t]*(?:\{|dict\()", re.MULTILINE)
 _DYNAMIC = re.compile(r"^[^\s#][^\n]{0,200}\bglobals\(\)", re.MULTILINE)
@@ -76,52 +84,80 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
-def target_facts(path: str, module: str, is_pkg: bool) -> FileFacts:
-    """What a target module's text says: its words, its star imports, and whether its names are knowable.
+def target_facts(path: str, module: str, is_pkg: bool, text: Optional[str] = None) -> FileFacts:
+    """What a target module's text says: its star imports, and whether its names are knowable.
 
     Conservative by design: a name counts as defined when the word appears anywhere in the file (a def, an
-    assignment, an import, a key of the dict a lazy ``__getattr__`` reads). ``known`` is False when names are
-    made at run time: ``globals()`` at module level, or a ``__getattr__`` that reads no module-level dict.
+    assignment, an import, a key of the dict a lazy ``__getattr__`` reads), which ``has_word`` answers when asked.
+    ``known`` is False when names are made at run time: ``globals()`` at module level, or a ``__getattr__`` that
+    reads no module-level dict.
     """
-    text = _read(path)
     if text is None:
-        return {"words": [], "star": [], "known": False}
-    known = _DYNAMIC.search(text) is None
-    g = _GETATTR.search(text)
+        text = _read(path)
+    if text is None:
+        return {"star": [], "known": False, "hits": {}}
+    # Plain substring tests first: the anchored patterns would otherwise be tried at every line of large modules.
+    known = "globals()" not in text or _DYNAMIC.search(text) is None
+    g = _GETATTR.search(text) if "def __getattr__(" in text else None
     if known and g is not None:
         end = _NEXT_TOP.search(text, g.end())
         body = text[g.end(): end.start() if end else len(text)]
         dicts = {m.group(1) for m in _DICT.finditer(text)}
-        known = any(re.search(r"\b" + re.escape(d) + r"\b", body) for d in dicts)
+        known = any(has_word(body, d) for d in dicts)
     star = [_resolve(m.group(1).lstrip("."), len(m.group(1)) - len(m.group(1).lstrip(".")), path, is_pkg, module)
-            for m in _STAR.finditer(text)]
-    words = sorted(set(re.findall(r"[A-Za-z_]\w{0,200}", text)))
-    return {"words": words, "star": star, "known": known}
+            for m in _STAR.finditer(text)] if _STAR_HINT.search(text) else []
+    return {"star": star, "known": known, "hits": {}}
 
 
-# A module-level ``from X import a, b`` / ``from X import (a,\n b)``: at column 0, so it runs unconditionally
-# (imports under ``if TYPE_CHECKING:``, ``try:`` or in functions are indented and not matched).
-_TOP_IMPORT = re.compile(r"^from[ \t]+(\.{0,5}[\w.]{0,200})[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})",
-                         re.MULTILINE)
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def has_word(text: str, name: str) -> bool:
+    """True when ``name`` occurs in ``text`` as a whole identifier (not inside a longer one)."""
+    n = len(name)
+    i = text.find(name)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not _word_char(text[i - 1])) and (j >= len(text) or not _word_char(text[j])):
+            return True
+        i = text.find(name, j)
+    return False
+
+
 _ALIAS = re.compile(r"([A-Za-z_]\w{0,200})(?:\s+as\s+\w{1,200})?")
 
 
-def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...]) -> FileFacts:
-    """The module-level ``from`` imports of modules starting with ``wanted``, read without parsing the file."""
-    text = _read(path)
-    if text is None:
-        return {"imports": []}
+@functools.lru_cache(maxsize=32)
+def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> re.Pattern[bytes]:
+    """A column-0 ``from <wanted module> import ...`` (or a relative one), searched in bytes that start with a
+    newline: the literal ``\\nfrom`` lets the regex engine skip to candidates instead of trying every position."""
+    alts = sorted({w.rstrip(".") for w in wanted if w.rstrip(".")}, key=len, reverse=True)
+    mods = b"|".join(re.escape(a.encode()) for a in alts) or b"(?!)"
+    rel = rb"|\.{1,5}[\w.]{0,200}" if relative else b""
+    return re.compile(rb"\nfrom[ \t]+((?:" + mods + rb")[\w.]{0,200}" + rel
+                      + rb")[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})")
+
+
+def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], relative: bool = True) -> FileFacts:
+    """The module-level ``from`` imports of modules starting with ``wanted``, read without parsing the file.
+
+    ``relative``: also read relative imports (only needed where one can reach another distribution's module)."""
     imports: list[list[Union[int, str]]] = []
-    if not any(w.rstrip(".") in text for w in wanted) and "from ." not in text:
+    try:
+        data = b"\n" + inputs.read_bytes(path, limit=_MAX_BYTES)
+    except OSError:
         return {"imports": imports}
-    for m in _TOP_IMPORT.finditer(text):
-        raw = m.group(1)
+    line, pos = 0, 0
+    for m in _statement_pattern(wanted, relative).finditer(data):
+        raw = m.group(1).decode("utf-8", "replace")
         level = len(raw) - len(raw.lstrip("."))
         target = _resolve(raw.lstrip("."), level, path, is_pkg, module)
         if not target.startswith(wanted):
             continue
-        line = text.count("\n", 0, m.start()) + 1
-        body = re.sub(r"#[^\n]{0,2000}", "", m.group(2)).strip("() \t\n\\")
+        line += data.count(b"\n", pos, m.start() + 1)
+        pos = m.start() + 1
+        body = re.sub(r"#[^\n]{0,2000}", "", m.group(2).decode("utf-8", "replace")).strip("() \t\n\\")
         for part in body.split(","):
             a = _ALIAS.fullmatch(part.strip())
             if a is not None and a.group(1) != "*":
@@ -136,20 +172,56 @@ class Scanner:
         self.cache: dict[str, list[object]] = cache if cache is not None else {}
         self.dirty = False
         self.parsed = 0
+        self._texts: dict[str, Optional[str]] = {}
 
-    def facts(self, path: str, module: str, is_pkg: bool, wanted: tuple[str, ...]) -> FileFacts:
+    def facts(self, path: str, module: str, is_pkg: bool, wanted: tuple[str, ...],
+              relative: bool = True) -> FileFacts:
         st = inputs.stat(path)  # recorded even on a hit: the run's report depends on this file
         if st is None or not stat.S_ISREG(st.st_mode):
-            return {"imports": [], "words": [], "star": [], "known": False}
-        key = f"{path}|{','.join(wanted)}"
+            return {"imports": [], "star": [], "known": False, "hits": {}}
+        key = f"{path}|{','.join(wanted)}|{'r' if relative else ''}" if wanted else path
         hit = self.cache.get(key)
         if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
             return hit[2]  # type: ignore[return-value]
-        facts = top_imports(path, module, is_pkg, wanted) if wanted else target_facts(path, module, is_pkg)
+        if wanted:
+            facts = top_imports(path, module, is_pkg, wanted, relative)
+        else:
+            self._texts[path] = text = _read(path)
+            facts = target_facts(path, module, is_pkg, text)
         self.parsed += 1
         self.cache[key] = [st.st_mtime_ns, st.st_size, facts]
         self.dirty = True
         return facts
+
+    def has_word(self, path: str, name: str) -> bool:
+        """Whether the target module at ``path`` (whose facts were taken this run) has the word ``name``."""
+        entry = self.cache.get(path)
+        hits = entry[2].get("hits") if entry is not None and isinstance(entry[2], dict) else None
+        if isinstance(hits, dict) and name in hits:
+            return bool(hits[name])
+        if path not in self._texts:
+            self._texts[path] = _read(path)
+        text = self._texts[path]
+        found = text is not None and has_word(text, name)
+        if isinstance(hits, dict):
+            hits[name] = found
+            self.dirty = True
+        return found
+
+
+class Names:
+    """What a module may define: a name is in it when it is a submodule or a word of the module's text (or of a
+    module it star-imports). Looked up per name, so no module is ever turned into a word list."""
+
+    def __init__(self, scanner: Scanner, paths: list[str], extra: set[str]) -> None:
+        self._scanner = scanner
+        self._paths = paths
+        self._extra = extra
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        return name in self._extra or any(self._scanner.has_word(p, name) for p in self._paths)
 
 
 def module_file(roots: Iterable[str], module: str) -> Optional[tuple[str, bool]]:
@@ -165,9 +237,9 @@ def module_file(roots: Iterable[str], module: str) -> Optional[tuple[str, bool]]
     return None
 
 
-def exported(scanner: Scanner, roots: tuple[str, ...], module: str, depth: int = 0) -> Optional[set[str]]:
-    """The words that may name what ``module`` defines, or None when unknown (no source, or names made at run
-    time). A name absent from this set is certainly not importable from the module."""
+def exported(scanner: Scanner, roots: tuple[str, ...], module: str, depth: int = 0) -> Optional[Names]:
+    """The names ``module`` may define, or None when unknown (no source, or names made at run time). A name not
+    in it is certainly not importable from the module."""
     found = module_file(roots, module)
     if found is None or depth > 6:
         return None
@@ -175,24 +247,26 @@ def exported(scanner: Scanner, roots: tuple[str, ...], module: str, depth: int =
     facts = scanner.facts(path, module, is_pkg, ())
     if not facts.get("known"):
         return None
-    names: set[str] = {str(n) for n in facts["words"]}  # type: ignore[attr-defined]
+    paths = [path]
+    extra: set[str] = set()
     for sub in facts["star"]:  # type: ignore[attr-defined]
         inner = exported(scanner, roots, str(sub), depth + 1)
         if inner is None:
             return None
-        names |= inner
+        paths += inner._paths
+        extra |= inner._extra
     if is_pkg:
         # submodules are importable as names of their package (``from pkg import submodule``)
         folder = os.path.dirname(path)
         try:
             for entry in inputs.listdir(folder):
                 if entry.endswith(".py"):
-                    names.add(entry[:-3])
+                    extra.add(entry[:-3])
                 elif inputs.is_file(os.path.join(folder, entry, "__init__.py")):
-                    names.add(entry)
+                    extra.add(entry)
         except OSError:
             return None
-    return names
+    return Names(scanner, paths, extra)
 
 
 def load_cache(path: str) -> dict[str, list[object]]:

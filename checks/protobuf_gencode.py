@@ -36,6 +36,7 @@ _VALIDATE = re.compile(rb"ValidateProtobufRuntimeVersion\(\s*_runtime_version\.D
                        rb"(\d{1,6}),\s*(\d{1,6}),\s*['\"]([^'\"\n]{0,40})['\"],\s*['\"]([^'\"\n]{0,300})['\"]")
 _OLD = re.compile(rb"^DESCRIPTOR = _descriptor\.FileDescriptor\(", re.MULTILINE)
 _PY_IMPL = "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"
+_REQUIRES_PROTOBUF = re.compile(r"\s*protobuf\s*(?:$|[\[(<>=!~;@ ])", re.IGNORECASE)
 
 
 class Gencode(NamedTuple):
@@ -114,7 +115,9 @@ def _generated_files(d: Dist) -> list[str]:
 
 def _ships_generated_code(d: Dist) -> bool:
     """A distribution that depends on protobuf (every one that ships generated modules declares it)."""
-    return d.name != "protobuf" and any(r.name.lower() == "protobuf" for r in d.requirements())
+    # The raw Requires-Dist lines are matched, not parsed: parsing every requirement of every distribution would
+    # cost more than the rest of this check.
+    return d.name != "protobuf" and any(_REQUIRES_PROTOBUF.match(r) for r in d.requires)
 
 
 def scan(env: Environment, cache: _Cache) -> Iterator[tuple[Dist, list[tuple[str, Gencode]]]]:

@@ -66,6 +66,12 @@ def scan(env: Environment, scanner: Scanner) -> list[tuple[str, str, ImportUse]]
         shared = env.inventory.get(t.replace("_", "-"))
         if shared is not None:
             owners.setdefault(t, shared.name)
+    # A relative import stays inside its top-level package: it can reach another distribution's module only where
+    # several distributions share that package (a namespace such as ``langgraph``); elsewhere it is not read.
+    top_owners: dict[str, set[str]] = {}
+    for name, mods in files.items():
+        for module, _path, _pkg in mods:
+            top_owners.setdefault(module.split(".")[0], set()).add(name)
     roots = tuple(dict.fromkeys(d.location for d in env.inventory.dists))
     found: list[tuple[str, str, ImportUse]] = []
     exports: dict[str, object] = {}
@@ -75,7 +81,7 @@ def scan(env: Environment, scanner: Scanner) -> list[tuple[str, str, ImportUse]]
             budget -= 1
             if budget < 0:
                 return found
-            facts = scanner.facts(path, module, is_pkg, wanted)
+            facts = scanner.facts(path, module, is_pkg, wanted, len(top_owners[module.split(".")[0]]) > 1)
             for line, target, name in facts["imports"]:  # type: ignore[attr-defined]
                 owner = owners.get(target) or owners.get(str(target).split(".")[0])
                 if owner is None or owner == d.name:
