@@ -17,6 +17,7 @@ import collections.abc
 import dataclasses
 import enum
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -125,7 +126,7 @@ def _value(tp: Any, v: Any) -> Any:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(v, dict):
             _wrong(tp, v)
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         return tp(**{f.name: _value(hints[f.name], v[f.name]) for f in dataclasses.fields(tp) if f.name in v})
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(v)
@@ -149,6 +150,13 @@ def _value(tp: Any, v: Any) -> Any:
     if tp is float and (type(v) not in (int, float)):
         _wrong(tp, v)
     return v
+
+
+@functools.cache
+def _hints(tp: type) -> dict[str, Any]:
+    # Once per class, not per value: resolving the string annotations costs ~1 ms a class, and a cached report
+    # holds thousands of values (most of a warm run's CPU time before this was memoised).
+    return typing.get_type_hints(tp)
 
 
 def _wrong(tp: Any, v: Any) -> NoReturn:
@@ -188,6 +196,65 @@ def load(folder: Path, key: str, environ: Mapping[str, str]) -> Optional[tuple[R
     except OSError:
         pass
     return None
+
+
+def _load_entry(path: Path, environ: Mapping[str, str], salt_folder: Path) -> Optional[dict[str, Any]]:
+    """The entry at ``path`` when it is of this format and every input of its record still looks the same; a
+    corrupted entry is removed (the run rebuilds it)."""
+    from .inputs import InputError, read_own, validate
+
+    try:
+        data = json.loads(read_own(path, limit=_MAX_ENTRY))
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        if not validate(data["record"], environ, _salt(salt_folder)):
+            return None
+        return data
+    except InputError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        pass
+    try:
+        path.unlink()
+    except OSError:
+        pass
+    return None
+
+
+def discovery_key(python: str, cwd: str, environ: Mapping[str, str], version: str) -> str:
+    """Which interpreter is asked about itself, from where: its path as given and as resolved (a venv's
+    ``bin/python`` relinked to another base Python is another key), the working folder, the names of the
+    ``PYTHON*`` variables set (their values are in the record, hashed) and this machine's kernel (the markers)."""
+    uname = list(os.uname()) if hasattr(os, "uname") else []
+    material = {"format": FORMAT, "doctor": version, "python": python, "real": os.path.realpath(python),
+                "cwd": cwd, "python_vars": sorted(n for n in environ if n.upper().startswith("PYTHON")),
+                "uname": uname}
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def load_discovery(folder: Path, key: str, environ: Mapping[str, str]) -> Optional[dict[str, Any]]:
+    """The interpreter's cached answer about itself when every input of its record still looks the same, else
+    None. The caller checks its shape as it checks a fresh answer (an entry may have been edited)."""
+    data = _load_entry(folder / "targets" / f"{key}.json", environ, folder)
+    answer = data.get("answer") if data is not None else None
+    return answer if isinstance(answer, dict) else None
+
+
+def store_discovery(folder: Path, key: str, answer: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+    """Save an interpreter's answer about itself and the record of what it depends on; never raises. Only
+    successful answers come here (a timeout or a failure is asked again next time)."""
+    _store_json(folder / "targets", key, {"format": FORMAT, "record": dict(record), "answer": dict(answer)})
+
+
+def _store_json(sub: Path, key: str, data: Mapping[str, Any]) -> None:
+    try:
+        _atomic_write(sub / f"{key}.json", json.dumps(data, default=str).encode())
+        entries = sorted(sub.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-_MAX_ENTRIES]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 def store(folder: Path, key: str, report: Report, record: Mapping[str, Any]) -> None:

@@ -45,7 +45,8 @@ def locate(options: Options, environ: Mapping[str, str], cwd: Path) -> Located:
             if found is not None and not any(environ.get(v) for v in ("VIRTUAL_ENV", "CONDA_PREFIX")):
                 python, selected = found[0], ("notebook kernel", found[1])
                 break
-    target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected)
+    target = discover(python, environ=environ, cwd=work_dir, timeout=options.timeout, selected=selected,
+                      use_cache=options.use_cache)
     return Located(target, facts, work_dir)
 
 

@@ -14,6 +14,8 @@ from . import subproc
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from .inputs import Recorder
+
 MIN_TARGET = (3, 9)
 
 # Runs in the target. Kept compatible with Python 2.7 so that a too-old interpreter is named, not crashed on.
@@ -109,6 +111,11 @@ def _answer(stdout: str) -> Optional[dict[str, Any]]:
         data = ast.literal_eval(line)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
         return None
+    return _checked(data)
+
+
+def _checked(data: Any) -> Optional[dict[str, Any]]:
+    """``data`` when it has the discovery answer's shape (fresh or read back from the cache), else None."""
     if not isinstance(data, dict):
         return None
     vi = data.get("version_info")
@@ -123,6 +130,66 @@ def _answer(stdout: str) -> Optional[dict[str, Any]]:
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["markers"].items()):
         return None
     return data
+
+
+# Variables (besides every PYTHON* one) that change what an interpreter says about itself: where the user
+# site-packages is (HOME, APPDATA...).
+_DISCOVERY_VARS = ("HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA")
+
+
+def discovery_record(path: Path, data: Mapping[str, Any], environ: Mapping[str, str]) -> Recorder:
+    """What an interpreter's answer about itself depends on, recorded so that a cached answer is replayed only
+    while all of it looks the same: the interpreter (as given and resolved), its ``pyvenv.cfg``, every folder on
+    its ``sys.path`` and its site folders (a folder's mtime changes when an entry is added, removed or renamed,
+    so a new ``.pth`` file, ``sitecustomize`` or user site shows), every ``.pth`` file in the site folders (an
+    edit in place), and the variables (salted hashes)."""
+    from .inputs import Recorder
+
+    rec = Recorder()
+    rec.stat(path)
+    rec.stat(os.path.realpath(path))
+    for cfg in (path.parent / "pyvenv.cfg", path.parent.parent / "pyvenv.cfg"):
+        rec.stat(cfg)
+    for name in _DISCOVERY_VARS:
+        rec.variable(name, environ.get(name))
+    for name, value in environ.items():
+        if name.upper().startswith("PYTHON"):
+            rec.variable(name, value)
+    site = [p for p in (data.get("purelib"), *data.get("site_packages", ()), data.get("user_site")) if p]
+    for folder in dict.fromkeys([*(p for p in data.get("path", ()) if p), *site]):
+        rec.stat(folder)
+    for folder in dict.fromkeys(site):
+        try:
+            pth = rec.listdir(folder, suffixes=(".pth",))
+        except OSError:
+            continue
+        for name in pth:
+            rec.stat(os.path.join(folder, name))
+    return rec
+
+
+def _cached_answer(path: Path, environ: Mapping[str, str], cwd: Path) -> tuple[Optional[dict[str, Any]], str]:
+    """(the cached answer of ``path`` when its inputs are unchanged, else None; the cache key)."""
+    from . import __version__, cache
+
+    key = cache.discovery_key(str(path), str(cwd), environ, __version__)
+    return _checked(cache.load_discovery(cache.cache_dir(environ), key, environ)), key
+
+
+def _store_answer(path: Path, key: str, data: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Cache a successful answer, unless one of its texts would be redacted (a secret in a path is never written
+    to the cache: such an interpreter is asked every time)."""
+    from . import cache
+    from .redact import for_process
+
+    redactor = for_process(environ)
+    texts = [v for v in data.values() if isinstance(v, str)]
+    texts += [x for v in data.values() if isinstance(v, list) for x in v if isinstance(x, str)]
+    texts += [x for v in data.values() if isinstance(v, dict) for x in v.values() if isinstance(x, str)]
+    if any(redactor.text(t) != t for t in texts):
+        return
+    folder = cache.cache_dir(environ)
+    cache.store_discovery(folder, key, data, discovery_record(path, data, environ).snapshot(cache.salt(folder)))
 
 
 class TargetError(Exception):
@@ -272,8 +339,13 @@ def discover(
     cwd: Optional[Path] = None,
     timeout: float = 10.0,
     selected: Optional[tuple[str, str]] = None,
+    use_cache: bool = False,
 ) -> Target:
-    """Resolve and interrogate the target interpreter; TargetError when it cannot be examined."""
+    """Resolve and interrogate the target interpreter; TargetError when it cannot be examined.
+
+    ``use_cache``: replay the interpreter's last answer when nothing it depends on changed
+    (``discovery_record``), and store a new successful one; the subprocess is then started only on a change.
+    """
     environ = os.environ if environ is None else environ
     cwd = Path.cwd() if cwd is None else cwd
     path, selected_by, reason = resolve_interpreter(python, environ, cwd)
@@ -281,24 +353,29 @@ def discover(
         selected_by, reason = selected
     if not os.access(path, os.X_OK) or path.is_dir():
         raise TargetError(f"{path}: not an executable interpreter")
-    done = subproc.run([str(path), "-c", _DISCOVER], timeout=timeout, cwd=str(cwd), env=probe_env(environ))
-    if done.timed_out:
-        raise TargetError(f"{path}: did not answer within {timeout:g}s")
-    if done.returncode != 0:
-        from .redact import clip, for_process
-
-        # The target's own words: redacted whole (it may echo a key), then cut, then shown on one line.
-        last = (for_process(environ).text(done.stderr).strip().splitlines() or ["no output"])[-1]
-        raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {clip(last, 200)})")
-    data = _answer(done.stdout)
+    data, key = _cached_answer(path, environ, cwd) if use_cache else (None, "")
+    fresh = data is None
     if data is None:
-        raise TargetError(f"{path}: is not a Python interpreter (unexpected output)")
+        done = subproc.run([str(path), "-c", _DISCOVER], timeout=timeout, cwd=str(cwd), env=probe_env(environ))
+        if done.timed_out:
+            raise TargetError(f"{path}: did not answer within {timeout:g}s")
+        if done.returncode != 0:
+            from .redact import clip, for_process
+
+            # The target's own words: redacted whole (it may echo a key), then cut, then shown on one line.
+            last = (for_process(environ).text(done.stderr).strip().splitlines() or ["no output"])[-1]
+            raise TargetError(f"{path}: does not run as Python (exit {done.returncode}: {clip(last, 200)})")
+        data = _answer(done.stdout)
+        if data is None:
+            raise TargetError(f"{path}: is not a Python interpreter (unexpected output)")
     version_info = tuple(data["version_info"])
     if version_info < MIN_TARGET:
         raise TargetError(
             f"{path}: Python {data.get('version')} is too old; targets need Python "
             f"{MIN_TARGET[0]}.{MIN_TARGET[1]} or newer"
         )
+    if use_cache and fresh:
+        _store_answer(path, key, data, environ)
     site: list[str] = []
     for entry in [data.get("purelib"), *data.get("site_packages", [])]:
         if entry and entry not in site:

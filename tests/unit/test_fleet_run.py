@@ -116,3 +116,41 @@ def test_kernel_env_reaches_the_check(machine: Path, capsys: pytest.CaptureFixtu
     assert key[8:30] not in out
     report = json.loads(out)["reports"][0]
     assert not any(f["code"] == "LCD401" for f in report["findings"])
+
+
+def test_a_warm_run_over_unchanged_environments_starts_no_subprocess(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every environment's discovery and report come from the cache; the one that changed is examined again."""
+    import subprocess
+
+    from langchain_doctor import subproc
+
+    base = tmp_path / "base"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(base)], check=True)
+    for name in ("one", "two", "three"):
+        kernel(machine, name, str(base.parent / name / "bin" / "python"))
+        import shutil
+
+        shutil.copytree(base, base.parent / name, symlinks=True)
+    started: list[list[str]] = []
+    real = subproc.RUNNER
+
+    def counting(argv: Any, **kw: Any) -> subproc.Completed:
+        started.append(list(argv))
+        return real(argv, **kw)
+
+    monkeypatch.setattr(subproc, "RUNNER", counting)
+    options = Options(probe=False)
+    cold = run.examine(sources.collect(os.environ, conda=False), options)
+    assert len(started) == 3 and all(e.report is not None and "cache" not in e.report for e in cold)
+    started.clear()
+    warm = run.examine(sources.collect(os.environ, conda=False), options)
+    assert started == []  # no interpreter asked anything
+    assert all(e.report is not None and e.report["cache"]["hit"] for e in warm)
+    assert [e.report["findings"] for e in warm if e.report] == [e.report["findings"] for e in cold if e.report]
+    site = next((base.parent / "two" / "lib").glob("python*/site-packages"))
+    (site / "extra.pth").write_text(str(tmp_path) + "\n")
+    again = {e.name: e for e in run.examine(sources.collect(os.environ, conda=False), options)}
+    assert len(started) == 1 and str(base.parent / "two") in started[0][0]
+    assert again["two"].report is not None and "cache" not in again["two"].report
+    assert all(again[n].report["cache"]["hit"] for n in ("one", "three"))  # type: ignore[index]
