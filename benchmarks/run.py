@@ -619,7 +619,14 @@ def bench_fleet(b: Bench, sizes: list[int]) -> dict[str, Any]:
 def _vary(report: dict[str, Any], i: int) -> dict[str, Any]:
     """Report ``i`` of a generated population: a real report renamed, on another Python and platform, with some of
     its findings kept (so the matrix holds many distinct rows and shared problems)."""
-    r = json.loads(json.dumps(report))
+    text = json.dumps(report)
+    python = (report.get("target") or {}).get("python")
+    prefix = os.path.dirname(os.path.dirname(python)) if isinstance(python, str) else None
+    if prefix and len(prefix) > 1:
+        # Each user's own folders: every path in the report is unique to it, as in reports from many machines
+        # (a summarize that only sees the same few strings again would flatter any per-string memo).
+        text = text.replace(json.dumps(prefix)[1:-1], f"/home/user{i:04d}/.venvs/{os.path.basename(prefix)}")
+    r = json.loads(text)
     minor = 9 + i % 5
     target = r.get("target") or {}
     target["python_version"] = f"3.{minor}.{i % 12}"

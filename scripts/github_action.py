@@ -108,7 +108,7 @@ def report_paths(environ: Mapping[str, str], cwd: Path) -> list[str]:
 
 def summarize(environ: Mapping[str, str], cwd: Path) -> int:
     """The summarize mode: the matrix jobs' JSON reports as one matrix in the job summary, and an HTML page."""
-    from langchain_doctor.fleet import inputs, matrix
+    from langchain_doctor.fleet import inputs, safe
     from langchain_doctor.fleet.emit import text
     from langchain_doctor.fleet.render import MatrixFormat
 
@@ -124,8 +124,7 @@ def summarize(environ: Mapping[str, str], cwd: Path) -> int:
         print(annotation("error", "langchain-doctor", str(exc)))
         _append(environ.get("GITHUB_OUTPUT"), "exit-code=2\n")
         return 2
-    m = matrix.build(found.entries, fail_on=fail_on)
-    reports = [e.report for e in found.entries if e.report is not None]
+    m, reports = safe.prepare(found.entries, fail_on=fail_on)
     sys.stdout.write(text(m, reports, MatrixFormat.CONSOLE, verbose=True))
     if _input(environ, "summary").lower() not in ("false", "0", "no"):
         _append(environ.get("GITHUB_STEP_SUMMARY"), text(m, reports, MatrixFormat.MARKDOWN) + "\n")

@@ -20,7 +20,7 @@ from ..fleet.render import MatrixFormat
 @click.option("-v", "--verbose", is_flag=True, help="List every environment under each problem.")
 def command(paths: tuple[str, ...], fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool) -> int:
     """Merge JSON reports (CI matrix jobs, `report --format json` files, an --all-kernels run) into one matrix."""
-    from ..fleet import inputs, matrix
+    from ..fleet import inputs, safe
     from ..fleet.emit import emit
 
     try:
@@ -30,7 +30,6 @@ def command(paths: tuple[str, ...], fmt: Optional[str], output: Optional[str], f
     if not found.entries:
         what = f" ({len(found.skipped)} other JSON file(s) skipped)" if found.skipped else ""
         raise click.ClickException(f"no langchain-doctor JSON report in {', '.join(paths)}{what}")
-    m = matrix.build(found.entries, fail_on=fail_on)
-    reports = [e.report for e in found.entries if e.report is not None]
+    m, reports = safe.prepare(found.entries, fail_on=fail_on)
     emit(m, reports, MatrixFormat(fmt) if fmt else MatrixFormat.CONSOLE, output, verbose=verbose)
     return m.exit_code

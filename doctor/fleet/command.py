@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from . import matrix
+from . import safe
 from .emit import emit
 from .render import MatrixFormat
 
@@ -38,6 +38,6 @@ def check_many(options: Options, pythons: Sequence[str], *, all_kernels: bool, f
                                    "(give interpreters with --python)")
     with spinner:
         entries = run.examine(candidates, options, environ=os.environ, cwd=Path.cwd())
-    m = matrix.build(entries, fail_on=options.fail_on)
-    emit(m, [e.report for e in entries if e.report is not None], chosen, output, verbose=options.verbose)
+    m, reports = safe.prepare(entries, fail_on=options.fail_on)
+    emit(m, reports, chosen, output, verbose=options.verbose)
     return m.exit_code

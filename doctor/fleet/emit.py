@@ -1,4 +1,5 @@
-"""Writing a matrix: to ``--output`` (with the console table on the terminal) or to stdout; always redacted."""
+"""Writing a matrix (made by ``safe.prepare``, so every field is redacted): to ``--output`` (with the console table on
+the terminal) or to stdout."""
 
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ def _color() -> bool:
 
 def text(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, *, verbose: bool = False,
          color: bool = False, ascii: bool = False) -> str:
-    """The rendered matrix, passed through the redaction layer (reports from files may hold anything)."""
+    """The rendered matrix of ``safe.prepare`` (every field of the reports redacted), with this process's secret
+    values replaced once more in the whole text (a value split across fields and joined by a renderer)."""
     from ..redact import for_process
 
     out = RENDERERS[fmt](m, reports, verbose=verbose, color=color, ascii_only=ascii)
-    return for_process().text(out)
+    return for_process().known(out)
 
 
 def emit(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, output: Optional[str], *,

@@ -197,10 +197,24 @@ def document(m: Matrix, reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "reports": list(reports), "matrix": to_json(m), "exit_code": m.exit_code}
 
 
+def _pretty(value: Any, level: int = 0) -> str:
+    """JSON indented down to the lists' items, each item on one line: readable, and written by json's C encoder
+    (``indent`` would make it use the pure-Python one: most of the time of a thousand reports' document)."""
+    pad = "  " * (level + 1)
+    if isinstance(value, dict) and value and level < 2:
+        inner = ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, level + 1)}"
+                           for k, v in value.items())
+        return "{\n" + inner + "\n" + "  " * level + "}"
+    if isinstance(value, list) and value and level < 3 and any(isinstance(x, (dict, list)) for x in value):
+        inner = ",\n".join(pad + json.dumps(x, ensure_ascii=False) for x in value)
+        return "[\n" + inner + "\n" + "  " * level + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def render_json(m: Matrix, reports: Sequence[Mapping[str, Any]], *, verbose: bool = False, color: bool = False,
                 ascii_only: bool = False) -> str:
-    """Indented JSON text with a trailing newline."""
-    return json.dumps(document(m, reports), indent=2, ensure_ascii=False) + "\n"
+    """JSON text, one report (and one matrix row, one problem) per line, with a trailing newline."""
+    return _pretty(document(m, reports)) + "\n"
 
 
 # --------------------------------------------------------------------------------------------------- html

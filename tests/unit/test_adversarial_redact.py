@@ -195,3 +195,44 @@ def test_a_cut_falls_between_words_where_one_is_near() -> None:
     assert tail.startswith("…") and text.endswith(tail[1:]) and text[len(text) - len(tail)] == " "
     token = "x" * 200  # one long token: cut where it must be
     assert clip(token, 50) == "x" * 49 + "…"
+
+
+def _mixtures() -> list[str]:
+    """Every shape and innocent text, alone, joined, upper-cased, in non-ASCII company and cut at random places."""
+    import random
+
+    rnd = random.Random(18)
+    texts = [t.format(s=s) for t, s in SHAPES.values()] + INNOCENT
+    out = list(texts)
+    out += [t.upper() for t in texts] + [t.lower() for t in texts]
+    out += ["é " + t for t in texts] + [t.replace("k", "\u212a").replace("s", "\u017f") for t in texts]
+    for _ in range(400):
+        a, b = rnd.choice(texts), rnd.choice(texts)
+        i, j = rnd.randrange(len(a) + 1), rnd.randrange(len(b) + 1)
+        out.append(a[:i] + rnd.choice(["", " ", ":", "=", "@", "://", "\n", "_"]) + b[j:])
+    return out
+
+
+def test_the_fast_path_agrees_with_every_pattern_run() -> None:
+    """Patterns are skipped on text without the words they need (``_NEEDS``): never a different result."""
+    r = Redactor.from_environ(SECRETS_ENV)
+    for text in _mixtures():
+        assert r.text(text) == r.full(text), text
+
+
+def test_each_pattern_needs_its_words() -> None:
+    """The words tables walk the patterns one by one: each shape is masked by the fast path alone, and a
+    pattern's words table entry is non-empty."""
+    from langchain_doctor import redact
+
+    assert len(redact._NEEDS) == len(redact._LABELLED)
+    assert len(redact._TOKEN_NEEDS) == len(redact._TOKEN_PATTERNS)
+    assert all(all(group) for needs in (*redact._NEEDS, *redact._TOKEN_NEEDS) for group in needs)
+    for i, (pat, _) in enumerate(redact._LABELLED):
+        for text in _mixtures():
+            if text.isascii() and pat.search(text):
+                assert redact._holds(text.lower(), redact._NEEDS[i]), (pat.pattern, text)
+    for i, tok in enumerate(redact._TOKEN_PATTERNS):
+        for text in _mixtures():
+            if text.isascii() and tok.search(text):
+                assert redact._holds(text.lower(), redact._TOKEN_NEEDS[i]), (tok.pattern, text)

@@ -206,3 +206,92 @@ def test_summarize_redacts_what_the_files_hold(tmp_path: Path, capsys: pytest.Ca
     for fmt in ("console", "json", "markdown", "html"):
         _, out, _ = run(["summarize", str(path), "--format", fmt, "-v"], capsys)
         assert key[:20] not in out and key[-12:] not in out, fmt
+
+
+SHAPED = "sk-proj-" + "Q7w8E9r0T1y2U3i4" * 3  # known by its shape
+PLAIN = "Zq9XbT3kLmN8pR2sV7wY4cE6"  # known only as the value of a credential variable of this process
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place of a JSON value that holds text: strings, and the keys of objects (marked with a ``None``)."""
+    out: list[tuple[Any, ...]] = []
+    if isinstance(value, str):
+        out.append(path)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.append((*path, k, None))
+            out += _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _leaves(v, (*path, i))
+    return out
+
+
+def _planted(doc: Any, where: tuple[Any, ...], text: str) -> Any:
+    doc = json.loads(json.dumps(doc))
+    *parents, last = where
+    if last is None:  # the key itself
+        *parents, key = parents
+        holder = doc
+        for p in parents:
+            holder = holder[p]
+        holder[f"{key} {text}"] = holder.pop(key)
+        return doc
+    holder = doc
+    for p in parents:
+        holder = holder[p]
+    holder[last] = f"{holder[last]} {text}"
+    return doc
+
+
+FULL = {**report("full", {"openai": "error", "anthropic": "ok"}, [
+    finding("LCD201", "error", "openai", "langchain-openai", env="full", evidence=["line one", "line two"]),
+    finding("LCD401", "warning", "anthropic", "ANTHROPIC_API_KEY", kind="missing-credential",
+            fix={"summary": "set it", "commands": ["export ANTHROPIC_API_KEY=..."]})]),
+    "environment": {"name": "full-env", "source": "kernelspec", "location": "/k/full/kernel.json"},
+    "packages": [{"name": "langchain-core", "version": "0.3.1", "location": "/envs/full/site-packages"}],
+    "summary": {"errors": 1}, "extras": {"note": "free text"}}
+FULL["target"]["reason"] = "the Jupyter kernel 'full'"
+
+
+@pytest.mark.parametrize("where", _leaves(FULL), ids=lambda w: ".".join(map(str, w)))
+def test_a_secret_in_any_field_of_a_report_leaves_no_output_format(
+        where: tuple[Any, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``summarize`` does (read, prepare, render), every format, a secret planted in one field at a time."""
+    from langchain_doctor.fleet import safe
+    from langchain_doctor.fleet.emit import text
+
+    monkeypatch.setenv("MISTRAL_API_KEY", PLAIN)
+    path = write(tmp_path / "r" / "report.json", _planted(FULL, where, f"{SHAPED} {PLAIN}"))
+    m, reports = safe.prepare(inputs.read([str(path)]).entries)
+    for fmt in MatrixFormat:
+        out = text(m, reports, fmt, verbose=True)
+        for secret in (SHAPED, PLAIN):
+            assert secret[:12] not in out and secret[-12:] not in out, (fmt, where)
+        if fmt is MatrixFormat.JSON:
+            json.loads(out)  # still a document
+
+
+def test_a_secret_in_a_report_file_name_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MISTRAL_API_KEY", PLAIN)
+    write(tmp_path / "r" / f"job-{SHAPED}" / "report.json", HEALTHY)  # no environment name: the folder's is shown
+    write(tmp_path / "r" / f"job-{PLAIN}" / "report.json", HEALTHY)
+    write(tmp_path / "r" / "other" / "report.json", _planted(FULL, ("findings", 0, "title"), f"{SHAPED} {PLAIN}"))
+    for fmt in ("console", "json", "markdown", "html"):
+        _, out, _ = run(["summarize", str(tmp_path / "r"), "--format", fmt, "-v"], capsys)
+        for secret in (SHAPED, PLAIN):
+            assert secret[:12] not in out and secret[-12:] not in out, fmt
+        assert "job-sk-proj-..." in out, fmt
+
+
+def test_the_json_document_is_one_report_per_line_and_parses(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "r" / "a.json", BROKEN)
+    write(tmp_path / "r" / "b.json", HEALTHY)
+    _, out, _ = run(["summarize", str(tmp_path / "r"), "--format", "json"], capsys)
+    doc = json.loads(out)
+    lines = out.splitlines()
+    assert [json.loads(ln.strip().rstrip(",")) for ln in lines if ln.startswith('    {"schema_version"')] == \
+        doc["reports"]
+    assert len(doc["reports"]) == 2 and doc["matrix"]["counts"]["error"] == 1
