@@ -553,6 +553,49 @@ def _shape(xs: list[int], t: dict[int, float]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------- many environments (#18)
 
+def _system() -> dict[str, float]:
+    """Machine-wide counters (Linux): CPU jiffies by state from /proc/stat, the pressure stall totals (µs) of CPU
+    and I/O, and the blocks this process's children read and wrote (their own disk traffic)."""
+    out: dict[str, float] = {"t": time.perf_counter()}
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        for name, value in zip(("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"), fields):
+            out[name] = float(value)
+    except (OSError, IndexError, ValueError):
+        pass
+    for res in ("cpu", "io"):
+        try:
+            for line in Path(f"/proc/pressure/{res}").read_text().splitlines():
+                kind, *rest = line.split()
+                out[f"psi_{res}_{kind}"] = float(dict(x.split("=") for x in rest)["total"])
+        except (OSError, KeyError, ValueError):
+            pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return out
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["children_inblock"], out["children_oublock"] = float(ru.ru_inblock), float(ru.ru_oublock)
+    return out
+
+
+def _system_delta(a: dict[str, float], b: dict[str, float]) -> dict[str, Any]:
+    """What the machine did between two ``_system`` samples: shares of all CPU time by state (every helper's work,
+    not only the doctor's), the share of the time some task stalled on CPU / on I/O, the children's disk blocks."""
+    wall = b["t"] - a["t"]
+    states = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    d = {k: b[k] - a[k] for k in states if k in a and k in b}
+    total = sum(d.values()) or 1.0
+    out: dict[str, Any] = {"wall_s": wall, "cpu_share": {k: round(v / total, 4) for k, v in d.items()}}
+    for key in ("psi_cpu_some", "psi_io_some", "psi_io_full"):
+        if key in a and key in b and wall > 0:
+            out[key.replace("psi_", "stall_")] = round((b[key] - a[key]) / 1e6 / wall, 4)
+    if "children_inblock" in a and "children_inblock" in b:
+        out["children_blocks_read"] = int(b["children_inblock"] - a["children_inblock"])
+        out["children_blocks_written"] = int(b["children_oublock"] - a["children_oublock"])
+    return out
+
+
 def _fleet_env(b: Bench, root: Path, cache: Path) -> dict[str, str]:
     env = b.env(cache)
     env.update({"JUPYTER_PATH": str(root / "jupyter"), "HOME": str(root / "home"),
@@ -585,10 +628,14 @@ def bench_fleet(b: Bench, sizes: list[int]) -> dict[str, Any]:
         env = _fleet_env(b, root, cache)
         cmd = b.doctor_cmd("check", "--all-kernels", "--format", "json", "--timeout", "120")
         cwd = b.cwd(f"fleet-{n}")
+        s0 = _system()
         cold = b.time(cmd, env=env, cwd=cwd, label=f"check --all-kernels ({n} envs), cold", timeout=3600)
+        cold_system = _system_delta(s0, _system())
         doc = _report(cold)
         rows = doc["matrix"]["rows"]
+        s0 = _system()
         warm = [b.time(cmd, env=env, cwd=cwd, label=f"check --all-kernels ({n} envs), warm") for _ in range(b.runs)]
+        warm_system = _system_delta(s0, _system())
         warm_docs = [_report(w) for w in warm]
         hits = all(r.get("cache", {}).get("hit") for d in warm_docs for r in d["reports"])
         same = all(d["matrix"]["rows"] == doc["matrix"]["rows"] for d in warm_docs)
@@ -600,12 +647,13 @@ def bench_fleet(b: Bench, sizes: list[int]) -> dict[str, Any]:
             "cold_per_env_s": cs["median"] / max(examined, 1),
             "cold_cpu_utilisation": (cs["cpu"]["median"] / (cs["median"] * cpus)) if "cpu" in cs else None,
             "warm_cpu_utilisation": (ws["cpu"]["median"] / (ws["median"] * cpus)) if "cpu" in ws else None,
-            "counts": doc["matrix"]["counts"],
+            "counts": doc["matrix"]["counts"], "cold_system": cold_system, "warm_system": warm_system,
+            "loadavg_after": _loadavg(),
         }
         cold_t[n], warm_t[n] = cs["median"], ws["median"]
         if n == max(sizes):
             (b.scratch / "fleet-largest.json").write_text(cold.stdout, encoding="utf-8")
-    out: dict[str, Any] = {"sizes": per, "cpus": cpus}
+    out: dict[str, Any] = {"sizes": per, "cpus": cpus, "python_startup": _startup(b)}
     xs = sorted(cold_t)
     if len(xs) >= 2:
         out["shape_cold"], out["shape_warm"] = _shape(xs, cold_t), _shape(xs, warm_t)
@@ -614,6 +662,15 @@ def bench_fleet(b: Bench, sizes: list[int]) -> dict[str, Any]:
         out["target"] = TARGETS["fleet_warm50_seconds"]
         out["met"] = warm_t[50] <= TARGETS["fleet_warm50_seconds"]
     return out
+
+
+def _startup(b: Bench) -> dict[str, Any]:
+    """``python -c pass`` timed now (5 runs): how loaded the machine was around a measurement (10-14 ms wall and
+    CPU on this machine when it is quiet); with the load averages, the yardstick for the numbers beside it."""
+    got = stats([b.time([sys.executable, "-c", "pass"], env=b.env(), cwd=b.cwd("startup"), ok=(0,))
+                 for _ in range(5)])
+    got["loadavg"] = _loadavg()
+    return got
 
 
 def _vary(report: dict[str, Any], i: int) -> dict[str, Any]:
@@ -653,18 +710,18 @@ def bench_summarize(b: Bench, counts: list[int], seed_reports: list[dict[str, An
         size = sum(p.stat().st_size for p in folder.rglob("*.json"))
         row: dict[str, Any] = {"bytes": size}
         cwd = b.cwd(f"summarize-{n}")
-        for fmt in ("console", "json", "html"):
+        for fmt in ("console", "json", "markdown", "html"):
             cmd = b.doctor_cmd("summarize", str(folder), "--format", fmt)
             b.time(cmd, env=b.env(), cwd=cwd, label=f"summarize ({n} reports, {fmt})")
             row[fmt] = stats([b.time(cmd, env=b.env(), cwd=cwd) for _ in range(b.runs)])
         per[str(n)] = row
         med[n] = row["console"]["median"]
-    out: dict[str, Any] = {"counts": per}
+    out: dict[str, Any] = {"counts": per, "python_startup": _startup(b)}
     xs = sorted(med)
     if len(xs) >= 2:
         out["shape"] = _shape(xs, med)
     if 1000 in per:
-        worst = max(per["1000"][f]["median"] for f in ("console", "json", "html"))
+        worst = max(per["1000"][f]["median"] for f in ("console", "json", "markdown", "html"))
         out["t1000_worst_format_seconds"] = worst
         out["target"] = TARGETS["summarize_1000_seconds"]
         out["met"] = worst <= TARGETS["summarize_1000_seconds"]
@@ -795,12 +852,14 @@ def table(results: dict[str, Any]) -> str:
     sm = items.get("summarize")
     if sm:
         for count, r in sm["counts"].items():
-            worst = max(r[f]["median"] for f in ("console", "json", "html"))
+            fmts = [f for f in ("console", "json", "markdown", "html") if f in r]
+            worst = max(r[f]["median"] for f in fmts)
             target = "< 1 s" if count == "1000" else "—"
             met = _met(sm.get("met")) if count == "1000" else "—"
+            each = "; ".join(f"{f} {r[f]['median']:.3f} s" + (f" (CPU {r[f]['cpu']['median']:.3f} s)"
+                                                               if "cpu" in r[f] else "") for f in fmts)
             rows.append(f"| 7 | `summarize` ({r['bytes'] // 1024} KiB of JSON) | {count} reports "
-                        f"| console {_s(r['console'])}; json {r['json']['median']:.3f} s; "
-                        f"html {r['html']['median']:.3f} s | — | slowest {worst:.3f} s | {target} | {met} |")
+                        f"| {each} | — | slowest {worst:.3f} s | {target} | {met} |")
     return "\n".join(rows)
 
 

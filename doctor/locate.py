@@ -57,13 +57,17 @@ class Pending:
     every run for one worker that is joined once.
     """
 
-    def __init__(self, options: Options, environ: Mapping[str, str], cwd: Path) -> None:
+    def __init__(self, options: Options, environ: Mapping[str, str], cwd: Path, *, background: bool = True) -> None:
         from .inputs import Recorder
 
         self._value: Optional[Located] = None
         self._error: Optional[BaseException] = None
         self.inputs = Recorder()
         """What locating read (the notebooks): the start of the run's record of inputs."""
+        self._thread: Optional[threading.Thread] = None
+        if not background:  # a caller with nothing to overlap (a worker of check --all-kernels): no thread
+            self._work(options, dict(environ), cwd)
+            return
         self._thread = threading.Thread(target=self._work, args=(options, dict(environ), cwd),
                                         name="langchain-doctor-locate", daemon=True)
         self._thread.start()
@@ -77,13 +81,15 @@ class Pending:
 
     def result(self) -> Located:
         """What ``locate`` returned, once it has finished; its exception if it raised one."""
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
         assert self._value is not None
         return self._value
 
 
-def start(options: Options, environ: Mapping[str, str], cwd: Path) -> Pending:
-    """``locate`` in a background thread, started now; ``.result()`` waits for it."""
-    return Pending(options, environ, cwd)
+def start(options: Options, environ: Mapping[str, str], cwd: Path, *, background: bool = True) -> Pending:
+    """``locate`` in a background thread, started now; ``.result()`` waits for it (``background=False``: done in
+    this thread before returning)."""
+    return Pending(options, environ, cwd, background=background)

@@ -43,12 +43,15 @@ def examine_one(c: Candidate, options: Options, environ: Mapping[str, str], cwd:
     redactor = for_process(env)
     if c.python is None:
         return Entry(c.name, c.source, c.location, reason=redactor.text(c.reason or "cannot be examined"))
+    from ..locate import start
     from ..render.jsonfmt import report_dict
     from ..runner import check
     from ..target import TargetError
 
+    one = replace(options, python=c.python)
     try:
-        report = check(replace(options, python=c.python), environ=env, cwd=cwd)
+        # Located in this worker thread: a thread of its own per environment would only wait for it.
+        report = check(one, environ=env, cwd=cwd, located=start(one, env, cwd, background=False))
     except TargetError as exc:
         return Entry(c.name, c.source, c.location, reason=redactor.text(str(exc)))
     except Exception as exc:  # one environment's crash must not stop the others
