@@ -720,7 +720,7 @@ def bench_summarize(b: Bench, counts: list[int], seed_reports: list[dict[str, An
     xs = sorted(med)
     if len(xs) >= 2:
         out["shape"] = _shape(xs, med)
-    if 1000 in per:
+    if "1000" in per:
         worst = max(per["1000"][f]["median"] for f in ("console", "json", "markdown", "html"))
         out["t1000_worst_format_seconds"] = worst
         out["target"] = TARGETS["summarize_1000_seconds"]
