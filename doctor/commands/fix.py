@@ -156,7 +156,28 @@ def trial_text(t: Trial, before: Report) -> str:
 def trial_dict(t: Trial) -> dict[str, Any]:
     """The trial in JSON."""
     return {"ok": t.ok, "cleaner": t.cleaner, "error": t.error or None, "comparison": t.diff,
-            "summary": t.report.summary if t.report is not None else None, "not_tried": list(t.not_tried)}
+            "summary": t.report.summary if t.report is not None else None, "not_tried": list(t.not_tried),
+            "throwaway": throwaway_dict(t)}
+
+
+def throwaway_dict(t: Trial) -> dict[str, Any]:
+    """How the throwaway environment was made, what it copied rather than reinstalled, what it could not hold."""
+    return {"method": t.method or None, "copied": list(t.copied), "not_reproduced": list(t.not_reproduced),
+            "note": t.note or None, "seconds": dict(t.seconds)}
+
+
+def throwaway_text(t: Trial) -> str:
+    """One line on how the throwaway environment was made, plus what it copied or could not reproduce."""
+    if not t.method:
+        return ""
+    how = {"fresh": "a fresh venv with the installed set, reinstalled by pin",
+           "copy": "a copy of the site-packages, file for file"}.get(t.method, t.method)
+    lines = [f"Throwaway environment: {how}" + (f" ({t.note})" if t.note else "") + "."]
+    lines += [f"  copied: {c}" for c in t.copied[:20]]
+    if len(t.copied) > 20:
+        lines.append(f"  ... and {len(t.copied) - 20} more copied")
+    lines += [f"  not reproduced in the throwaway copy: {c}" for c in t.not_reproduced]
+    return "\n".join(lines) + "\n"
 
 
 def restored_text(r: Restored, why: str) -> str:
@@ -305,7 +326,7 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
                 display.phase("trying the plan in a throwaway copy")
                 tried = trial.run_plan(fp, before.report, env.target, env.inventory, options, env.environ,
                                        env.notebook_facts, env.work_dir or None)
-            say(trial_text(tried, before.report))
+            say(throwaway_text(tried) + trial_text(tried, before.report))
             say(preview_text(tried.moves))
             if tried.moves.moves:
                 pv = tried.moves  # the copy's answer is exact: it replaces the estimate in the JSON

@@ -1,7 +1,9 @@
 """``langchain-doctor what-if REQUIREMENT...``: will this upgrade break my notebook? Answered before anyone upgrades.
 
-The change is installed the way the target's own installer would do it (uv for a uv-made venv, else pip) into a
-throwaway copy of the target; the full check runs there; the copy is deleted. The target is only read.
+The change is resolved the way the target's own installer would do it (uv for a uv-made venv, else pip, both as a
+dry run against the target); a fresh throwaway venv on the target's interpreter is filled with the resolved set
+(uv from its cache; pip when uv is absent), whatever cannot be reinstalled by pin is copied and said so; the full
+check runs there; the venv is deleted. The target is only read.
 """
 
 from __future__ import annotations
@@ -22,15 +24,15 @@ from ..target import TargetError
 @target_options
 @output_options()
 def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[str], **kw: Any) -> int:
-    """Resolve a proposed change (for example "langchain-core>=1") for the target, install it in a throwaway copy
-    of the environment, and run the full check there: the findings it would have, next to the version moves.
+    """Resolve a proposed change (for example "langchain-core>=1") for the target, build a throwaway venv with
+    the resolved set, and run the full check there: the findings it would have, next to the version moves.
 
     The target is never changed. Resolving reaches the package index (PyPI, or the index pip/uv are configured
-    with); uv makes the copy fast from its cache.
+    with); uv makes the throwaway venv fast from its cache.
     """
     from ..repair import apply as fixer
     from ..repair import trial
-    from .fix import preview_dict, preview_text, trial_text
+    from .fix import preview_dict, preview_text, throwaway_dict, throwaway_text, trial_text
 
     for r in requirements:
         try:
@@ -46,7 +48,7 @@ def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[
         raise click.ClickException(str(exc)) from None
     env = before.env
     click.echo(f"What if: {' '.join(requirements)} in {env.target.python}\n"
-               "Installing it in a throwaway copy of the environment (the target is not touched) ...", err=to_err)
+               "Resolving it and building a throwaway venv with the result (the target is not touched) ...", err=to_err)
     own = [s for s in env.target.site_packages if s.startswith(env.target.prefix)]
     seal = trial.site_checksum(own, content=False)
     import os
@@ -55,7 +57,7 @@ def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[
     from ..render.progress import live
 
     with live(sys.stderr, os.environ) as display:  # a spinner on a terminal only
-        display.phase(f"what-if: building the copy with {' '.join(requirements)} and checking it")
+        display.phase(f"what-if: resolving {' '.join(requirements)}, building a throwaway venv, checking it")
         t = trial.run_install(requirements, before.report, env.target, env.inventory, options, env.environ,
                               env.notebook_facts, env.work_dir or None)
     moves = [{"name": m.name, "from": m.old, "to": m.new} for m in t.moves.moves]
@@ -64,9 +66,10 @@ def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[
         "ok": t.ok, "error": t.error or None, "preview": preview_dict(t.moves), "comparison": t.diff,
         "before": {"summary": before.report.summary, "exit_code": before.report.exit_code},
         "target_unchanged": trial.site_checksum(own, content=False) == seal,
+        "throwaway": throwaway_dict(t),
     }
     if t.report is None:
-        lines = [trial_text(t, before.report), preview_text(t.moves)]
+        lines = [trial_text(t, before.report), preview_text(t.moves), throwaway_text(t)]
         if chosen is Format.JSON:
             report = dataclasses.replace(before.report, extras={**before.report.extras, "what_if": section})
             _emit(render_report(report, Format.JSON, False, options.verbose), output)
@@ -75,7 +78,7 @@ def command(requirements: tuple[str, ...], fmt: Optional[str], output: Optional[
         return 1
     report = dataclasses.replace(t.report, extras={**t.report.extras, "what_if": section})
     if chosen is Format.CONSOLE:
-        head = preview_text(t.moves) + trial_text(t, before.report).replace(
+        head = preview_text(t.moves) + throwaway_text(t) + trial_text(t, before.report).replace(
             "Tried in a throwaway copy first", "After the change, in the copy")
         body = render_report(report, Format.CONSOLE, use_color() and not output, options.verbose)
         _emit(head + "\nThe environment after the change would report:\n" + body

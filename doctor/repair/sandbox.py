@@ -1,7 +1,8 @@
-"""A throwaway copy of the target environment, apart from it: a fresh venv on the same base interpreter holding a
-copy of the target's site-packages (broken states included: stale metadata, leftover folders).
+"""A throwaway copy of the target environment, apart from it: a fresh venv on the same base interpreter, either
+holding a copy of the target's site-packages (``create``: broken states included, file for file) or filled from the
+target's installed set (``fresh_venv`` + ``rebuild.build``: reinstalled by pin, the rest copied).
 
-``what-if`` and ``fix --apply`` change the copy, check it, and delete it; the target is only read (copied).
+``what-if`` and ``fix --apply`` change the copy, check it, and delete it; the target is only read.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Sandbox:
     python: str
     mapping: tuple[tuple[str, str], ...]
     """(target's site-packages, the copy's) pairs."""
+    method: str = "copy"
+    """``copy`` (site-packages copied file by file) or ``fresh`` (a new venv filled from the installed set)."""
 
     def to_copy(self, path: str) -> Optional[str]:
         """The copy's path for a path inside one of the target's site-packages, else None."""
@@ -69,12 +72,20 @@ def _venv_python(root: str) -> str:
     return os.path.join(root, "Scripts", "python.exe") if os.name == "nt" else os.path.join(root, "bin", "python")
 
 
-def create(target: Target, environ: Mapping[str, str], uv: Optional[Sequence[str]] = None,
-           parent: Optional[str] = None) -> Sandbox:
-    """A fresh venv on the target's base interpreter with a copy of the target's own site-packages."""
-    root = tempfile.mkdtemp(prefix="langchain-doctor-copy-", dir=parent)
+def child_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for making and filling the copy: the user's (index settings, uv's cache), no venv selected."""
     env = {k: v for k, v in environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "CONDA_PREFIX")}
-    env["UV_NO_PROGRESS"] = "1"
+    env.update({"UV_NO_PROGRESS": "1", "PIP_NO_INPUT": "1", "NO_COLOR": "1"})
+    return env
+
+
+def fresh_venv(target: Target, environ: Mapping[str, str], uv: Optional[Sequence[str]] = None,
+               parent: Optional[str] = None, *, method: str = "fresh") -> Sandbox:
+    """An empty venv on the target's base interpreter (``uv venv``, else ``python -m venv --without-pip``), with
+    the target's settings (system site-packages, uv-managed), mapped folder for folder to the target's own
+    site-packages."""
+    root = tempfile.mkdtemp(prefix="langchain-doctor-copy-", dir=parent)
+    env = child_env(environ)
     try:
         if uv is not None:
             argv = [*uv, "venv", "--quiet", "--allow-existing", "--python", target.python, root]
@@ -84,7 +95,7 @@ def create(target: Target, environ: Mapping[str, str], uv: Optional[Sequence[str
         if done.returncode != 0 or done.timed_out:
             raise SandboxError(f"could not create a venv for the copy: {(done.stderr or 'timed out').strip()[-300:]}")
         _same_settings(target, root)
-        mapping = []
+        mapping: list[tuple[str, str]] = []
         for sp in target.site_packages:
             if not os.path.isdir(sp):
                 continue
@@ -92,16 +103,31 @@ def create(target: Target, environ: Mapping[str, str], uv: Optional[Sequence[str
             if rel.startswith(".."):
                 continue  # outside the environment (a base or system folder): the copy sees it as the target does
             dst = os.path.join(root, rel)
-            if os.path.isdir(dst):
-                shutil.rmtree(dst)  # the new venv's own (empty, or pip alone): the target's replaces it
-            copy_tree(sp, dst, env)
+            if any(os.path.realpath(sp) == os.path.realpath(o) for o, _ in mapping):
+                continue  # lib64 -> lib: one folder under two names
+            os.makedirs(dst, exist_ok=True)
             mapping.append((sp, dst))
         if not mapping:
             raise SandboxError(f"{target.python} has no site-packages of its own to copy (not a venv?)")
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    return Sandbox(root, _venv_python(root), tuple(mapping))
+    return Sandbox(root, _venv_python(root), tuple(mapping), method)
+
+
+def create(target: Target, environ: Mapping[str, str], uv: Optional[Sequence[str]] = None,
+           parent: Optional[str] = None) -> Sandbox:
+    """A fresh venv on the target's base interpreter with a copy of the target's own site-packages."""
+    box = fresh_venv(target, environ, uv, parent, method="copy")
+    try:
+        env = child_env(environ)
+        for sp, dst in box.mapping:
+            shutil.rmtree(dst)  # the new venv's own (empty, or pip alone): the target's replaces it
+            copy_tree(sp, dst, env)
+    except BaseException:
+        remove(box)
+        raise
+    return box
 
 
 def _same_settings(target: Target, root: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -14,12 +15,13 @@ from ..inventory import scan
 from ..target import TargetError
 from . import apply as fixer
 from . import plan as planning
-from . import preview, sandbox
+from . import preview, rebuild, sandbox
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from ..context import Options
+    from ..inventory import Inventory
     from ..model import Finding, Report
     from ..target import Target
 
@@ -42,10 +44,20 @@ class Trial:
     """Steps that touch something outside the environment: not repeated in the copy."""
     installer: str = ""
     """``pip`` or ``uv``: which tool resolved the change."""
+    method: str = ""
+    """How the throwaway environment was made: ``fresh`` (a new venv filled by pin) or ``copy`` (file for file)."""
+    copied: tuple[str, ...] = ()
+    """In a fresh venv: what was copied as it is rather than reinstalled, and why."""
+    not_reproduced: tuple[str, ...] = ()
+    """What the throwaway environment could not reproduce."""
+    note: str = ""
+    """Why it was made the other way (a fresh venv that could not be built)."""
+    seconds: tuple[tuple[str, float], ...] = ()
+    """Wall time of each phase: build, steps, check."""
 
 
-def _versions(inv: object) -> dict[str, str]:
-    return {d.name: d.raw_version or "?" for d in inv.by_name.values()}  # type: ignore[attr-defined]
+def _versions(inv: Inventory) -> dict[str, str]:
+    return {d.name: d.raw_version or "?" for d in inv.by_name.values()}
 
 
 def _copy_target(target: Target, box: sandbox.Sandbox) -> Target:
@@ -100,90 +112,151 @@ def _check_copy(options: Options, box: sandbox.Sandbox, environ: Mapping[str, st
     return _to_target(ex.report, box)
 
 
-def _open_copy(target: Target,
-               environ: Mapping[str, str]) -> tuple[Optional[list[str]], sandbox.Sandbox, Target] | Trial:
-    """uv (None when not at hand), a throwaway copy of ``target`` and the copy as a target (the caller removes the
-    copy); the failed Trial when no copy can be made."""
-    uv = fixer.find_uv(environ)
-    try:
-        box = sandbox.create(target, environ, uv)
-    except (sandbox.SandboxError, OSError) as exc:
-        return Trial(False, None, None, preview.exact((), "copy"), {}, False, f"no throwaway copy: {exc}")
-    try:
-        return uv, box, _copy_target(target, box)
-    except BaseException:
-        sandbox.remove(box)
-        raise
+@dataclass(frozen=True)
+class Box:
+    """The throwaway environment of one trial, and how faithful it is."""
+
+    sandbox: sandbox.Sandbox
+    copied: tuple[str, ...] = ()
+    """What was copied as it is rather than reinstalled, and why (a fresh venv only)."""
+    not_reproduced: tuple[str, ...] = ()
+    note: str = ""
+    """Why the other way was taken (a fresh venv that could not be built, so a copy)."""
+    seconds: float = 0.0
 
 
-def run_plan(fp: fixer.Procedure, before: Report, target: Target, inventory: object, options: Options,
+def _failed(error: str, source: str = "copy", installer: str = "") -> Trial:
+    return Trial(False, None, None, preview.exact((), source), {}, False, error, installer=installer)
+
+
+def replica(target: Target, inventory: Inventory, environ: Mapping[str, str],
+            uv: Optional[Sequence[str]]) -> Box:
+    """A faithful throwaway copy of ``target`` for ``fix --apply``'s trial.
+
+    With uv at hand: a fresh venv filled from uv's cache alone (``--offline``), every distribution it cannot put
+    back exactly copied as it is, then compared with the target's installed set; when a pin is not cached or the
+    sets differ, the site-packages are copied file for file instead (``sandbox.create``), which is also the way
+    without uv. SandboxError when neither works.
+    """
+    t0 = time.monotonic()
+    note = ""
+    if uv is not None:
+        survey = rebuild.survey(target, inventory)
+        try:
+            box = rebuild.build(target, survey, environ, uv, offline=True)
+        except (sandbox.SandboxError, OSError) as exc:
+            note = f"a fresh venv from uv's cache was not possible ({exc}); copied the site-packages instead"
+        else:
+            differs = rebuild.same_set(inventory, box)
+            if not differs:
+                return Box(box, survey.notes, survey.not_reproduced, seconds=time.monotonic() - t0)
+            sandbox.remove(box)
+            note = (f"a fresh venv from uv's cache differed from the target ({'; '.join(differs[:3])}); "
+                    "copied the site-packages instead")
+    return Box(sandbox.create(target, environ, uv), note=note, seconds=time.monotonic() - t0)
+
+
+def run_plan(fp: fixer.Procedure, before: Report, target: Target, inventory: Inventory, options: Options,
              environ: Mapping[str, str], facts: Sequence[object] = (), work_dir: Optional[str] = None) -> Trial:
     """The plan's steps on a copy of ``target``, then the check there, compared with ``before``."""
-    opened = _open_copy(target, environ)
-    if isinstance(opened, Trial):
-        return opened
-    uv, box, ctarget = opened
+    uv = fixer.find_uv(environ)
     try:
+        made = replica(target, inventory, environ, uv)
+    except (sandbox.SandboxError, OSError) as exc:
+        return _failed(f"no throwaway copy: {exc}")
+    box = made.sandbox
+    try:
+        ctarget = _copy_target(target, box)
         cs = fp.source or planning.ChangeSet((), (), fp.package_reqs, (), ())
         inside = tuple(c for p in cs.remove_paths if (c := box.to_copy(p)) is not None)
         outside = tuple(p for p in cs.remove_paths if box.to_copy(p) is None)
         steps = fixer.steps_for(cs._replace(remove_paths=inside), ctarget, fp.installer,
                                 uv if fp.installer is fixer.Installer.UV else None)
         cfp = fixer.Procedure(box.python, fp.installer, tuple(steps))
-        cinv = scan(ctarget.sys_path)
-        outcome = fixer.apply(cfp, confirm=lambda p: True, environ=environ, before=cinv,
-                              sys_path=ctarget.sys_path) if steps else None
-        after_inv = scan(ctarget.sys_path)
-        moves = preview.exact(preview.diff(_versions(inventory), _versions(after_inv)), "copy", facts)
-        if outcome is not None and not outcome.ok:
-            return Trial(False, outcome, None, moves, {}, False, "a step failed in the copy",
-                         tuple(f"delete {p}" for p in outside), fp.installer.value)
-        try:
-            report = _check_copy(options, box, environ, work_dir)
-        except TargetError as exc:
-            return Trial(False, outcome, None, moves, {}, False, f"the copy could not be checked: {exc}",
-                         installer=fp.installer.value)
-        return Trial(True, outcome, report, moves, fixer.compare(before, report), cleaner(before, report),
-                     not_tried=tuple(f"delete {p}" for p in outside), installer=fp.installer.value)
+        return _run_and_check(cfp, made, before, ctarget, inventory, options, environ, facts, work_dir,
+                              fp.installer.value, "copy", tuple(f"delete {p}" for p in outside))
     finally:
         sandbox.remove(box)
 
 
-def run_install(requirements: Sequence[str], before: Report, target: Target, inventory: object, options: Options,
-                environ: Mapping[str, str], facts: Sequence[object] = (),
-                work_dir: Optional[str] = None) -> Trial:
-    """``install REQUIREMENTS`` as the target's installer would do it (uv for a uv-made venv, else pip), in a
-    copy; then the check there. Needs the package index."""
-    opened = _open_copy(target, environ)
-    if isinstance(opened, Trial):
-        return opened
-    uv, box, ctarget = opened
+def _run_and_check(cfp: fixer.Procedure, made: Box, before: Report, ctarget: Target, inventory: Inventory,
+                   options: Options, environ: Mapping[str, str], facts: Sequence[object], work_dir: Optional[str],
+                   installer: str, source: str, not_tried: tuple[str, ...] = ()) -> Trial:
+    """Run ``cfp`` in the box (nothing when it has no steps), check the box, compare with ``before``."""
+    box = made.sandbox
+    def how(t: Trial) -> Trial:
+        return replace(t, method=box.method, copied=made.copied, not_reproduced=made.not_reproduced,
+                       note=made.note, seconds=seconds)
+
+    t0 = time.monotonic()
+    outcome = None
+    if cfp.steps:
+        outcome = fixer.apply(cfp, confirm=lambda p: True, environ=environ, before=scan(ctarget.sys_path),
+                              sys_path=ctarget.sys_path)
+    t1 = time.monotonic()
+    moves = preview.exact(preview.diff(_versions(inventory), _versions(scan(ctarget.sys_path))), source, facts)
+    seconds: tuple[tuple[str, float], ...] = (("build", round(made.seconds, 1)), ("steps", round(t1 - t0, 1)))
+    if outcome is not None and not outcome.ok:
+        what = "a step failed in the copy" if source == "copy" else f"{installer} could not install the change"
+        return how(Trial(False, outcome, None, moves, {}, False, what, not_tried, installer))
     try:
-        use_uv = uv is not None and (fixer.uv_managed(target) or not fixer.has_pip(box.python, environ))
-        if use_uv:
-            assert uv is not None
+        report = _check_copy(options, box, environ, work_dir)
+    except TargetError as exc:
+        return how(Trial(False, outcome, None, moves, {}, False, f"the copy could not be checked: {exc}",
+                         installer=installer))
+    seconds += (("check", round(time.monotonic() - t1, 1)),)
+    return how(Trial(True, outcome, report, moves, fixer.compare(before, report), cleaner(before, report),
+                     not_tried=not_tried, installer=installer))
+
+
+def run_install(requirements: Sequence[str], before: Report, target: Target, inventory: Inventory,
+                options: Options, environ: Mapping[str, str], facts: Sequence[object] = (),
+                work_dir: Optional[str] = None) -> Trial:
+    """``install REQUIREMENTS`` as the target's installer would resolve it (uv for a uv-made venv, else pip), tried
+    in a fresh venv that holds the resolved set (the target's installed set with the resolver's moves); then the
+    check there. Needs the package index. When the fresh venv cannot be filled (a pin the installer cannot get),
+    the change is installed into a copy of the site-packages instead, and the trial says so."""
+    uv = fixer.find_uv(environ)
+    t0 = time.monotonic()
+    res = rebuild.resolve(requirements, target, inventory, environ, uv)
+    if not res.ok:
+        return _failed(f"{res.installer} could not resolve the change: {res.error}", res.installer, res.installer)
+    survey = rebuild.with_moves(rebuild.survey(target, inventory), res.moves)
+    try:
+        made = Box(rebuild.build(target, survey, environ, uv), survey.notes, survey.not_reproduced,
+                   seconds=time.monotonic() - t0)
+    except (sandbox.SandboxError, OSError) as exc:
+        return _copy_and_install(requirements, before, target, inventory, options, environ, facts, work_dir, uv,
+                                 res.installer, f"a fresh venv with the resolved set could not be built ({exc})")
+    try:
+        cfp = fixer.Procedure(made.sandbox.python, fixer.Installer(res.installer), ())
+        return _run_and_check(cfp, made, before, _copy_target(target, made.sandbox), inventory, options, environ,
+                              facts, work_dir, res.installer, res.installer)
+    finally:
+        sandbox.remove(made.sandbox)
+
+
+def _copy_and_install(requirements: Sequence[str], before: Report, target: Target, inventory: Inventory,
+                      options: Options, environ: Mapping[str, str], facts: Sequence[object],
+                      work_dir: Optional[str], uv: Optional[Sequence[str]], installer: str, note: str) -> Trial:
+    """The change installed into a file-for-file copy of the site-packages (what-if's way when no fresh venv)."""
+    t0 = time.monotonic()
+    try:
+        box = sandbox.create(target, environ, uv)
+    except (sandbox.SandboxError, OSError) as exc:
+        return _failed(f"no throwaway copy: {exc}", installer=installer)
+    made = Box(box, note=f"{note}; installed the change into a copy of the site-packages instead",
+               seconds=time.monotonic() - t0)
+    try:
+        if installer == "uv" and uv is not None:
             argv = [*uv, "pip", "install", "--python", box.python, *requirements]
-            installer = "uv"
         else:
-            argv = [box.python, "-m", "pip", "install", *requirements]
-            installer = "pip"
+            argv = [target.python, "-m", "pip", "--python", box.python, "install", *requirements]
         step = fixer.Step(fixer.Action.INSTALL, f"install {' '.join(requirements)}", tuple(argv),
                           shlex.join(argv), fixer.INSTALL_TIMEOUT, packages=tuple(requirements))
         cfp = fixer.Procedure(box.python, fixer.Installer(installer), (step,))
-        cinv = scan(ctarget.sys_path)
-        outcome = fixer.apply(cfp, confirm=lambda p: True, environ=environ, before=cinv, sys_path=ctarget.sys_path)
-        after_inv = scan(ctarget.sys_path)
-        moves = preview.exact(preview.diff(_versions(inventory), _versions(after_inv)), installer, facts)
-        if outcome is not None and not outcome.ok:
-            return Trial(False, outcome, None, moves, {}, False, f"{installer} could not install the change",
-                         installer=installer)
-        try:
-            report = _check_copy(options, box, environ, work_dir)
-        except TargetError as exc:
-            return Trial(False, outcome, None, moves, {}, False, f"the copy could not be checked: {exc}",
-                         installer=installer)
-        return Trial(True, outcome, report, moves, fixer.compare(before, report), cleaner(before, report),
-                     installer=installer)
+        return _run_and_check(cfp, made, before, _copy_target(target, box), inventory, options, environ, facts,
+                              work_dir, installer, installer)
     finally:
         sandbox.remove(box)
 

@@ -20,7 +20,7 @@ from langchain_doctor.repair.trial import site_checksum
 from packaging.version import Version
 
 from tests.integration._helpers import clean_environ, run_doctor
-from tests.realenv import SPECS, named_venv, real_venv, site_packages, venv_python
+from tests.realenv import CACHE_ROOT, SPECS, named_venv, real_venv, site_packages, venv_python
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +32,8 @@ BEDROCK = "from langchain_aws import ChatBedrock; ChatBedrock(model_id='x', regi
 ANTHROPIC = "from langchain_anthropic import ChatAnthropic; ChatAnthropic(model='x', api_key='sk-ant-fake')"
 PYDANTIC = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nassert M(x=1).x == 1"
 TIMES: dict[str, float] = {}
+# The uv cache the real venvs were built from: a user whose venv uv made has it warm, as here.
+UV_CACHE = {"UV_CACHE_DIR": str(CACHE_ROOT / "uv-cache")}
 
 
 def _run_in(venv: Path, code: str) -> subprocess.CompletedProcess[str]:
@@ -99,10 +101,13 @@ def test_what_if_core_1_reports_the_notebook_break_and_leaves_the_target_unchang
     nb.write_text("from langchain.chains import LLMChain\nfrom langchain_openai import ChatOpenAI\n")
     before = site_checksum(_own(venv))
     rc, data, err = run_doctor("what-if", "langchain-core>=1", "--python", str(venv), "--notebook", str(nb),
-                               "--format", "json", cwd=tmp_path, timeout=1500)
+                               "--format", "json", cwd=tmp_path, env=UV_CACHE, timeout=1500)
     assert isinstance(data, dict), err
     wi = data["what_if"]
-    assert wi["requested"] == ["langchain-core>=1"] and wi["resolved_by"] in ("uv", "pip")
+    assert wi["requested"] == ["langchain-core>=1"] and wi["resolved_by"] == "uv"  # uv made this venv
+    # a fresh venv with the resolved set, not a copy of site-packages: every distribution reinstalled by pin
+    assert wi["throwaway"]["method"] == "fresh", wi["throwaway"]
+    assert wi["throwaway"]["copied"] == [] and wi["throwaway"]["not_reproduced"] == [], wi["throwaway"]
     moves = {m["name"]: m for m in wi["moves"]}
     assert Version(moves["langchain-core"]["from"]) < Version("1") <= Version(moves["langchain-core"]["to"])
     assert wi["target_unchanged"] is True
@@ -203,12 +208,16 @@ def test_apply_repairs_a_copy_of_every_broken_real_venv(name: str, tmp_path: Pat
         nb = tmp_path / "nb.py"
         nb.write_text(notebook[0])
         args += ["--notebook", str(nb)]
-    env = {"LANGCHAIN_DOCTOR_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"LANGCHAIN_DOCTOR_CACHE_DIR": str(tmp_path / "cache"), **UV_CACHE}
     t0 = time.monotonic()
     rc, out, err = run_doctor(*args, cwd=tmp_path, env=env, timeout=1800)
     TIMES[name] = time.monotonic() - t0
     assert isinstance(out, str)
     assert "(cleaner)" in out and "Restored" not in out, out[-4000:] + err[-2000:]
+    # the trial ran in a fresh venv filled from uv's cache, the stale metadata copied as it is (so it is faithful)
+    assert "Throwaway environment: a fresh venv with the installed set" in out, out[:3000]
+    if name == "stale-metadata":
+        assert "copied: langchain-core 0.2.43 (langchain_core-0.2.43.dist-info): copied as it is" in out, out[:3000]
     done = _run_in(venv, code)
     assert done.returncode == 0 and "built" in done.stdout, (out[-3000:], done.stderr[-2000:])
     if os.environ.get("LANGCHAIN_DOCTOR_FIX_TIMES"):
