@@ -68,9 +68,14 @@ def resolution_text(res: Optional[Resolution]) -> str:
     if res is None:
         return "Dry run: no package step to resolve.\n"
     lines = [f"Dry run ({'resolved' if res.ok else 'FAILED'}): {res.command}"]
+    for name, old, new in res.moves:
+        lines.append(f"  would {'install' if new else 'remove'} {name} {new or old}"
+                     + (f" (installed: {old})" if old and new else " (new)" if new else ""))
+    if res.moves:
+        res = dataclasses.replace(res, lines=())  # the listing is parsed above
     for name, new, old in res.would_install:
         lines.append(f"  would install {name} {new}" + (f" (installed: {old})" if old else " (new)"))
-    if res.ok and not res.would_install and not res.lines:
+    if res.ok and not res.would_install and not res.moves and not res.lines:
         lines.append("  nothing would change")
     lines += [f"  | {ln}" for ln in res.lines]
     lines.append("Nothing was changed.")
@@ -187,7 +192,8 @@ def restored_text(r: Restored, why: str) -> str:
 
 
 def _restored_dict(r: Restored, why: str) -> dict[str, Any]:
-    return {"why": why, "exact": r.exact, "differences": list(r.differences), "moved_back": list(r.moved_back)}
+    return {"why": why, "exact": r.exact, "differences": list(r.differences), "moved_back": list(r.moved_back),
+            "backup": r.mode}
 
 
 def _plan_dict(fp: Procedure) -> dict[str, Any]:
@@ -219,7 +225,9 @@ def fix_dict(fp: Procedure, before: Report, resolution: Optional[Resolution], ou
         out["trial"] = trial_dict(trial)
     out["restored"] = restored
     if resolution is not None:
-        out["dry_run"] = {"ok": resolution.ok, "command": resolution.command, "output": list(resolution.lines),
+        out["dry_run"] = {"ok": resolution.ok, "tool": resolution.tool, "command": resolution.command,
+                          "output": list(resolution.lines),
+                          "moves": [{"name": n, "from": o, "to": v} for n, o, v in resolution.moves],
                           "would_install": [{"name": n, "version": v, "installed": o}
                                             for n, v, o in resolution.would_install]}
     out["applied"] = None if outcome is None else {
@@ -291,12 +299,10 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
     if options.online and fp.package_reqs:
         resolution = fixer.dry_run(fp, env.environ, env.inventory)
         if resolution is not None and resolution.ok:
-            if resolution.would_install:
-                pv = preview.exact([(n, o, v) for n, v, o in resolution.would_install], "pip", env.notebook_facts)
+            if resolution.tool == "uv":
+                pv = preview.exact(resolution.moves, "uv", env.notebook_facts)
             else:
-                pv = preview.exact(preview.parse_uv(resolution.lines, {d.name: d.raw_version or "?" for d in
-                                                                       env.inventory.by_name.values()}),
-                                   "uv", env.notebook_facts)
+                pv = preview.exact([(n, o, v) for n, v, o in resolution.would_install], "pip", env.notebook_facts)
     say(preview_text(pv))
     if dry_run:
         if options.online:
@@ -334,8 +340,10 @@ def command(fmt: Optional[str], output: Optional[str], do_apply: bool, dry_run: 
                 failed = True
                 say("Not applied: the plan does not leave the environment better (see above); nothing changed.\n")
             else:
-                folder = undo.record(env.target, env.inventory, env.environ)
-                say(f"Recorded the installed set for `langchain-doctor fix --undo` ({folder}).\n")
+                touched = {m.name for m in tried.moves.moves} | set(fp.source.touched() if fp.source else ())
+                folder = undo.record(env.target, env.inventory, env.environ, touched)
+                say(f"Recorded the installed set for `langchain-doctor fix --undo` ({folder}; "
+                    f"{undo.backup_text(folder)}).\n")
 
                 display = live(sys.stderr, os.environ)  # the running step as a spinner, on a terminal only
 

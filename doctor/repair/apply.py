@@ -157,6 +157,10 @@ class Resolution:
     lines: tuple[str, ...] = ()
     """Tool output when no structured report is available, or the error."""
     command: str = ""
+    tool: str = "pip"
+    """``pip`` (its JSON report) or ``uv`` (its ``--dry-run`` listing, parsed into ``moves``)."""
+    moves: tuple[tuple[str, Optional[str], Optional[str]], ...] = ()
+    """uv: (name, installed version or None, new version or None when removed)."""
 
 
 @dataclass(frozen=True)
@@ -439,13 +443,17 @@ def _move_aside(folder: Path, step: Step) -> subproc.Completed:
 
 
 def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Optional[Resolution]:
-    """Let pip (``install --dry-run --report -``) resolve the install step; nothing changes. None without one."""
+    """Let the plan's own installer resolve the install step; nothing changes. None without one.
+
+    uv where the plan uses uv (the environment is uv-managed): ``uv pip install --dry-run``, its listing parsed.
+    Else pip's ``install --dry-run --report``; uv when the target has no pip.
+    """
     reqs = fp.package_reqs
     if not reqs:
         return None
     env = step_env(environ)
     redactor = redactor_for(environ)
-    if has_pip(fp.python, environ):
+    if fp.installer is not Installer.UV and has_pip(fp.python, environ):
         # The report goes to a file: with every package's description it is far larger than captured stdout.
         with tempfile.TemporaryDirectory(prefix="langchain-doctor-") as tmp:
             report_file = os.path.join(tmp, "report.json")
@@ -476,7 +484,11 @@ def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Opt
     argv.insert(argv.index("install") + 1, "--dry-run")
     done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
     ok = done.returncode == 0 and not done.timed_out
-    return Resolution(ok, lines=_tail(done.stderr + "\n" + done.stdout, redactor, 40), command=shlex.join(argv))
+    text = done.stderr + "\n" + done.stdout
+    from .preview import parse_uv
+
+    moves = tuple(parse_uv(text.splitlines(), _versions(before))) if ok else ()
+    return Resolution(ok, lines=_tail(text, redactor, 40), command=shlex.join(argv), tool="uv", moves=moves)
 
 
 def recheck_options(options: Options, target: Target) -> Options:

@@ -63,6 +63,10 @@ class ChangeSet(NamedTuple):
             out.append(pip_install(python, self.install))
         return out
 
+    def touched(self) -> tuple[str, ...]:
+        """Names of the distributions its package steps name (installed, reinstalled or removed)."""
+        return tuple(dict.fromkeys(_name(r) for r in (*self.uninstall, *self.reinstall, *self.install)))
+
 
 def _name(req: str) -> str:
     try:

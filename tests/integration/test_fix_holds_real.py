@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from langchain_doctor.context import Options
 from langchain_doctor.inventory import scan
 from langchain_doctor.repair import apply as fixer
-from langchain_doctor.repair import plan, undo
+from langchain_doctor.repair import plan, preview, undo
 from langchain_doctor.repair.trial import site_checksum
 from packaging.version import Version
 
@@ -56,7 +57,8 @@ def test_the_03_line_repro_stays_on_03_shows_it_applies_and_undoes(tmp_path: Pat
     venv = real_venv(["langchain==0.3.27", "boto3==1.34.162"], then_no_deps=["langchain-aws==0.1.17"],
                      dest=tmp_path / "venv")
     assert _run_in(venv, BEDROCK).returncode != 0
-    rc, data, err = run_doctor("fix", "--python", str(venv), "--format", "json", cwd=tmp_path, timeout=900)
+    rc, data, err = run_doctor("fix", "--python", str(venv), "--format", "json", cwd=tmp_path, env=UV_CACHE,
+                               timeout=900)
     assert isinstance(data, dict), err
     fix = data["fix"]
     assert fix["plan"]["line"] == "0.3"
@@ -71,7 +73,7 @@ def test_the_03_line_repro_stays_on_03_shows_it_applies_and_undoes(tmp_path: Pat
     before = site_checksum(_own(venv))
     t0 = time.monotonic()
     rc, data, err = run_doctor("fix", "--python", str(venv), "--apply", "--yes", "--format", "json", cwd=tmp_path,
-                               timeout=1500)
+                               env=UV_CACHE, timeout=1500)
     TIMES["03-line repro"] = time.monotonic() - t0
     assert isinstance(data, dict), err
     fix = data["fix"]
@@ -80,6 +82,7 @@ def test_the_03_line_repro_stays_on_03_shows_it_applies_and_undoes(tmp_path: Pat
     exact = {m["name"]: m for m in fix["preview"]["moves"]}
     assert exact["langchain-aws"]["from"] == "0.1.17" and exact["langchain-aws"]["crossing"] == "minor"
     assert "Will move (a throwaway copy):" in err
+    assert "backed up the " in err and "distributions it touches" in err, err[-3000:]  # not all of site-packages
     after = _versions(venv)
     for name in ("langchain", "langchain-core", "langchain-text-splitters"):
         assert Version("0.3") <= Version(after[name]) < Version("0.4"), (name, after[name])
@@ -87,11 +90,11 @@ def test_the_03_line_repro_stays_on_03_shows_it_applies_and_undoes(tmp_path: Pat
     done = _run_in(venv, BEDROCK)
     assert done.returncode == 0 and "built" in done.stdout, done.stderr[-2000:]
 
-    rc, out, err = run_doctor("fix", "--python", str(venv), "--undo", cwd=tmp_path, timeout=600)
+    rc, out, err = run_doctor("fix", "--python", str(venv), "--undo", cwd=tmp_path, env=UV_CACHE, timeout=600)
     assert rc == 0 and "Restored the state before the apply" in str(out) and "exactly" in str(out), (out, err)
     assert _versions(venv)["langchain-aws"] == "0.1.17"
     assert site_checksum(_own(venv)) == before
-    rc, out, err = run_doctor("fix", "--python", str(venv), "--undo", cwd=tmp_path)
+    rc, out, err = run_doctor("fix", "--python", str(venv), "--undo", cwd=tmp_path, env=UV_CACHE)
     assert rc == 2 and "nothing to undo" in err
 
 
@@ -132,16 +135,43 @@ def test_a_step_failing_halfway_is_undone_exactly(tmp_path: Path) -> None:
     cs = plan.ChangeSet((str(leftover),), (), ("langchain-doctor-no-such-package-anywhere==1.0",), (), ())
     steps = fixer.steps_for(cs, ex.env.target, fixer.Installer.PIP)
     fp = fixer.Procedure(ex.env.target.python, fixer.Installer.PIP, tuple(steps), source=cs)
-    folder = undo.record(ex.env.target, ex.env.inventory, environ)
+    # proportional: only what the plan names is backed up (here a package that is not installed: nothing), plus the
+    # manifest; the leftover folder is moved aside
+    folder = undo.record(ex.env.target, ex.env.inventory, environ, cs.touched())
+    assert "backed up the 1 distribution it touches" in undo.backup_text(folder)
+    assert not any(p.is_file() for p in (folder / "backup").rglob("*"))
     outcome = fixer.apply(fp, confirm=lambda p: True, environ=environ, before=ex.env.inventory,
                           sys_path=ex.env.target.sys_path, undo_folder=folder)
     assert outcome is not None and [r.ok for r in outcome.results] == [True, False]
     assert not leftover.exists()  # the first step did run (moved aside, not deleted)
     back = undo.restore(ex.env.target.python, environ)
-    assert back.exact and back.differences == ()
+    assert back.exact and back.differences == () and back.mode == "partial"
     assert (leftover / "__pycache__" / "x.pyc").read_bytes() == b"kept"
     assert site_checksum(_own(venv)) == before
     assert not undo.has_record(ex.env.target.python, environ)
+
+
+def test_uvs_dry_run_listing_parses_into_the_moves_the_real_install_makes(tmp_path: Path) -> None:
+    # a venv uv made, real uv (the test dependency, as `python -m uv`), a change that upgrades, downgrades and adds
+    venv = real_venv(["langchain-core==0.3.0"], dest=tmp_path / "venv")
+    assert "uv =" in (venv / "pyvenv.cfg").read_text()
+    change = ["langchain-core==0.3.15", "packaging==23.2", "six==1.16.0"]
+    env = {**clean_environ(), **UV_CACHE, "NO_COLOR": "1", "UV_NO_PROGRESS": "1"}
+    uv = [sys.executable, "-m", "uv", "pip", "install", "--python", str(venv_python(venv))]
+    before = _versions(venv)
+    dry = subprocess.run([*uv, "--dry-run", *change], capture_output=True, text=True, env=env, timeout=600)
+    assert dry.returncode == 0, dry.stderr
+    parsed = preview.parse_uv((dry.stderr + dry.stdout).splitlines(), before)
+    assert _versions(venv) == before  # a dry run
+    done = subprocess.run([*uv, *change], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    after = _versions(venv)
+    observed = [(n, before.get(n), after.get(n)) for n in sorted(set(before) | set(after))
+                if before.get(n) != after.get(n)]
+    assert parsed == observed, (parsed, observed, dry.stderr)
+    moved = {n: (o, v) for n, o, v in parsed}
+    assert moved["langchain-core"] == ("0.3.0", "0.3.15") and moved["six"] == (None, "1.16.0")
+    assert moved["packaging"][1] == "23.2" and moved["packaging"][0] != "23.2"
 
 
 def _stale_metadata(tmp_path: Path) -> Path:

@@ -111,13 +111,21 @@ def test_a_requirement_off_the_line_is_named_and_the_rest_is_repaired(tmp_path: 
     assert core.startswith("0.3.") and core != "0.3.0", core  # repaired on its own line
 
 
-def test_online_dry_run_shows_pips_resolution_and_changes_nothing(tmp_path: Path) -> None:
-    venv = named_venv("seed-broken")  # shared: must stay untouched
+def test_online_dry_run_shows_uvs_resolution_for_a_uv_made_venv_and_changes_nothing(tmp_path: Path) -> None:
+    venv = named_venv("seed-broken")  # shared, made by uv (pyvenv.cfg has a uv line): must stay untouched
     before = _versions(venv)
-    rc, out, err = run_doctor("fix", "--python", str(venv), "--online", "--dry-run", cwd=tmp_path, timeout=900)
-    assert isinstance(out, str)
-    assert "Dry run (resolved): " in out and "-m pip install --dry-run" in out and "--report -" in out, out + err
-    assert "would install langchain-core " in out and "(installed: 0.3.0)" in out
-    assert "Nothing was changed." in out
+    rc, data, err = run_doctor("fix", "--python", str(venv), "--online", "--dry-run", "--format", "json",
+                               cwd=tmp_path, timeout=900)
+    assert isinstance(data, dict), err
+    dry = data["fix"]["dry_run"]
+    assert dry["ok"] is True and dry["tool"] == "uv" and "pip install --dry-run --python" in dry["command"], dry
+    moves = {m["name"]: m for m in dry["moves"]}
+    assert moves["langchain-core"]["from"] == "0.3.0" and moves["langchain-core"]["to"].startswith("0.3."), moves
+    assert moves["langchain-openai"]["from"] == "0.1.25", moves
+    pv = data["fix"]["preview"]
+    assert pv["source"] == "uv" and pv["exact"] is True
+    assert {m["name"]: (m["from"], m["to"]) for m in pv["moves"]} == {
+        n: (m["from"], m["to"]) for n, m in moves.items()}
+    assert "would install langchain-core 0.3." in err and "(installed: 0.3.0)" in err and "Nothing was changed." in err
     assert _versions(venv) == before
     assert rc == 1  # the findings are still there
