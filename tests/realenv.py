@@ -507,6 +507,9 @@ SPECS = {
     "typing-ext-old": {"requirements": ["pydantic==2.9.2"], "then_no_deps": ["typing-extensions==4.5.0"]},
     # requests for the CA-bundle variables (family 10).
     "requests-only": {"requirements": ["requests==2.32.3"]},
+    # botocore 1.31.56 has no bedrock-runtime data (1.31.57 has); langchain-community's BedrockChat declares no boto3
+    # floor and fails only when built: Unknown service: 'bedrock-runtime' (family 13).
+    "bedrock-botocore-old": {"requirements": ["langchain-community==0.0.38", "boto3==1.28.56", "botocore==1.31.56"]},
     # googleapis-common-protos 1.76.0 is generated for protobuf 6.33.5 (its _pb2 modules validate the runtime);
     # protobuf 5.29.5 forced under it: "Detected mismatched Protobuf Gencode/Runtime major versions" (family 6).
     "protobuf-gencode-newer": {"requirements": ["googleapis-common-protos==1.76.0"],
