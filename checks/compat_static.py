@@ -1,13 +1,15 @@
 """Installed versions that do not work together though pip check is clean, bad releases, unsupported Pythons.
 
-Everything comes from the sourced rows of ``knowledge/boundaries.py``; nothing is imported.
+Everything comes from the sourced rows of ``knowledge/boundaries.py``; nothing is imported. Versions come from the
+inventory; the one file-system fact (an SDK's service data folder) is read through the run's recorder.
 """
 
 from __future__ import annotations
 
-import os
+import stat
 from typing import TYPE_CHECKING
 
+from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make
 from ..knowledge import boundaries as kb
@@ -52,14 +54,15 @@ def _skews(env: Environment) -> Iterator[Finding]:
         if sdk is None or not users:
             continue
         data = floor.data_dir(sdk.location)
-        if os.path.isdir(data) or not kb.within(sdk.raw_version, f"<{floor.botocore}"):
+        st = inputs.stat(data)  # through the run's recorder: a folder appearing later is a cache miss
+        if (st is not None and stat.S_ISDIR(st.st_mode)) or not kb.within(sdk.raw_version, f"<{floor.botocore}"):
             continue
         named.add(floor.sdk)
         yield make(
             "LCD702", title=f"{floor.sdk} {sdk.raw_version} predates the `{floor.service}` service that "
                             f"{users[0].name} uses ({floor.sdk} >= {floor.botocore} needed)",
             subject=floor.sdk, provider=next((p.name for p in PROVIDERS if p.package == users[0].name), None),
-            evidence=[f"{data} does not exist; {floor.sdk} < {floor.botocore}",
+            evidence=[f"{data} {'does not exist' if st is None else 'is not a folder'}; {floor.sdk} < {floor.botocore}",
                       f"known symptom: UnknownServiceError: Unknown service: '{floor.service}'",
                       f"source ({floor.date}): {floor.source}"],
             fix=install_fix(py, f"Upgrade {floor.companion} and {floor.sdk} together", list(floor.install)))

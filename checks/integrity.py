@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections import defaultdict
 from typing import TYPE_CHECKING, Optional
 
+from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make, remove_path
 from ..knowledge.providers import PROVIDERS
@@ -78,21 +81,19 @@ def _duplicates(env: Environment) -> Iterator[Finding]:
 def _files_as_recorded(d: Dist) -> int:
     """How many files listed in the distribution's RECORD exist with the recorded size (its own folder excluded)."""
     try:
-        with open(os.path.join(d.metadata_dir, "RECORD"), encoding="utf-8", errors="replace") as fh:
-            rows = [line.rstrip("\n").rsplit(",", 2) for line in fh if line.strip()]
+        text = inputs.read_text(os.path.join(d.metadata_dir, "RECORD"), limit=_MAX_RECORD_BYTES, errors="replace")
     except OSError:
         return 0
+    rows = [line.rsplit(",", 2) for line in text.splitlines() if line.strip()]
     meta = os.path.basename(d.metadata_dir) + "/"
     count = 0
     for row in rows:
         # Any metadata folder's own files are excluded: a renamed stale copy's RECORD lists the real folder's.
         if len(row) != 3 or row[0].startswith((meta, "..")) or ".dist-info/" in row[0] or not row[2].isdigit():
             continue
-        try:
-            if os.path.getsize(os.path.join(d.location, row[0])) == int(row[2]):
-                count += 1
-        except OSError:
-            pass
+        st = inputs.stat(os.path.join(d.location, row[0]))
+        if st is not None and stat.S_ISREG(st.st_mode) and st.st_size == int(row[2]):
+            count += 1
     return count
 
 
@@ -105,31 +106,20 @@ def _unlisted(d: Dist) -> Optional[str]:
     "Could not read the owner" is not "no owner": a folder whose possible owner cannot be read is never called a
     leftover, so no fix ever deletes an installed package because its RECORD was unreadable.
     """
-    import stat
-
-    top = os.path.join(d.metadata_dir, "top_level.txt")
-    try:
-        if stat.S_ISREG(os.stat(top).st_mode):  # never opened otherwise: a named pipe would block
-            with open(top, "rb") as fh:
-                if fh.read(65536).strip():
-                    return None
+    try:  # only a regular file is opened (inputs): a named pipe never blocks, /dev/zero is never read
+        if inputs.read_bytes(os.path.join(d.metadata_dir, "top_level.txt"), limit=65536, head=True).strip():
+            return None
     except OSError:
         pass
-    path = os.path.join(d.metadata_dir, "RECORD")
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return "it has no RECORD"
+        raw = inputs.read_bytes(os.path.join(d.metadata_dir, "RECORD"), limit=_MAX_RECORD_BYTES)
     except OSError as exc:
-        return f"its RECORD cannot be read ({exc.strerror or exc})"
-    if not stat.S_ISREG(st.st_mode):
-        return "its RECORD is not a regular file"
-    if st.st_size > _MAX_RECORD_BYTES:
-        return "its RECORD is too large to read"
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_MAX_RECORD_BYTES)
-    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return "it has no RECORD"
+        if exc.errno == errno.EINVAL:
+            return "its RECORD is not a regular file"
+        if exc.errno == errno.EFBIG:
+            return "its RECORD is too large to read"
         return f"its RECORD cannot be read ({exc.strerror or exc})"
     try:
         text = raw.decode("utf-8")
@@ -143,15 +133,12 @@ def _unlisted(d: Dist) -> Optional[str]:
 
 def _names(d: Dist) -> Optional[list[str]]:
     """Import names ``d`` provides, or None when its listing files are not regular files (never opened then)."""
-    import stat
-
     for name in ("top_level.txt", "RECORD"):
-        try:
-            if not stat.S_ISREG(os.stat(os.path.join(d.metadata_dir, name)).st_mode):
-                return None
-        except FileNotFoundError:
-            continue
-        except OSError:
+        try:  # one byte: can it be opened as a regular file at all (a loop or no permission is not "absent")
+            inputs.read_bytes(os.path.join(d.metadata_dir, name), limit=1, head=True)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                continue
             return None
     return d.top_level_names()
 
@@ -163,7 +150,7 @@ def _watched_here(env: Environment, location: str) -> list[Dist]:
 def _stray_folders(env: Environment) -> Iterator[Finding]:
     py = env.target.python
     for location in env.inventory.scanned:
-        present = [m for m in _WATCHED if os.path.isdir(os.path.join(location, m))]
+        present = [m for m in _WATCHED if inputs.is_dir(os.path.join(location, m))]
         if not present:
             continue
         owned: Optional[set[str]] = None
@@ -189,7 +176,7 @@ def _stray_folders(env: Environment) -> Iterator[Finding]:
                 )
                 continue
             try:
-                entries = sorted(os.listdir(folder))
+                entries = inputs.listdir(folder)
             except OSError:
                 entries = []
             package = _WATCHED[module]
@@ -220,7 +207,7 @@ def _absent(location: str, files: list[str]) -> list[str]:
         folder, _, name = rel.rpartition("/")
         if folder not in listings:
             try:
-                listings[folder] = frozenset(os.listdir(os.path.join(location, folder)))
+                listings[folder] = frozenset(inputs.listdir(os.path.join(location, folder)))
             except OSError:
                 listings[folder] = None
         names = listings[folder]

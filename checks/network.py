@@ -3,10 +3,11 @@ without NO_PROXY for the local servers the code needs."""
 
 from __future__ import annotations
 
-import os
 import re
-from typing import TYPE_CHECKING
+import stat
+from typing import TYPE_CHECKING, Optional
 
+from .. import inputs
 from ..checkapi import Check
 from ..findings import command, make
 from ..knowledge import boundaries as kb
@@ -26,21 +27,51 @@ _PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_pr
 _LOCAL = re.compile(r"^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\])$")
 
 
+_MAX_BUNDLE = 16 * 1024 * 1024
+"""A CA bundle larger than this is not read (the usual bundles hold a few hundred kB)."""
+_PEM = b"-----BEGIN CERTIFICATE-----"
+
+
 def _ca_bundles(env: Environment) -> Iterator[Finding]:
     for var, what in _CA_VARS:
         value = env.environ.get(var)
         if not value:
             continue
-        ok = os.path.isdir(value) if what == "dir" else (os.path.isfile(value) if what == "file"
-                                                          else os.path.exists(value))
-        if ok:
+        st = inputs.stat(value)
+        is_dir = st is not None and stat.S_ISDIR(st.st_mode)
+        if is_dir and what != "file":
+            continue  # a folder of hashed certificates (SSL_CERT_DIR, or requests' CA path): not read
+        if st is None or is_dir or what == "dir":
+            wanted = "folder" if what == "dir" else "file"
+            seen = "does not exist" if st is None else f"is not a {wanted}"
+            yield make(
+                "LCD710", title=f"{var} names {value}, which {seen}", subject=var,
+                evidence=[f"{var}={value}: " + (f"no such {wanted}" if st is None else f"not a {wanted}"),
+                          "requests fails with 'Could not find a suitable TLS CA certificate bundle, invalid path'; "
+                          "httpx/ssl with FileNotFoundError"],
+                fix=Fix(f"Point {var} at an existing CA bundle, or unset it", (command("unset", var),), manual=True))
+            continue
+        why = _unusable_bundle(value)
+        if why is None:
             continue
         yield make(
-            "LCD710", title=f"{var} names {value}, which does not exist", subject=var,
-            evidence=[f"{var}={value}: no such {'folder' if what == 'dir' else 'file'}",
-                      "requests fails with 'Could not find a suitable TLS CA certificate bundle, invalid path'; "
-                      "httpx/ssl with FileNotFoundError"],
-            fix=Fix(f"Point {var} at an existing CA bundle, or unset it", (command("unset", var),), manual=True))
+            "LCD713", title=f"{var} names {value}, which is not a usable CA bundle: {why}", subject=var,
+            evidence=[f"{var}={value}: {why}",
+                      "ssl fails with '[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found' (a named "
+                      "pipe blocks the client instead)"],
+            fix=Fix(f"Point {var} at a PEM CA bundle (python -m certifi prints one), or unset it",
+                    (command("unset", var),), manual=True))
+
+
+def _unusable_bundle(path: str) -> Optional[str]:
+    """Why ``path`` cannot be a CA bundle (read through the run's recorder, bounded), or None when it can."""
+    try:
+        data = inputs.read_bytes(path, limit=_MAX_BUNDLE)
+    except OSError as exc:
+        return exc.strerror or "it cannot be read"
+    if _PEM not in data:
+        return "it holds no PEM certificate" if data.strip() else "it is empty"
+    return None
 
 
 def _local_hosts(env: Environment) -> list[str]:
@@ -92,5 +123,5 @@ def run(env: Environment) -> Iterator[Finding]:
     yield from _no_proxy(env)
 
 
-CHECK = Check("network", "credentials", "CA-bundle variables that name missing files; a proxy without NO_PROXY for "
-              "local servers (offline).", run)
+CHECK = Check("network", "credentials", "CA-bundle variables that name missing or unusable files; a proxy without "
+              "NO_PROXY for local servers (offline).", run)

@@ -26,7 +26,7 @@ from typing import Any, Optional
 
 __all__ = [
     "InputError", "Recorder", "RecordingEnviron", "exists", "is_dir", "is_file", "listdir", "read_bytes",
-    "read_own", "read_text", "stat", "validate", "walk",
+    "read_own", "read_text", "stat", "validate", "walk", "which",
 ]
 
 DEFAULT_LIMIT = 8 * 1024 * 1024
@@ -445,6 +445,18 @@ def listdir(path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]]
             stems: Optional[frozenset[str]] = None) -> list[str]:
     """``Recorder.listdir`` of the current run."""
     return current().listdir(path, suffixes=suffixes, stems=stems)
+
+
+def which(program: str, path: str) -> Optional[str]:
+    """``shutil.which`` through the recorder: the first executable regular file named ``program`` in the folders
+    of ``path`` (a PATH value), or ``program`` itself when it names a path; every candidate tried is recorded."""
+    candidates = [os.path.expanduser(program)] if os.sep in program or (os.altsep and os.altsep in program) else [
+        os.path.join(folder, program) for folder in path.split(os.pathsep) if folder]
+    for candidate in candidates:
+        st = stat(candidate)
+        if st is not None and stat_mod.S_ISREG(st.st_mode) and st.st_mode & 0o111:
+            return candidate
+    return None
 
 
 def walk(root: str, *, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, list[str], list[str]]]:

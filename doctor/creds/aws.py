@@ -158,11 +158,7 @@ def _key_problems(where: str, key: str, secret: str, token: str) -> list[Problem
 
 
 def _which(program: str, environ: Mapping[str, str]) -> bool:
-    if os.sep in program or (os.altsep and os.altsep in program):
-        return os.access(os.path.expanduser(program), os.X_OK)
-    import shutil
-
-    return shutil.which(program, path=environ.get("PATH", os.defpath)) is not None
+    return inputs.which(program, environ.get("PATH", os.defpath)) is not None
 
 
 def resolve(environ: Mapping[str, str], now: Optional[dt.datetime] = None) -> Chain:

@@ -150,7 +150,7 @@ def test_boundary_rows_name_only_the_pair_across_a_boundary(tmp_path: Path) -> N
 def test_ca_bundle_variables_and_no_proxy(tmp_path: Path) -> None:
     site = _site(tmp_path)
     good = tmp_path / "ca.pem"
-    good.write_text("x")
+    good.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     env = make_env(site, environ={"REQUESTS_CA_BUNDLE": str(tmp_path / "missing.pem"), "SSL_CERT_FILE": str(good),
                                   "HTTPS_PROXY": "http://proxy:3128"}, needed=("ollama",))
     found = list(network.run(env))

@@ -84,6 +84,15 @@ CODES = (
         fix="Point the variable at an existing CA bundle, or unset it.",
     ),
     CodeInfo(
+        "LCD713", Kind.NETWORK_CONFIG, E, "ca-bundle-unusable",
+        what="SSL_CERT_FILE, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names something that is not a usable CA bundle: a "
+        "named pipe or a device, a file too large to be one, or a file holding no PEM certificate (checked "
+        "offline, read with a size cap).",
+        why="Every HTTPS client fails before connecting (ssl: `[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate "
+        "or crl found`), or blocks opening a named pipe.",
+        fix="Point the variable at a PEM CA bundle (for example certifi's: python -m certifi), or unset it.",
+    ),
+    CodeInfo(
         "LCD711", Kind.NETWORK_CONFIG, W, "proxy-without-no-proxy-localhost",
         what="A proxy variable (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) is set, a local server is needed (Ollama, a "
         "base_url on localhost), and NO_PROXY does not list localhost.",
