@@ -15,7 +15,11 @@ Time limits (the same on a busy machine as on a quiet one):
 - a smoke call (``invoke``) has two phases, each with these limits: importing and constructing the class, then
   the network call, whose deadline counts from when it begins (the target says so, once per item), so that an
   import slowed by a loaded machine does not leave the wait for the answer (no CPU used) judged a hang;
-- the progress measure is the interpreter's own CPU time (``/proc``, Linux); elsewhere ``timeout`` is the limit.
+- the progress measure is the interpreter's own CPU time (``/proc``, Linux); elsewhere ``timeout`` is the limit;
+- an item judged out of time is first asked where it stands (``DUMP_SIGNAL``: faulthandler dumps its frames from
+  the interrupted thread), then stopped :func:`stall_window` seconds later. Nothing dumps while an item is only
+  slow: a faulthandler timer's watchdog thread reads a running import's frames without the GIL and can crash the
+  interpreter, which turned a slow import on a loaded machine into a "crashed" verdict.
 
 Without ``network``, the network is closed at three levels: on Linux a seccomp filter installed before the
 target interpreter starts (``_launch.py``: no ``socket(2)`` but local families, for the probe and every child it
@@ -30,6 +34,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -238,6 +243,8 @@ class _Batch:
         self.elapsed = 0.0
         self.forged = 0
         self.called: set[str] = set()
+        self.asked_at: Optional[float] = None
+        self.asked = ""
 
     def line(self, data: bytes) -> None:
         tag, _, body = data.partition(b" ")
@@ -274,6 +281,7 @@ class _Batch:
         self.called.add(item_id)
         self.phase_start = time.monotonic()
         self.samples = []
+        self.asked_at, self.asked = None, ""
 
     def _phase(self, started: Optional[str]) -> None:
         if self.current is not None:
@@ -284,8 +292,23 @@ class _Batch:
             _mark(started, True)
         self.phase_start = time.monotonic()
         self.samples = []
+        self.asked_at, self.asked = None, ""  # a line arrived while its frames were asked for: it was not stopped
 
     def verdict(self, pid: int, now: float) -> Optional[str]:
+        """None while the item may go on; the reason to stop it once it may not, after asking for its frames."""
+        if self.asked_at is not None:
+            return self.asked if now - self.asked_at >= self.stall else None
+        reason = self._judge(pid, now)
+        if reason is None or DUMP_SIGNAL is None or self.current is None:
+            return reason  # before an item's "started" line the probe may not handle the signal yet
+        try:
+            os.kill(pid, DUMP_SIGNAL)
+        except OSError:
+            return reason
+        self.asked_at, self.asked = now, reason
+        return None
+
+    def _judge(self, pid: int, now: float) -> Optional[str]:
         elapsed = now - self.phase_start
         if now - self.last_sample >= 0.25:
             self.last_sample = now
@@ -319,8 +342,8 @@ class _Batch:
 
 
 _ITEM_MARK = "langchain-doctor probe item:"
-DUMP_AT = 0.75
-"""The target dumps its frames at this fraction of the timeout, before the parent may stop it."""
+DUMP_SIGNAL: Optional[int] = getattr(signal, "SIGUSR1", None)
+"""Sent to a probe whose item is to be stopped: it dumps the item's frames (faulthandler), then is stopped."""
 
 
 def _dump_frames(stderr: str, item_id: str) -> tuple[str, ...]:
@@ -478,7 +501,7 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
         token = secrets.token_hex(16)
         batch = _Batch(token, pending, results, timeout)
         job = {"token": token, "items": [i.to_json() for i in pending], "network": network,
-               "dump_after": timeout * DUMP_AT}
+               "dump_signal": int(DUMP_SIGNAL or 0)}
         try:
             done = subproc.run([*prefix, python, "-c", source], cwd=cwd, env=env, stdin=json.dumps(job).encode(),
                                timeout=batch.hard * (len(pending) + 1) + 5, channel=batch)

@@ -427,20 +427,23 @@ def main():
         # The network is open only for smoke calls and credential snippets: a job that mixes in anything else
         # is refused whole.
         raise SystemExit("langchain-doctor probe: only invoke and snippet items may run with the network open")
-    dump_after = float(job.get("dump_after") or 0)
+    # Where an item stands when the parent stops it: the parent sends this signal first, and the frames are dumped
+    # by the interrupted thread itself. Never a dump_traceback_later timer: its watchdog thread reads the frames of
+    # a running import without the GIL and can crash the interpreter (SIGSEGV) while a slow import goes on.
+    dump_signal = int(job.get("dump_signal") or 0)
+    if dump_signal and hasattr(faulthandler, "register"):
+        faulthandler.register(dump_signal, file=sys.__stderr__, all_threads=True)
+    else:
+        dump_signal = 0
     failed = set()
     for item in job["items"]:
         send({"id": item["id"], "status": "started"})
-        if dump_after > 0:
+        if dump_signal:
             try:  # so that the parent reads the frames of this item's dump, not an earlier one's
                 os.write(2, ("\n%s %s\n" % (_ITEM_MARK, item["id"])).encode("utf-8", "replace"))
             except OSError:
                 pass
-            # Where the item is when its time runs out: the parent shows these frames in a timeout's evidence.
-            faulthandler.dump_traceback_later(dump_after, repeat=False, file=sys.__stderr__)
         res = _one(item, failed, send)
-        if dump_after > 0:
-            faulthandler.cancel_dump_traceback_later()
         if res["status"] != "ok":
             failed.add(item["id"])
         res["filter"] = sealed
