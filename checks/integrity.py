@@ -132,13 +132,15 @@ def _unlisted(d: Dist) -> Optional[str]:
 
 
 def _names(d: Dist) -> Optional[list[str]]:
-    """Import names ``d`` provides, or None when its listing files are not regular files (never opened then)."""
-    for name in ("top_level.txt", "RECORD"):
-        try:  # one byte: can it be opened as a regular file at all (a loop or no permission is not "absent")
-            inputs.read_bytes(os.path.join(d.metadata_dir, name), limit=1, head=True)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                continue
+    """Import names ``d`` provides, or None when its RECORD exists but cannot be read as a regular file.
+
+    A top_level.txt that is not a regular file (a named pipe, a device) or too large is not read, and the names
+    come from RECORD, as when there is none: it never makes an installed package's folder look unowned.
+    """
+    try:  # one byte: can RECORD be opened as a regular file at all (a loop or no permission is not "absent")
+        inputs.read_bytes(os.path.join(d.metadata_dir, "RECORD"), limit=1, head=True)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
             return None
     return d.top_level_names()
 

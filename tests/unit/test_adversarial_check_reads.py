@@ -37,22 +37,28 @@ _CHILD = textwrap.dedent("""
     from tests.fakeenv import make_env
     from pathlib import Path
 
+    from langchain_doctor.runner import run_checks
+    from tests.fakeenv import static_checks
+
     check, site, environ = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
-    table = {c.name: c for c in builtin.checks()}
-    env = make_env(site, options=Options(use_cache=False), environ=environ)
+    table = [c for c in static_checks() if check in ("static", c.name)]
     rec = Recorder()
-    with rec.active():
-        found = list(table[check].run(env))
+    with rec.active():  # the inventory reads through the recorder too, as in a run
+        env = make_env(site, options=Options(use_cache=False), environ=environ)
+    found = run_checks(env, table)
     print(json.dumps([[f.code, f.subject, list(f.evidence)] for f in found]))
 """)
 
 
 def run_check(check: str, site: Path, environ: dict[str, str] | None = None) -> list[list[Any]]:
-    """The findings of ``check`` on the fake site, from a child interpreter (a hang fails, it does not block)."""
+    """The findings of ``check`` (``static``: every static check) on the fake site, from a child interpreter (a
+    hang fails the test, it does not block it). A check that crashed would show as LCD901: never expected."""
     done = subprocess.run([sys.executable, "-c", _CHILD, check, str(site), json.dumps(environ or {})],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    found: list[list[Any]] = json.loads(done.stdout)
+    assert "LCD901" not in {f[0] for f in found}, found
+    return found
 
 
 def _fifo(path: Path) -> None:
@@ -130,3 +136,120 @@ def test_symbol_scan_reads_no_file_unrecorded_with_the_cache_off(tmp_path: Path)
     with rec.active():
         list(symbols.run(make_env(site, options=Options(use_cache=False))))
     assert str(site.root / "langchain_openai/chat.py") in rec.snapshot(b"")["files"]
+
+
+# --- integrity: RECORD and top_level.txt ----------------------------------------------------------------------
+
+def _stray_site(root: Path) -> FakeSite:
+    """langchain-core installed with its files; whether langchain_core/ is a leftover hangs on its RECORD."""
+    site = FakeSite(root / "site-packages")
+    site.add("langchain-core", "0.3.0", modules={"langchain_core/__init__.py": ""})
+    return site
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_integrity_special_record_is_lcd114_never_a_deletion(tmp_path: Path, kind: str) -> None:
+    site = _stray_site(tmp_path)
+    dist_info = site.root / "langchain_core-0.3.0.dist-info"
+    SPECIAL[kind](dist_info / "RECORD")
+    found = run_check("integrity", site.root)
+    lcd114 = [f for f in found if f[0] == "LCD114"]
+    assert lcd114 and lcd114[0][1] == "langchain-core", found
+    why = lcd114[0][2][0]
+    assert ("too large" if kind == "huge" else "not a regular file") in why, why
+    assert "LCD111" not in {f[0] for f in found}  # never "a leftover": nothing would delete the package
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_integrity_special_top_level_falls_back_to_record(tmp_path: Path, kind: str) -> None:
+    site = _stray_site(tmp_path)
+    SPECIAL[kind](site.root / "langchain_core-0.3.0.dist-info" / "top_level.txt")
+    found = run_check("integrity", site.root)
+    # top_level.txt is not read (not a regular file, or larger than its cap): RECORD still says who owns the folder
+    assert not {"LCD111", "LCD114"} & {f[0] for f in found}, found
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_integrity_duplicate_metadata_with_a_special_record_keeps_the_readable_copy(tmp_path: Path, kind: str
+                                                                                     ) -> None:
+    site = _stray_site(tmp_path)
+    stale = site.root / "langchain_core-0.2.43.dist-info"
+    stale.mkdir()
+    (stale / "METADATA").write_text("Metadata-Version: 2.1\nName: langchain-core\nVersion: 0.2.43\n")
+    (stale / "RECORD").write_text("")
+    SPECIAL[kind](stale / "RECORD")
+    found = run_check("integrity", site.root)
+    dup = [f for f in found if f[0] == "LCD110"]
+    assert len(dup) == 1, found
+    assert not any("langchain_core-0.3.0.dist-info" in line and "rm " in line for f in dup for line in f[2])
+
+
+# --- network: CA bundles --------------------------------------------------------------------------------------
+
+PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+@pytest.mark.parametrize("var", ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_a_special_ca_bundle_is_lcd712(tmp_path: Path, kind: str, var: str) -> None:
+    site = FakeSite(tmp_path / "site-packages")
+    site.add("langchain-core", "0.3.0")
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(PEM)
+    assert run_check("network", site.root, {var: str(bundle)}) == []  # a PEM bundle passes: the case can fail
+    SPECIAL[kind](bundle)
+    found = run_check("network", site.root, {var: str(bundle)})
+    assert [(f[0], f[1]) for f in found] == [("LCD712", var)], found
+    assert ("larger than" if kind == "huge" else "not a regular file") in found[0][2][0]
+
+
+@pytest.mark.parametrize("content", ["", "not a certificate\n"], ids=["empty", "no-pem"])
+def test_an_empty_or_non_pem_ca_bundle_is_lcd712(tmp_path: Path, content: str) -> None:
+    site = FakeSite(tmp_path / "site-packages")
+    site.add("langchain-core", "0.3.0")
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(content)
+    found = run_check("network", site.root, {"SSL_CERT_FILE": str(bundle)})
+    assert [(f[0], f[1]) for f in found] == [("LCD712", "SSL_CERT_FILE")], found
+
+
+def test_a_named_pipe_as_ssl_cert_dir_is_not_a_folder(tmp_path: Path) -> None:
+    site = FakeSite(tmp_path / "site-packages")
+    site.add("langchain-core", "0.3.0")
+    _fifo(tmp_path / "certs")
+    found = run_check("network", site.root, {"SSL_CERT_DIR": str(tmp_path / "certs")})
+    assert [(f[0], f[1]) for f in found] == [("LCD710", "SSL_CERT_DIR")] and "not a folder" in found[0][2][0]
+
+
+# --- static compatibility: versions from METADATA, botocore's service data --------------------------------------
+
+def _skew_site(root: Path) -> FakeSite:
+    site = FakeSite(root / "site-packages")
+    site.add("anthropic", "0.39.0")  # older than 0.40.0 with httpx 0.28: LCD702
+    site.add("httpx", "0.28.1")
+    return site
+
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_compat_with_a_special_metadata_is_skipped_with_a_reason(tmp_path: Path, kind: str) -> None:
+    site = _skew_site(tmp_path)
+    assert [f[0] for f in run_check("compat-boundaries", site.root)] == ["LCD702"]
+    SPECIAL[kind](site.root / "anthropic-0.39.0.dist-info" / "METADATA")
+    found = run_check("static", site.root)
+    # The version is not read, so no boundary is claimed for it; the same run says why (the unreadable metadata).
+    reasons = [f for f in found if f[1] in ("anthropic", str(site.root / "anthropic-0.39.0.dist-info"))]
+    assert reasons and all(f[0] != "LCD702" for f in reasons), found
+    assert any("anthropic-0.39.0.dist-info" in " ".join([f[1], *f[2]]) for f in reasons), reasons
+
+
+def test_compat_botocore_service_data_as_a_named_pipe_is_not_a_folder(tmp_path: Path) -> None:
+    site = FakeSite(tmp_path / "site-packages")
+    site.add("botocore", "1.31.50", modules={"botocore/__init__.py": ""})
+    site.add("langchain-aws", "0.1.0")
+    (site.root / "botocore" / "data").mkdir()
+    (site.root / "botocore" / "data" / "bedrock-runtime").mkdir()
+    assert run_check("compat-boundaries", site.root) == []
+    (site.root / "botocore" / "data" / "bedrock-runtime").rmdir()
+    _fifo(site.root / "botocore" / "data" / "bedrock-runtime")
+    found = run_check("compat-boundaries", site.root)
+    assert [f[0] for f in found] == ["LCD702"] and "is not a folder" in found[0][2][0], found
