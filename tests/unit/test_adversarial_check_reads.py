@@ -199,7 +199,7 @@ def test_a_special_ca_bundle_is_lcd712(tmp_path: Path, kind: str, var: str) -> N
     assert run_check("network", site.root, {var: str(bundle)}) == []  # a PEM bundle passes: the case can fail
     SPECIAL[kind](bundle)
     found = run_check("network", site.root, {var: str(bundle)})
-    assert [(f[0], f[1]) for f in found] == [("LCD712", var)], found
+    assert [(f[0], f[1]) for f in found] == [("LCD713", var)], found
     assert ("larger than" if kind == "huge" else "not a regular file") in found[0][2][0]
 
 
@@ -210,7 +210,7 @@ def test_an_empty_or_non_pem_ca_bundle_is_lcd712(tmp_path: Path, content: str) -
     bundle = tmp_path / "ca.pem"
     bundle.write_text(content)
     found = run_check("network", site.root, {"SSL_CERT_FILE": str(bundle)})
-    assert [(f[0], f[1]) for f in found] == [("LCD712", "SSL_CERT_FILE")], found
+    assert [(f[0], f[1]) for f in found] == [("LCD713", "SSL_CERT_FILE")], found
 
 
 def test_a_named_pipe_as_ssl_cert_dir_is_not_a_folder(tmp_path: Path) -> None:
