@@ -191,7 +191,7 @@ PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE--
 
 @pytest.mark.parametrize("kind", sorted(SPECIAL))
 @pytest.mark.parametrize("var", ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
-def test_a_special_ca_bundle_is_lcd712(tmp_path: Path, kind: str, var: str) -> None:
+def test_a_special_ca_bundle_is_lcd713(tmp_path: Path, kind: str, var: str) -> None:
     site = FakeSite(tmp_path / "site-packages")
     site.add("langchain-core", "0.3.0")
     bundle = tmp_path / "ca.pem"
@@ -204,7 +204,7 @@ def test_a_special_ca_bundle_is_lcd712(tmp_path: Path, kind: str, var: str) -> N
 
 
 @pytest.mark.parametrize("content", ["", "not a certificate\n"], ids=["empty", "no-pem"])
-def test_an_empty_or_non_pem_ca_bundle_is_lcd712(tmp_path: Path, content: str) -> None:
+def test_an_empty_or_non_pem_ca_bundle_is_lcd713(tmp_path: Path, content: str) -> None:
     site = FakeSite(tmp_path / "site-packages")
     site.add("langchain-core", "0.3.0")
     bundle = tmp_path / "ca.pem"
