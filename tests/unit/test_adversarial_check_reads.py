@@ -22,6 +22,7 @@ import pytest
 from langchain_doctor._checks import symbols
 from langchain_doctor.context import Options
 from langchain_doctor.inputs import Recorder
+from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
 
 from tests.fakeenv import FakeSite, make_env
 
@@ -246,8 +247,8 @@ def test_compat_botocore_service_data_as_a_named_pipe_is_not_a_folder(tmp_path: 
     site = FakeSite(tmp_path / "site-packages")
     site.add("botocore", "1.31.50", modules={"botocore/__init__.py": ""})
     site.add("langchain-aws", "0.1.0")
-    (site.root / "botocore" / "data").mkdir()
-    (site.root / "botocore" / "data" / "bedrock-runtime").mkdir()
+    for floor in SERVICE_FLOORS:  # every service botocore must know present: only the one under test varies
+        (site.root / "botocore" / "data" / floor.service).mkdir(parents=True)
     assert run_check("compat-boundaries", site.root) == []
     (site.root / "botocore" / "data" / "bedrock-runtime").rmdir()
     _fifo(site.root / "botocore" / "data" / "bedrock-runtime")

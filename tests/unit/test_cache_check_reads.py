@@ -21,6 +21,7 @@ import pytest
 from langchain_doctor import builtin
 from langchain_doctor.context import Options
 from langchain_doctor.inputs import Recorder, RecordingEnviron, validate
+from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
 
 from tests.fakeenv import FakeSite, make_env
 
@@ -145,6 +146,9 @@ def test_botocore_service_data_appearing_is_a_miss(tmp_path: Path) -> None:
     site = FakeSite(tmp_path / "site-packages")
     site.add("botocore", "1.31.50", modules={"botocore/__init__.py": ""})
     site.add("langchain-aws", "0.1.0")
+    for floor in SERVICE_FLOORS:  # every other service botocore must know present: only bedrock-runtime varies
+        if floor.service != "bedrock-runtime":
+            (site.root / "botocore" / "data" / floor.service).mkdir(parents=True)
     environ = _vars(tmp_path)
     record, codes = record_of("compat-boundaries", site, environ)
     assert codes == ["LCD702"] and validate(record, environ, SALT)
