@@ -507,10 +507,13 @@ def _run_batch_unbounded(python: str, items: Sequence[Item], *, cwd: str, env: M
                                timeout=batch.hard * (len(pending) + 1) + 5, channel=batch)
         finally:
             current = batch.current
+            asked = batch.asked  # the current item was judged out of time and asked for its frames
             batch.close()
-        stopped_kind = batch.stopped if done.killed else ("" if not done.timed_out else "busy")
-        timed_out = done.timed_out or (bool(done.killed) and done.killed.startswith(("still running", "used no CPU",
-                                                                                      "no result")))
+        # Judged out of time, then gone during its dump (the code under test reset the signal's handler, or the
+        # dump itself failed): still a timeout, never a crash.
+        stopped_kind = batch.stopped if done.killed or asked else ("" if not done.timed_out else "busy")
+        timed_out = done.timed_out or bool(asked) or (bool(done.killed) and done.killed.startswith((
+            "still running", "used no CPU", "no result")))
         remaining = [i for i in pending if i.id not in results]
         if not remaining:
             break

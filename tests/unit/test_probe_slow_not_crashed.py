@@ -50,3 +50,13 @@ def test_a_slow_import_is_never_dumped_while_it_runs(tmp_path: Path) -> None:
     r = results["slow"]
     assert (tmp_path / "fd2.log").exists(), "the module never ran: the test would prove nothing"
     assert (r.status, r.message) == ("ok", "")
+
+
+def test_an_item_that_dies_while_asked_for_its_frames_is_still_a_timeout(tmp_path: Path) -> None:
+    # It hangs, and has put the dump signal back to its default action (terminate): asked where it stands, it dies.
+    (tmp_path / "hang_no_dump.py").write_text(
+        f"import signal, time\nsignal.signal({int(probe.DUMP_SIGNAL or 0)}, signal.SIG_DFL)\ntime.sleep(600)\n")
+    target = discover(sys.executable, environ=os.environ, cwd=tmp_path)
+    r = probe.run(target, [[Item("hang", "import", module="hang_no_dump")]], cwd=str(tmp_path),
+                  environ=dict(os.environ), timeout=1.0)["hang"]
+    assert (r.status, r.stopped) == ("timeout", "waiting"), r.message
