@@ -1,14 +1,17 @@
-"""Reading a file the target or a user controls: regular files only, bounded, never blocking.
+"""Reading a file the target or a user controls outside a run's record: regular files only, bounded, never blocking.
 
 A named pipe, a device (``/dev/zero``) or a folder in place of a small file must become a finding or a
-one-line reason, never a hang or an unbounded read.
+one-line reason, never a hang or an unbounded read. The reading itself is ``doctor.inputs``' (one mechanism for
+every bounded read); this is its unrecorded form with the exceptions kernel and fleet readers expect.
 """
 
 from __future__ import annotations
 
-import os
-import stat
-from typing import Union
+import errno
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    import os
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -23,26 +26,16 @@ def read_regular(path: PathLike, limit: int) -> bytes:
     OSError when it cannot be opened; NotRegular for a pipe, device, socket or folder, or one over ``limit``.
     Opened non-blocking, so a FIFO without a writer cannot hang the open.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    from .inputs import InputError, read_own
+
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegular("not a regular file")
-        if st.st_size > limit:
-            raise NotRegular(f"larger than {_size(limit)}")
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:  # it grew while being read
-                raise NotRegular(f"larger than {_size(limit)}")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        return read_own(path, limit=limit)
+    except InputError as exc:
+        if exc.errno == errno.EINVAL:
+            raise NotRegular("not a regular file") from None
+        if exc.errno == errno.EFBIG:
+            raise NotRegular(f"larger than {_size(limit)}") from None
+        raise
 
 
 def _size(n: int) -> str:
