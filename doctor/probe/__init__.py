@@ -453,8 +453,7 @@ def facts(results: Mapping[str, Result]) -> dict[str, str]:
         net_filter = "; ".join(seen)
     return {
         "network_filter": net_filter,
-        "network_namespace": "yes" if _netns else "no",
-        "python_socket_block": "yes",
+        "network_namespace": "yes" if USE_NETNS and _netns else "no",
         "descendants": "child subreaper and sweep" if subproc._enable_subreaper() else "process group only",
     }
 
