@@ -143,7 +143,7 @@ def replica(target: Target, inventory: Inventory, environ: Mapping[str, str],
     if uv is not None:
         survey = rebuild.survey(target, inventory)
         try:
-            box = rebuild.build(target, survey, environ, uv, offline=True)
+            box = rebuild.build(target, survey, environ, uv, offline=True, inventory=inventory)
         except (sandbox.SandboxError, OSError) as exc:
             note = f"a fresh venv from uv's cache was not possible ({exc}); copied the site-packages instead"
         else:
@@ -223,7 +223,8 @@ def run_install(requirements: Sequence[str], before: Report, target: Target, inv
         return _failed(f"{res.installer} could not resolve the change: {res.error}", res.installer, res.installer)
     survey = rebuild.with_moves(rebuild.survey(target, inventory), res.moves)
     try:
-        made = Box(rebuild.build(target, survey, environ, uv), survey.notes, survey.not_reproduced,
+        made = Box(rebuild.build(target, survey, environ, uv, inventory=inventory), survey.notes,
+                   survey.not_reproduced,
                    seconds=time.monotonic() - t0)
     except (sandbox.SandboxError, OSError) as exc:
         return _copy_and_install(requirements, before, target, inventory, options, environ, facts, work_dir, uv,

@@ -61,3 +61,23 @@ def test_a_moved_package_is_pinned_at_its_new_version_and_no_longer_copied(tmp_p
     assert not any(owner == "changed" for _sp, _rel, owner in s.copies)
     assert any(owner == "short" for _sp, _rel, owner in s.copies)
     assert not any(n.startswith("changed ") for n in s.notes)
+
+
+def test_bytecode_of_unmoved_pins_is_linked_into_the_fresh_venv_and_moved_ones_left_to_recompile(
+        tmp_path: Path) -> None:
+    site = FakeSite(tmp_path / "venv" / "site-packages")
+    for name in ("kept", "moved"):
+        site.add(name, "1.0", modules={f"{name}/__init__.py": "x"})
+        (site.root / name / "__pycache__").mkdir()
+        (site.root / name / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"bytecode")
+    box = tmp_path / "box" / "site-packages"
+    for name in ("kept", "moved"):  # what the installer put in the fresh venv (sources only)
+        (box / name).mkdir(parents=True)
+        (box / name / "__init__.py").write_text("x")
+    target = make_target(site.root)
+    inv = scan(target.sys_path)
+    s = rebuild.with_moves(rebuild.survey(target, inv), [("moved", "1.0", "2.0")])
+    assert rebuild.link_bytecode(inv, s, {str(site.root): str(box)}) == 1
+    linked = box / "kept" / "__pycache__" / "__init__.cpython-311.pyc"
+    assert linked.read_bytes() == b"bytecode"
+    assert not (box / "moved" / "__pycache__").exists()
