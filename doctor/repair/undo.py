@@ -189,10 +189,9 @@ def _copy_many(src_root: str, rels: Sequence[str], dst_root: str) -> None:
                                timeout=COPY_TIMEOUT)
             if done.returncode != 0 or done.timed_out:
                 break
-        else:
-            return
-    for rel in rels:
-        _copy(os.path.join(src_root, rel), os.path.join(dst_root, rel))
+    for rel in rels:  # what cp did not copy (no GNU cp, a failed batch): one by one
+        if not os.path.lexists(os.path.join(dst_root, rel)):
+            _copy(os.path.join(src_root, rel), os.path.join(dst_root, rel))
 
 
 def _copy(src: str, dst: str) -> None:

@@ -71,6 +71,15 @@ class FakePip:
             (root / "bin").mkdir(parents=True, exist_ok=True)
             (root / "pyvenv.cfg").write_text("home = /usr/bin\n")
             return Completed(tuple(argv), 0, "", "", False, 0.1)
+        if argv[0].endswith("/cp") and "--parents" in argv:  # undo's backup: each relative path, from cwd
+            for rel in argv[argv.index("--") + 1:-1]:
+                src, dst = Path(kw["cwd"]) / rel, Path(argv[-1]) / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if src.is_dir():
+                    shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True)
+                else:
+                    shutil.copy2(src, dst)
+            return Completed(tuple(argv), 0, "", "", False, 0.1)
         if argv[0].endswith("/cp"):
             shutil.copytree(argv[-2].rstrip("/."), argv[-1], symlinks=True, dirs_exist_ok=True)
             return Completed(tuple(argv), 0, "", "", False, 0.1)
