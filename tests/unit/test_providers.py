@@ -4,6 +4,7 @@ derived from the rows, and no provider-specific literal is written in the engine
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -143,9 +144,17 @@ def _engine_files() -> list[Path]:
                   and "_checks" not in f.relative_to(ROOT).parts)
 
 
-def _string_literals(path: Path) -> list[tuple[int, str]]:
+def _string_literals(path: Path) -> tuple[tuple[int, str], ...]:
     """(line, value) of the string literals of a file, docstrings and comments left out."""
-    toks = list(tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline))
+    text = path.read_text(encoding="utf-8")
+    return _literals_of(text)
+
+
+@functools.cache
+def _literals_of(text: str) -> tuple[tuple[int, str], ...]:
+    """Tokenizing the engine is the costly part, and two scans read it (this one, test_codes_used): once per
+    text, whichever asks first."""
+    toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
     out = []
     starts = (tokenize.INDENT, tokenize.DEDENT, tokenize.NEWLINE, tokenize.NL, tokenize.ENCODING)
     for i, t in enumerate(toks):
@@ -161,7 +170,7 @@ def _string_literals(path: Path) -> list[tuple[int, str]]:
             value = t.string  # an f-string: its text
         if isinstance(value, str):
             out.append((t.start[0], value))
-    return out
+    return tuple(out)
 
 
 def test_the_scanner_sees_a_literal_when_there_is_one(tmp_path: Path) -> None:
