@@ -137,12 +137,17 @@ def _checked(data: Any) -> Optional[dict[str, Any]]:
 _DISCOVERY_VARS = ("HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA")
 
 
+# Modules that site imports from sys.path at every start-up (each may change sys.path).
+_STARTUP_MODULES = ("sitecustomize.py", "usercustomize.py")
+
+
 def discovery_record(path: Path, data: Mapping[str, Any], environ: Mapping[str, str]) -> Recorder:
     """What an interpreter's answer about itself depends on, recorded so that a cached answer is replayed only
     while all of it looks the same: the interpreter (as given and resolved), its ``pyvenv.cfg``, every folder on
     its ``sys.path`` and its site folders (a folder's mtime changes when an entry is added, removed or renamed,
-    so a new ``.pth`` file, ``sitecustomize`` or user site shows), every ``.pth`` file in the site folders (an
-    edit in place), and the variables (salted hashes)."""
+    so a new ``.pth`` file, ``sitecustomize`` or user site shows), every ``.pth`` file in the site folders and
+    every ``sitecustomize.py`` / ``usercustomize.py`` on ``sys.path`` (an edit in place), and the variables
+    (salted hashes)."""
     from .inputs import Recorder
 
     rec = Recorder()
@@ -158,6 +163,8 @@ def discovery_record(path: Path, data: Mapping[str, Any], environ: Mapping[str, 
     site = [p for p in (data.get("purelib"), *data.get("site_packages", ()), data.get("user_site")) if p]
     for folder in dict.fromkeys([*(p for p in data.get("path", ()) if p), *site]):
         rec.stat(folder)
+        for name in _STARTUP_MODULES:  # run at start-up and may change sys.path: an edit in place shows here
+            rec.stat(os.path.join(folder, name))
     for folder in dict.fromkeys(site):
         try:
             pth = rec.listdir(folder, suffixes=(".pth",))

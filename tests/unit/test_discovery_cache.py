@@ -228,3 +228,20 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(venv: Path, tmp_path: Path, door:
     entry.write_text(planted if isinstance(planted, str) else json.dumps(planted))
     assert ask(venv, e, tmp_path) == first
     assert door.discoveries == 2
+
+
+def test_a_sitecustomize_edited_in_place_asks_again(venv: Path, tmp_path: Path, door: Counting) -> None:
+    """sitecustomize runs at start-up and may change sys.path; an edit in place leaves its folder's listing alone."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    custom = site_of(venv) / "sitecustomize.py"
+    custom.write_text(f"import sys; sys.path.append({str(one)!r})\n")
+    e = env(tmp_path)
+    assert str(one) in ask(venv, e, tmp_path).sys_path
+    ask(venv, e, tmp_path)
+    assert door.discoveries == 1
+    with open(custom, "w") as fh:  # same file, new text
+        fh.write(f"import sys; sys.path.append({str(two)!r})\n")
+    again = ask(venv, e, tmp_path)
+    assert door.discoveries == 2 and str(two) in again.sys_path and str(one) not in again.sys_path
