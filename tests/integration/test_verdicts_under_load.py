@@ -22,7 +22,9 @@ from tests.realenv import named_venv
 
 pytestmark = pytest.mark.integration
 
-VENVS = ("healthy7", "seed-broken", "mixed-old-core03")
+# CI compares the seven-integration venv and the seed's broken one; benchmarks/verdicts_under_load.py compares every
+# real venv of the tests (18 pairs), which would take .ci/run past its budget.
+VENVS = ("healthy7", "seed-broken")
 
 
 @contextmanager
