@@ -47,12 +47,12 @@ _FAILURE_WARNINGS = ("has been renamed", "Mixing V1 models and V2 models", "pyda
 
 
 def _under(path: str, roots: tuple[str, ...]) -> bool:
-    real = os.path.realpath(path)
+    real = inputs.realpath(path)
     return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
 def _site_roots(env: Environment) -> tuple[str, ...]:
-    return tuple(os.path.realpath(p) for p in env.target.site_packages)
+    return tuple(inputs.realpath(p) for p in env.target.site_packages)
 
 
 def _origin_paths(origin: Optional[Mapping[str, Any]]) -> tuple[Optional[str], list[str]]:
@@ -75,13 +75,13 @@ def _is_editable(env: Environment, package: str) -> bool:
 
 
 def _where(env: Environment, path: str) -> str:
-    real = os.path.realpath(path)
-    cwd = os.path.realpath(env.work_dir or env.target.cwd)
+    real = inputs.realpath(path)
+    cwd = inputs.realpath(env.work_dir or env.target.cwd)
     if real.startswith(cwd + os.sep):
         return "the notebook's folder (first on sys.path in Jupyter)" if env.notebook_facts else "the working directory"
-    if env.target.user_site and real.startswith(os.path.realpath(env.target.user_site)):
+    if env.target.user_site and real.startswith(inputs.realpath(env.target.user_site)):
         return "the user site-packages"
-    if any(real.startswith(os.path.realpath(p) + os.sep) for p in env.environ.get("PYTHONPATH", "").split(":") if p):
+    if any(real.startswith(inputs.realpath(p) + os.sep) for p in env.environ.get("PYTHONPATH", "").split(":") if p):
         return "a PYTHONPATH folder"
     return "a folder on sys.path outside the environment"
 

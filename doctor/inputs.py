@@ -141,6 +141,7 @@ class Recorder:
         self._files: dict[str, list[Any]] = {}
         self._dirs: dict[str, Optional[str]] = {}
         self._vars: dict[str, Optional[str]] = {}
+        self._links: dict[str, Optional[str]] = {}
         self._names: Optional[tuple[str, ...]] = None
         self._uncacheable: list[str] = []
 
@@ -197,6 +198,29 @@ class Recorder:
         with self._lock:
             self._dirs[key] = listing
 
+    def realpath(self, path: str | os.PathLike[str]) -> str:
+        """``os.path.realpath``, with every symbolic link it could follow recorded (each folder on the way: a link's
+        text, or that it is not a link), so that a link re-pointed, added or removed between two runs is a miss."""
+        p = os.fspath(path)
+        real = os.path.realpath(p)
+        todo, seen = [os.path.abspath(p)], set[str]()
+        while todo and len(seen) < _MAX_LINK_STEPS:
+            parts = todo.pop().split(os.sep)
+            for n in range(2, len(parts) + 1):
+                prefix = os.sep.join(parts[:n])
+                if not prefix or prefix in seen:
+                    continue
+                seen.add(prefix)
+                link = _readlink(prefix)
+                self._note_link(prefix, link)
+                if link is not None:
+                    todo.append(os.path.normpath(os.path.join(os.path.dirname(prefix), link)))
+        return real
+
+    def _note_link(self, path: str, link: Optional[str]) -> None:
+        with self._lock:
+            self._links[path] = link
+
     # --- variables -----------------------------------------------------------------------------------------
     def variable(self, name: str, value: Optional[str]) -> None:
         """Note that ``name`` was read and what it was (None: unset). The value is kept in memory only."""
@@ -234,6 +258,7 @@ class Recorder:
                 "files": {k: list(v) for k, v in self._files.items()},
                 "dirs": dict(self._dirs),
                 "vars": {k: _var_hash(salt, v) for k, v in self._vars.items()},
+                "links": dict(self._links),
                 "names": _listing_hash(list(self._names)) if self._names is not None else None,
             }
 
@@ -241,7 +266,7 @@ class Recorder:
     def size(self) -> int:
         """How many inputs were recorded."""
         with self._lock:
-            return len(self._files) + len(self._dirs) + len(self._vars)
+            return len(self._files) + len(self._dirs) + len(self._vars) + len(self._links)
 
     @contextlib.contextmanager
     def active(self) -> Iterator[Recorder]:
@@ -251,6 +276,17 @@ class Recorder:
             yield self
         finally:
             _ACTIVE.reset(token)
+
+
+_MAX_LINK_STEPS = 4096  # folders looked at for one path (a link loop ends here, as realpath's own loop check does)
+
+
+def _readlink(path: str) -> Optional[str]:
+    """A symbolic link's text; None for anything that is not a link (or cannot be read)."""
+    try:
+        return os.readlink(path)
+    except (OSError, ValueError):
+        return None
 
 
 def _safe_stat(path: str) -> Optional[os.stat_result]:
@@ -363,6 +399,9 @@ def validate(record: Mapping[str, Any], environ: Mapping[str, str], salt: bytes)
                 actual = None
             if actual != expected:
                 return False
+        for path, link in record.get("links", {}).items():
+            if _readlink(path) != link:
+                return False
         for name, expected in record["vars"].items():
             if _var_hash(salt, environ.get(name)) != expected:
                 return False
@@ -381,6 +420,9 @@ class _NullRecorder(Recorder):
         return None
 
     def _note_dir(self, key: str, listing: Optional[str]) -> None:
+        return None
+
+    def _note_link(self, path: str, link: Optional[str]) -> None:
         return None
 
     def variable(self, name: str, value: Optional[str]) -> None:
@@ -417,6 +459,11 @@ def read_own(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT) -> byt
     """A file of the doctor's own (its caches), bounded and regular only like every read, but never recorded:
     what the doctor wrote for itself is not an input of the verdict, and recording it would miss every time."""
     return _NULL.read_bytes(path, limit=limit)
+
+
+def realpath(path: str | os.PathLike[str]) -> str:
+    """``Recorder.realpath`` of the current run."""
+    return current().realpath(path)
 
 
 def stat(path: str | os.PathLike[str]) -> Optional[os.stat_result]:

@@ -173,7 +173,7 @@ _FORBIDDEN_NAMES = frozenset({
     *(f"os.{n}" for n in ("open", "fdopen", "read", "listdir", "scandir", "walk", "fwalk", "stat", "lstat",
                           "access", "readlink", "environ", "environb", "getenv", "getenvb")),
     *(f"os.path.{n}" for n in ("exists", "lexists", "isfile", "isdir", "islink", "ismount", "getsize",
-                               "getmtime", "getatime", "getctime", "samefile")),
+                               "getmtime", "getatime", "getctime", "samefile", "realpath")),
     "builtins.open", "io.open", "io.open_code", "io.FileIO", "_io.open", "_io.FileIO", "codecs.open",
     "glob.glob", "glob.iglob", "fileinput.input", "linecache.getline", "linecache.getlines", "shutil.copyfile",
     "shutil.which",
@@ -190,9 +190,9 @@ _FORBIDDEN_METHODS = frozenset({"read_text", "read_bytes", "open", "iterdir", "g
 # Not user inputs: config.py finds the doctor's own settings and hook files (what to run, before any run records;
 # never a verdict), and the hook entry points hand the process environment to the command line.
 # http.py: ``.open()`` of a urllib opener is a request (online only), not a file.
-# Known gap, not listed: ``os.path.realpath`` (imports.py compares module origins the probe reported with the target's
-# folders) reads symbolic links unrecorded; a link re-pointed between two runs with nothing else changed would replay.
-_ALLOWED = {("config.py", ".is_dir()"), ("config.py", ".is_file()"), ("config.py", ".glob()"),
+# config.py's realpath compares a --python given with the doctor's own prefixes (which interpreter, before a run).
+_ALLOWED = {("config.py", "os.path.realpath"), ("config.py", ".is_dir()"), ("config.py", ".is_file()"),
+            ("config.py", ".glob()"),
             ("config.py", "os.environ"), ("http.py", ".open()")}
 
 
@@ -310,3 +310,32 @@ def test_the_read_detector_sees_through_renames(source: str) -> None:
 ], ids=lambda s: s.splitlines()[-1])
 def test_the_read_detector_lets_the_recorder_through(source: str) -> None:
     assert _direct_reads(source) == []
+
+
+def test_a_symbolic_link_re_pointed_between_runs_is_a_miss(tmp_path: Path) -> None:
+    """realpath through the recorder: each folder on the way is recorded as a link's text or as no link, so
+    re-pointing a link (or putting one where a folder was) invalidates the record; nothing changed validates."""
+    from langchain_doctor import inputs
+
+    (tmp_path / "one" / "pkg").mkdir(parents=True)
+    (tmp_path / "two" / "pkg").mkdir(parents=True)
+    (tmp_path / "site").symlink_to(tmp_path / "one")
+    salt = b"s"
+
+    def record() -> dict:
+        rec = inputs.Recorder()
+        with rec.active():
+            real = inputs.realpath(tmp_path / "site" / "pkg")
+        assert real == os.path.realpath(tmp_path / "site" / "pkg")
+        return rec.snapshot(salt)
+
+    first = record()
+    assert inputs.validate(first, {}, salt)
+    (tmp_path / "site").unlink()
+    (tmp_path / "site").symlink_to(tmp_path / "two")  # same kind, new target
+    assert not inputs.validate(first, {}, salt)
+    second = record()
+    assert inputs.validate(second, {}, salt)
+    (tmp_path / "site").unlink()
+    (tmp_path / "site").mkdir()  # a folder where the link was
+    assert not inputs.validate(second, {}, salt)
