@@ -128,9 +128,21 @@ def page(m: Matrix, headline: str) -> str:
     """The whole page."""
     e = escape
     head = "".join(f"<th scope=\"col\">{e('env-wide' if c == ENVIRONMENT else c)}</th>" for c in m.columns)
+    # ``escape`` replaces character by character, so the escaped parts of a text make its escaped whole: each
+    # column, status and code is escaped once, not once per cell of a thousand rows.
+    cols = [(c, e(c)) for c in m.columns]
+    escaped: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        out = escaped.get(text)
+        if out is None:
+            out = escaped[text] = e(text)
+        return out
+
     body = []
     for r, row in enumerate(m.rows):
-        label = f"<th scope=\"row\">{e(row.label)}</th>"
+        label_e = e(row.label)
+        label = f"<th scope=\"row\">{label_e}</th>"
         if not row.examined:
             body.append(f"<tr>{label}<td class=\"muted\">—</td>"
                         f"<td class=\"s-not-examined\" colspan=\"{len(m.columns)}\">"
@@ -139,14 +151,15 @@ def page(m: Matrix, headline: str) -> str:
         report = row.entry.report or {}
         target = _dict(report.get("target"))
         cells = []
-        for c in m.columns:
+        for c, c_e in cols:
             cell = row.cells[c]
-            text = _MARKS[cell.status] + (f" {cell.code}" if cell.code else "")
-            title = f"{row.label} × {c}: {cell.status}"
+            status_e = once(cell.status)
+            text_e = once(_MARKS[cell.status]) + (f" {once(cell.code)}" if cell.code else "")
+            title_e = f"{label_e} × {c_e}: {status_e}"
             if cell.findings:
-                title += f", {len(cell.findings)} finding(s)"
-            cells.append(f"<td class=\"cell s-{e(cell.status)}\" tabindex=\"0\" data-row=\"{r}\" data-col=\"{e(c)}\" "
-                         f"data-status=\"{e(cell.status)}\" title=\"{e(title)}\">{e(text)}</td>")
+                title_e += f", {len(cell.findings)} finding(s)"
+            cells.append(f"<td class=\"cell s-{status_e}\" tabindex=\"0\" data-row=\"{r}\" data-col=\"{c_e}\" "
+                         f"data-status=\"{status_e}\" title=\"{title_e}\">{text_e}</td>")
         body.append(f"<tr>{label}<td>{e(str(target.get('python_version') or ''))}</td>{''.join(cells)}</tr>")
     problems = []
     for p in m.problems:

@@ -51,6 +51,10 @@ class Cell:
     """Indexes into the row's report ``findings`` that concern this column (ignored ones left out)."""
 
 
+_EMPTY = {s: Cell(s) for s in STATUSES}
+"""The cell of a column no finding concerns (most of them), one shared value per status."""
+
+
 @dataclass(frozen=True)
 class Row:
     """One environment in the matrix."""
@@ -138,7 +142,9 @@ def _active(report: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:
 
 
 def _cell(status: str, items: Sequence[tuple[int, Mapping[str, Any]]]) -> Cell:
-    worst = max((_RANK[str(f["severity"])] for _, f in items), default=-1)
+    if not items:
+        return _EMPTY[status]
+    worst = max(_RANK[str(f["severity"])] for _, f in items)
     code = None
     if worst >= 1:
         code = next(str(f["code"]) for _, f in items if _RANK[str(f["severity"])] == worst)
@@ -182,22 +188,24 @@ def build(entries: Iterable[Entry], *, fail_on: str = "error") -> Matrix:
         active = _active(entry.report)
         statuses = {p["name"]: str(p.get("status")) for p in entry.report.get("providers") or ()
                     if isinstance(p, dict) and isinstance(p.get("name"), str)}
-        by_column: dict[str, list[tuple[int, Mapping[str, Any]]]] = {c: [] for c in columns}
+        by_column: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
         for i, f in active:
             provider = f.get("provider")
             column = provider if isinstance(provider, str) else ENVIRONMENT
-            by_column[column].append((i, f))
+            by_column.setdefault(column, []).append((i, f))
             key = (str(f["code"]), str(f.get("subject") or ""), f.get("provider"))
             groups.setdefault(key, []).append((label, f))
         cells = {}
+        wide: Optional[Cell] = None
         for c in columns:
             status = "ok" if c == ENVIRONMENT else statuses.get(c, "absent")
-            if status not in STATUSES:
+            if status not in _EMPTY:
                 status = "absent"
-            cell = _cell(status, by_column[c])
+            cell = _cell(status, by_column.get(c, ()))
             if cell.status in ("error", "warning") and cell.code is None and c != ENVIRONMENT:
                 # A provider failing for an environment-wide reason (pydantic-core, BaseCache): that finding.
-                wide = _cell("ok", by_column[ENVIRONMENT])
+                if wide is None:
+                    wide = _cell("ok", by_column.get(ENVIRONMENT, ()))
                 if wide.code is not None:
                     cell = Cell(cell.status, wide.code, wide.findings)
             cells[c] = cell

@@ -25,60 +25,97 @@ class Scrubber:
 
     def __init__(self, redactor: Redactor) -> None:
         self._redactor = redactor
-        self._memo: dict[str, str] = {}
+        self._same: set[str] = set()
+        """Strings the redactor leaves as they are (most of them): a set, so that a whole object's keys are checked
+        in one ``issuperset`` and a string is looked up by value (equal strings of two files are distinct objects)."""
+        self._changed: dict[str, str] = {}
+        """The other strings, with their redacted form."""
 
     def text(self, s: str) -> str:
         """``s`` redacted (once per distinct string)."""
-        out = self._memo.get(s)
+        if s in self._same:
+            return s
+        out = self._changed.get(s)
         if out is None:
-            out = self._memo[s] = self._redactor.text(s)
+            out = self._redactor.text(s)
+            if out == s:
+                self._same.add(s)
+                return s
+            self._changed[s] = out
         return out
 
     def value(self, v: Any) -> Any:
         """The JSON value ``v`` with every string in it, object keys included, redacted: lists and dicts are
         changed in place (they are this run's own: parsed from a file, or made by this run's check), anything of
         another type than JSON's becomes its redacted text."""
-        memo, text = self._memo, self.text
+        same, text = self._same, self.text
 
-        def one(x: Any) -> Any:
+        def other(x: Any) -> Any:  # not a str, dict or list: a JSON scalar, or a value made by this run
             t = type(x)
-            if t is str:
-                return memo.get(x) or text(x)
-            if t is dict or t is list:
-                walk(x)
-                return x
             if x is None or t is int or t is float or t is bool:
                 return x
             if isinstance(x, Mapping):
                 d = dict(x)
-                walk(d)
+                obj(d)
                 return d
             if isinstance(x, (list, tuple)):
                 items = list(x)
-                walk(items)
+                arr(items)
                 return items
             return text(str(x))
 
-        def walk(c: Any) -> None:  # a hot loop over every node of a thousand reports: in place, no copies
-            if type(c) is list:
-                for i, x in enumerate(c):
-                    y = one(x)
+        # The hot loops over every node of a thousand reports: in place, no copies, a string already known to be
+        # clean costs one set lookup.
+        def obj(d: dict[Any, Any]) -> None:
+            for k, x in d.items():
+                t = type(x)
+                if t is str:
+                    if x not in same:
+                        y = text(x)
+                        if y is not x:
+                            d[k] = y
+                elif t is dict:
+                    obj(x)
+                elif t is list:
+                    arr(x)
+                else:
+                    y = other(x)
                     if y is not x:
-                        c[i] = y
-                return
-            renamed = False
-            for k, x in c.items():
-                y = one(x)
-                if y is not x:
-                    c[k] = y
-                if not (type(k) is str and (memo.get(k) or text(k)) is k):
-                    renamed = True
-            if renamed:  # a key that needs redacting (rare): the object is rebuilt, in its order
-                items = [(one(k) if type(k) is str else text(str(k)), x) for k, x in c.items()]
-                c.clear()
-                c.update(items)
+                        d[k] = y
+            if not same.issuperset(d):  # a key not seen yet (each is checked once), or one that needs redacting
+                keys = [text(k) if type(k) is str else text(str(k)) for k in d]
+                if any(type(k) is not str or k not in same for k in d):  # rare: rebuilt in its order
+                    items = list(zip(keys, d.values()))
+                    d.clear()
+                    d.update(items)
 
-        return one(v)
+        def arr(a: list[Any]) -> None:
+            for i, x in enumerate(a):
+                t = type(x)
+                if t is str:
+                    if x not in same:
+                        y = text(x)
+                        if y is not x:
+                            a[i] = y
+                elif t is dict:
+                    obj(x)
+                elif t is list:
+                    arr(x)
+                else:
+                    y = other(x)
+                    if y is not x:
+                        a[i] = y
+
+        t = type(v)
+        if t is str:
+            return text(v)
+        if t is dict:
+            obj(v)
+            return v
+        if t is list:
+            arr(v)
+            return v
+        return other(v)
 
     def entry(self, e: Entry) -> Entry:
         """The entry with its label, source, location, reason and whole report redacted."""
