@@ -126,6 +126,12 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("://",), ("@",)), (("://",), ("@",)), (("authorization",),), (("basic", "bearer", "token"),),
     (("pwd", "pass"), ("=", ":")), (_KEY_WORDS, ("=", ":")), ((*_KEY_WORDS, "password", "credential"),),
 )
+# For the labelled patterns that are slow to try on long text (the key assignment's optional prefix is tried at
+# every letter), a regex that the lower-case text of any match holds, searched before the pattern itself: every
+# key word ends with key, secret or token, and its value follows an = or a : within a quote and three spaces.
+_NEAR: tuple[Optional[re.Pattern[str]], ...] = (
+    None, None, None, None, None, re.compile(r"(?:key|secret|token)[\"']?\s{0,3}[=:]"), None,
+)
 _TOKEN_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("-----begin",),), (("sk-ant-",),), (("sk-",),), (("gsk_",),), (("fw_",),), (("xai-",),), (("hf_",),),
     (("gh", "github_pat", "glpat", "xox"),), (("aiza",),), (("akia", "asia"),), (("1//",),), (("ya29.",),),
@@ -215,7 +221,8 @@ class Redactor:
         low = text.lower()
         if _ANY_NEED.search(low) is None:  # most paths, versions and titles: no pattern can match
             return text
-        return _shapes(text, [i for i, needs in enumerate(_NEEDS) if _holds(low, needs)],
+        return _shapes(text, [i for i, (needs, near) in enumerate(zip(_NEEDS, _NEAR))
+                              if _holds(low, needs) and (near is None or near.search(low))],
                        [i for i, needs in enumerate(_TOKEN_NEEDS) if _holds(low, needs)])
 
     def full(self, text: str) -> str:

@@ -228,10 +228,13 @@ def test_each_pattern_needs_its_words() -> None:
     assert len(redact._NEEDS) == len(redact._LABELLED)
     assert len(redact._TOKEN_NEEDS) == len(redact._TOKEN_PATTERNS)
     assert all(all(group) for needs in (*redact._NEEDS, *redact._TOKEN_NEEDS) for group in needs)
+    assert len(redact._NEAR) == len(redact._LABELLED)
     for i, (pat, _) in enumerate(redact._LABELLED):
+        near = redact._NEAR[i]
         for text in _mixtures():
             if text.isascii() and pat.search(text):
                 assert redact._holds(text.lower(), redact._NEEDS[i]), (pat.pattern, text)
+                assert near is None or near.search(text.lower()), (pat.pattern, text)
     for i, tok in enumerate(redact._TOKEN_PATTERNS):
         for text in _mixtures():
             if text.isascii() and tok.search(text):
