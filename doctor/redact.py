@@ -26,27 +26,57 @@ _SECRET_WORDS = frozenset({"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET",
 _SECRET_SUBSTRINGS = ("PASSWORD", "PASSWD", "SECRET", "APIKEY", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY")
 _SECRET_SUFFIXES = ("KEY", "TOKEN")
 
+class _Lazy:
+    """A pattern compiled the first time it is used.
+
+    A run redacts mostly paths, versions and titles, which hold none of the words a pattern needs (``_NEEDS``):
+    most patterns are then never run, and compiling all of them at import cost a static check about 10 ms.
+    The pattern text is the same; only the moment it is compiled moves.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: Optional[re.Pattern[str]] = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, text: str) -> Optional[re.Match[str]]:
+        return self.compiled().search(text)
+
+    def match(self, text: str) -> Optional[re.Match[str]]:
+        return self.compiled().match(text)
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        return self.compiled().sub(repl, text)
+
+
 # Token shapes: prefix + long tail. Bounded quantifiers keep the scan linear on hostile input.
-_TOKEN_PATTERNS = (
-    re.compile(r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,8000}?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)"),
-    re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{8,200}"),
-    re.compile(r"\bsk-[A-Za-z0-9_\-]{16,200}"),
-    re.compile(r"\bgsk_[A-Za-z0-9]{16,200}"),
-    re.compile(r"\bfw_[A-Za-z0-9]{16,200}"),
-    re.compile(r"\bxai-[A-Za-z0-9]{16,200}"),
-    re.compile(r"\bhf_[A-Za-z0-9]{16,200}"),
-    re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|xox[abpr])[_-][A-Za-z0-9_\-]{16,300}"),
-    re.compile(r"\bAIza[0-9A-Za-z_\-]{30,40}"),
-    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    re.compile(r"\b1//[0-9A-Za-z_\-]{20,300}"),
-    re.compile(r"\bya29\.[0-9A-Za-z_\-.]{20,2000}"),
+_TOKEN_PATTERNS: tuple[_Lazy, ...] = (
+    _Lazy(r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,8000}?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)"),
+    _Lazy(r"\bsk-ant-[A-Za-z0-9_\-]{8,200}"),
+    _Lazy(r"\bsk-[A-Za-z0-9_\-]{16,200}"),
+    _Lazy(r"\bgsk_[A-Za-z0-9]{16,200}"),
+    _Lazy(r"\bfw_[A-Za-z0-9]{16,200}"),
+    _Lazy(r"\bxai-[A-Za-z0-9]{16,200}"),
+    _Lazy(r"\bhf_[A-Za-z0-9]{16,200}"),
+    _Lazy(r"\b(?:ghp|gho|ghu|ghs|ghr|github_pat|glpat|xox[abpr])[_-][A-Za-z0-9_\-]{16,300}"),
+    _Lazy(r"\bAIza[0-9A-Za-z_\-]{30,40}"),
+    _Lazy(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    _Lazy(r"\b1//[0-9A-Za-z_\-]{20,300}"),
+    _Lazy(r"\bya29\.[0-9A-Za-z_\-.]{20,2000}"),
     # JWTs (and JWS/JWE compact forms): base64url JSON header, payload, signature (may be empty with alg none).
-    re.compile(r"\beyJ[A-Za-z0-9_\-]{5,4000}\.[A-Za-z0-9_\-]{2,16000}\.[A-Za-z0-9_\-]{0,4000}"),
+    _Lazy(r"\beyJ[A-Za-z0-9_\-]{5,4000}\.[A-Za-z0-9_\-]{2,16000}\.[A-Za-z0-9_\-]{0,4000}"),
 )
 
 _VALUE = r"[^\s\"'`,;&<>(){}\[\]]"
 # Shapes where a label announces the secret: (pattern, which values to mask). Group 1 is kept, group 2 is masked.
-_LABELLED: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = ()
+_LABELLED: tuple[tuple[_Lazy, Callable[[str], bool]], ...] = ()
 
 
 def _in_url(value: str) -> bool:
@@ -72,7 +102,7 @@ def _random_looking(value: str) -> bool:
     return True
 
 
-_MODULE_OR_VERSION = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]{0,80}(?:[.:][A-Za-z_][A-Za-z0-9_]{0,80}){1,20}"
+_MODULE_OR_VERSION = _Lazy(r"^(?:[A-Za-z_][A-Za-z0-9_]{0,80}(?:[.:][A-Za-z_][A-Za-z0-9_]{0,80}){1,20}"
                                 r"|v?[0-9]{1,8}(?:\.[0-9A-Za-z]{1,12}){1,6}|[A-Za-z_]{1,60}-[0-9][0-9.a-z]{0,30})$")
 
 _PLACEHOLDERS = frozenset({"none", "null", "true", "false", "nil", "undefined", "required", "optional", "str",
@@ -87,7 +117,7 @@ def _assigned(value: str) -> bool:
     return v.lower() not in _PLACEHOLDERS
 
 
-def _labelled() -> tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...]:
+def _labelled() -> tuple[tuple[_Lazy, Callable[[str], bool]], ...]:
     scheme = r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://"
     password_words = r"(?:pwd|password|passwd|passphrase)"
     key_words = (r"(?:[a-z0-9]{0,30}[_-])?(?:api[_-]?key|apikey|secret[_-]?key|private[_-]?key|access[_-]?key"
@@ -95,22 +125,22 @@ def _labelled() -> tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...]:
                  r"|session[_-]?token|token)")
     return (
         # URL userinfo: scheme://user:PASSWORD@host (proxies, databases, *_BASE_URL).
-        (re.compile(rf"(?i)\b({scheme}[^\s/@:\"'<>]{{0,200}}:)([^\s/@\"'<>]{{1,400}})(?=@)"), _in_url),
+        (_Lazy(rf"(?i)\b({scheme}[^\s/@:\"'<>]{{0,200}}:)([^\s/@\"'<>]{{1,400}})(?=@)"), _in_url),
         # A token as the whole userinfo: https://TOKEN@github.com/...
-        (re.compile(rf"(?i)\b({scheme})([^\s/@:\"'<>]{{16,400}})(?=@)"), lambda v: _in_url(v) and _has_digit(v)),
+        (_Lazy(rf"(?i)\b({scheme})([^\s/@:\"'<>]{{16,400}})(?=@)"), lambda v: _in_url(v) and _has_digit(v)),
         # Authorization headers, whatever the scheme (Basic, Bearer, Token, Digest, ApiKey, ...).
-        (re.compile(r"(?i)\b((?:proxy-)?authorization[\"']?\s{0,5}[:=]\s{0,5}[\"']?"
+        (_Lazy(r"(?i)\b((?:proxy-)?authorization[\"']?\s{0,5}[:=]\s{0,5}[\"']?"
                     r"(?:(?:basic|bearer|token|digest|apikey|api-key|key|sso-key|hmac|negotiate)\s{1,5})?)"
                     rf"({_VALUE}{{4,4000}})"), _assigned),
         # The same schemes without the header name, as SDKs log them.
-        (re.compile(r"(?i)\b((?:basic|bearer|token)\s{1,5})([A-Za-z0-9+/=_\-.~]{12,4000})"), _has_digit),
+        (_Lazy(r"(?i)\b((?:basic|bearer|token)\s{1,5})([A-Za-z0-9+/=_\-.~]{12,4000})"), _has_digit),
         # pwd= / password= / api_key= / token: assignments (connection strings, reprs, logs, .env lines).
-        (re.compile(rf"(?i)(?<![A-Za-z])({password_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{1,400}})"),
+        (_Lazy(rf"(?i)(?<![A-Za-z])({password_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{1,400}})"),
          _assigned),
-        (re.compile(rf"(?i)(?<![A-Za-z])({key_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{4,400}})"),
+        (_Lazy(rf"(?i)(?<![A-Za-z])({key_words}[\"']?\s{{0,3}}[=:]\s{{0,3}}[\"']?)({_VALUE}{{4,400}})"),
          lambda v: _assigned(v) and (_has_digit(v) or len(v) >= 20)),
         # A key of unknown shape right after the words that announce one: "Incorrect API key provided: 5f3a...".
-        (re.compile(r"(?i)\b((?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret"
+        (_Lazy(r"(?i)\b((?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret"
                     r"|password|credential)s?\b(?:\s{1,3}(?:provided|given|used|value|is|was|of))?"
                     r"[\s:=\"'`]{1,8})([A-Za-z0-9_\-./+=~]{12,400})"), _random_looking),
     )
@@ -145,7 +175,7 @@ _ANY_NEED = re.compile("|".join(sorted({re.escape(w) for needs in (*_NEEDS, *_TO
 
 def _holds(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
     return all(any(w in low for w in group) for group in needs)
-_FINGERPRINT = re.compile(r"^\S{0,12}\.\.\.\S{0,4}$")
+_FINGERPRINT = _Lazy(r"^\S{0,12}\.\.\.\S{0,4}$")
 
 _MIN_SECRET = 4  # shorter values (e.g. "1") would mask innocent text everywhere
 _NOT_SECRET_VALUES = frozenset({"true", "false", "yes", "no", "none", "null", "on", "off", "auto", "default",

@@ -204,9 +204,11 @@ def render_report(report: Any, fmt: Format, color: bool, verbose: bool, *, quiet
                   width: Optional[int] = None) -> str:
     """Render with the format's renderer; the console wraps at ``width`` (default: $COLUMNS, else the terminal's)."""
     if width is None:
-        from ..render.console import terminal_width
+        width = 0
+        if fmt is Format.CONSOLE:  # the console renderer's module only when it renders
+            from ..render.console import terminal_width
 
-        width = terminal_width(os.environ, sys.stdout.isatty()) if fmt is Format.CONSOLE else 0
+            width = terminal_width(os.environ, sys.stdout.isatty())
     text = renderer(fmt)(with_codes(report), verbose=verbose, color=color, width=width, quiet=quiet)
     # The report was redacted when built; on the way out, whatever the format, the whole text passes once more
     # through the run's redactor (its secret values, not only the shapes of keys).
