@@ -9,9 +9,7 @@ from ..knowledge.providers import by_package
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from packaging.requirements import Requirement
-
-    from ..inventory import Dist
+    from ..inventory import Dist, Req
 
 
 def provider_of(package: str) -> Optional[str]:
@@ -20,8 +18,11 @@ def provider_of(package: str) -> Optional[str]:
     return rows[0].name if rows else None
 
 
-def applies(req: Requirement, markers: Mapping[str, str]) -> bool:
+def applies(req: Req, markers: Mapping[str, str]) -> bool:
     """True when ``req`` applies to the target without extras (its marker holds for the base install)."""
+    holds = req.holds(markers)  # the common markers, without packaging's parser; None: packaging decides
+    if holds is not None:
+        return holds
     if req.marker is None:
         return True
     env = dict(markers)
@@ -32,7 +33,7 @@ def applies(req: Requirement, markers: Mapping[str, str]) -> bool:
         return True
 
 
-def direction(req: Requirement, dist: Dist) -> str:
+def direction(req: Req, dist: Dist) -> str:
     """'too-new' when the installed version is above what ``req`` admits, 'too-old' when below, else 'excluded'."""
     v = dist.version
     assert v is not None
@@ -54,6 +55,6 @@ def direction(req: Requirement, dist: Dist) -> str:
     return "excluded"
 
 
-def req_text(req: Requirement) -> str:
+def req_text(req: Req) -> str:
     """``name<spec>`` without marker, for messages."""
     return f"{req.name}{req.specifier}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from ..checkapi import Check
 from ..findings import install_fix, make
+from ..inventory import canonicalize_name
 from ..knowledge.compat import core_era, installed_core_era
 from ..knowledge.providers import PROVIDERS
 from ._source_scan import v1_idioms

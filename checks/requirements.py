@@ -17,16 +17,14 @@ from ._source_scan import v1_idioms
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from packaging.requirements import Requirement
-
     from ..context import Environment
-    from ..inventory import Dist
+    from ..inventory import Dist, Req
     from ..model import Finding
 
 _CHECKED_FAMILIES = ("langchain", "pydantic", "sdk")
 
 
-def _boundary(env: Environment, dist: Dist, req: Requirement, core: Dist) -> Finding | None:
+def _boundary(env: Environment, dist: Dist, req: Req, core: Dist) -> Finding | None:
     assert core.version is not None
     era = core_era(req.specifier)
     have = installed_core_era(core.version)
@@ -62,7 +60,7 @@ def _import_name(dist: Dist) -> str:
     return names[0] if names else dist.name.replace("-", "_")
 
 
-def _pydantic_core(env: Environment, dist: Dist, req: Requirement, installed: Dist | None) -> Finding:
+def _pydantic_core(env: Environment, dist: Dist, req: Req, installed: Dist | None) -> Finding:
     py = env.target.python
     pin = req_text(req)
     if installed is None:

@@ -8,17 +8,19 @@ import os
 import re
 import stat as stat_mod
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .inputs import is_dir, listdir, read_text, stat
 from .knowledge.providers import INTEGRATION_PACKAGES, SDK_PACKAGES
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
 
 LANGCHAIN_EXACT = frozenset({"langchain", "langsmith"})
 METADATA_LIMIT = 32 * 1024 * 1024
@@ -65,7 +67,7 @@ class Dist(NamedTuple):
         """Parsed version, None when missing or invalid."""
         return None if self.raw_version is None else parse_version(self.raw_version)
 
-    def requirements(self) -> list[Requirement]:
+    def requirements(self) -> list[Req]:
         """Parsed Requires-Dist; unparsable lines are skipped."""
         return [r for r in map(parse_requirement, self.requires) if r is not None]
 
@@ -159,13 +161,240 @@ def parse_version(raw: str) -> Optional[Version]:
         return None
 
 
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalisation (``re.sub(r"[-_.]+", "-", name).lower()``), as packaging's ``canonicalize_name``.
+
+    Here rather than imported: ``packaging.utils`` imports ``packaging.tags`` (logging, sysconfig, ctypes...),
+    a tenth of a static check's start-up for one line of code. A test compares the two on every name.
+    """
+    return _SEPARATORS.sub("-", name).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
 @functools.lru_cache(maxsize=4096)
-def parse_requirement(line: str) -> Optional[Requirement]:
-    """A Requirement, parsed once per distinct line (several checks ask for the same ones); None if invalid."""
+def parse_requirement(line: str) -> Optional[Req]:
+    """A requirement, parsed once per distinct line (several checks ask for the same ones); None if invalid.
+
+    Shared between callers: never mutate it (``read_requirement`` gives a fresh one).
+    """
+    return read_requirement(line)
+
+
+def read_requirement(line: str) -> Optional[Req]:
+    """A Requires-Dist line as packaging reads it, or None when packaging rejects it.
+
+    The common forms (a name, extras, version specifiers, and a marker of ``and``/``or``-joined comparisons) are
+    read here, with packaging's own ``SpecifierSet``: ``packaging.requirements`` (its parser, its markers and
+    ``packaging.tags``) costs more to import than a static check spends reading every requirement of an
+    environment. Anything else (a URL, ``in``, an unusual spelling) is handed to packaging itself. A test
+    compares both readings on every Requires-Dist line of the real test venvs.
+    """
+    m = _SIMPLE.fullmatch(line)
+    if m is not None:
+        spec = m.group("spec") if m.group("spec") is not None else (m.group("pspec") or "")
+        marker = m.group("marker")
+        try:
+            specifier = SpecifierSet(spec)
+        except InvalidSpecifier:
+            specifier = None
+        if specifier is not None and (marker is None or _marker_tree(marker) is not None):
+            extras = m.group("extras")
+            names = {e.strip() for e in extras.split(",")} if extras else set()
+            return Req(line, m.group("name"), names, specifier, marker)
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
-        return Requirement(line)
+        parsed = Requirement(line)
     except InvalidRequirement:
         return None
+    req = Req(line, parsed.name, set(parsed.extras), parsed.specifier, None)
+    req._full = parsed
+    return req
+
+
+class Req:
+    """A requirement: what packaging's ``Requirement`` gives for the same line (name, extras, specifier, url,
+    marker, ``str``), read without packaging's parser where the line allows it.
+
+    ``marker`` and, for a line with a marker, ``str()`` come from packaging itself (parsed when first asked: only
+    messages and fixes ask). ``holds`` answers whether the marker holds for a target without it.
+    """
+
+    __slots__ = ("_full", "_marker", "extras", "line", "name", "specifier")
+
+    def __init__(self, line: str, name: str, extras: set[str], specifier: SpecifierSet,
+                 marker: Optional[str]) -> None:
+        self.line = line
+        self.name = name
+        self.extras = extras
+        self.specifier = specifier
+        self._marker = marker
+        self._full: Optional[Requirement] = None
+
+    def full(self) -> Requirement:
+        """packaging's own reading of the line."""
+        if self._full is None:
+            from packaging.requirements import Requirement
+
+            self._full = Requirement(self.line)
+        return self._full
+
+    @property
+    def url(self) -> Optional[str]:
+        return None if self._full is None else self._full.url
+
+    @property
+    def marker(self) -> Optional[Marker]:
+        if self._full is None and self._marker is None:
+            return None
+        return self.full().marker
+
+    def holds(self, environment: Mapping[str, str]) -> Optional[bool]:
+        """Whether the marker holds (``extra`` empty: the base install); None when packaging must say."""
+        if self._full is not None:
+            return None
+        if self._marker is None:
+            return True
+        tree = _marker_tree(self._marker)
+        return None if tree is None else _evaluate(tree, environment)
+
+    def __str__(self) -> str:
+        if self._full is not None or self._marker is not None:
+            full = self.full()
+            if (full.name, full.extras, full.specifier) == (self.name, self.extras, self.specifier):
+                return str(full)
+        # packaging's spelling: name, sorted extras, specifiers, then the marker (a fix may have merged specifiers)
+        extras = f"[{','.join(sorted(self.extras))}]" if self.extras else ""
+        marker = self.marker
+        return f"{self.name}{extras}{self.specifier}{f'; {marker}' if marker else ''}"
+
+    def __repr__(self) -> str:
+        return f"<Requirement({str(self)!r})>"
+
+
+# The forms read without packaging's parser. Stricter than PEP 508 on purpose: a line this does not take is
+# read by packaging. Specifiers: operator and version, no space inside; commas may be spaced.
+_PEP508_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_ONE_SPEC = r"(?:===|==|~=|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+"
+_SPECS = rf"{_ONE_SPEC}(?:[ \t]*,[ \t]*{_ONE_SPEC})*"
+_SIMPLE = re.compile(
+    rf"[ \t]*(?P<name>{_PEP508_NAME})[ \t]*"
+    rf"(?:\[[ \t]*(?P<extras>{_PEP508_NAME}(?:[ \t]*,[ \t]*{_PEP508_NAME})*)[ \t]*\][ \t]*)?"
+    rf"(?:(?P<spec>{_SPECS})|\([ \t]*(?P<pspec>{_SPECS})[ \t]*\))?[ \t]*"
+    r"(?:;[ \t]*(?P<marker>[^;]*?))?[ \t]*"
+)
+_MARKER_TOKEN = re.compile(
+    r"[ \t]*(?:(?P<paren>[()])|(?P<bool>and|or)(?![A-Za-z0-9_])|(?P<var>[a-z_]+)(?![A-Za-z0-9_.])"
+    r"|(?P<op>===|==|~=|!=|<=|>=|<|>)|'(?P<sq>[^']*)'|\"(?P<dq>[^\"]*)\")"
+)
+# The marker variables read here (their PEP 508 spellings; packaging also takes dotted legacy ones).
+_MARKER_VARS = frozenset({
+    "python_version", "python_full_version", "os_name", "sys_platform", "platform_release", "platform_system",
+    "platform_version", "platform_machine", "platform_python_implementation", "implementation_name",
+    "implementation_version", "extra",
+})
+# Compared as versions by every packaging release when the value reads as one.
+_VERSION_VARS = frozenset({"python_version", "python_full_version", "implementation_version"})
+
+_Atom = tuple[str, str, str]
+_Tree = list[list[Union[_Atom, "_Tree"]]]  # or-groups of and-ed atoms (and nested trees)
+
+
+@functools.lru_cache(maxsize=1024)
+def _marker_tree(text: str) -> Optional[_Tree]:
+    """The marker as or-groups of and-ed ``(variable, op, value)`` atoms, or None for anything else."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        m = _MARKER_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            if text[pos:].strip(" \t") == "":
+                break
+            return None
+        pos = m.end()
+        kind = m.lastgroup or ""
+        if kind in ("sq", "dq"):
+            tokens.append(("value", m.group(kind)))
+        else:
+            tokens.append((kind, m.group(kind)))
+    tree, end = _parse_or(tokens, 0)
+    return tree if tree is not None and end == len(tokens) else None
+
+
+def _parse_or(tokens: list[tuple[str, str]], i: int) -> tuple[Optional[_Tree], int]:
+    groups: _Tree = [[]]
+    while True:
+        item, i = _parse_item(tokens, i)
+        if item is None:
+            return None, i
+        groups[-1].append(item)
+        if i < len(tokens) and tokens[i][0] == "bool":
+            if tokens[i][1] == "or":
+                groups.append([])
+            i += 1
+            continue
+        return groups, i
+
+
+def _parse_item(tokens: list[tuple[str, str]], i: int) -> tuple[Optional[Union[_Atom, _Tree]], int]:
+    if i < len(tokens) and tokens[i] == ("paren", "("):
+        inner, i = _parse_or(tokens, i + 1)
+        if inner is None or i >= len(tokens) or tokens[i] != ("paren", ")"):
+            return None, i
+        return inner, i + 1
+    if (i + 2 < len(tokens) and tokens[i][0] == "var" and tokens[i][1] in _MARKER_VARS
+            and tokens[i + 1][0] == "op" and tokens[i + 2][0] == "value"):
+        return (tokens[i][1], tokens[i + 1][1], tokens[i + 2][1]), i + 3
+    return None, i
+
+
+class _Unknown(Exception):
+    """A comparison whose answer differs between packaging releases or raises there: packaging decides."""
+
+
+def _evaluate(tree: _Tree, environment: Mapping[str, str]) -> Optional[bool]:
+    try:
+        return _any_group(tree, environment)
+    except _Unknown:
+        return None
+
+
+def _any_group(tree: _Tree, environment: Mapping[str, str]) -> bool:
+    # Every comparison is evaluated (as packaging does): one it cannot make decides the whole marker.
+    values = [[_item(x, environment) for x in group] for group in tree]
+    return any(all(group) for group in values)
+
+
+def _item(item: Union[_Atom, _Tree], environment: Mapping[str, str]) -> bool:
+    if isinstance(item, list):
+        return _any_group(item, environment)
+    var, op, value = item
+    if var == "extra":
+        lhs = ""  # the base install: no extra selected
+    elif var in environment:
+        lhs = environment[var]
+    else:
+        raise _Unknown(var)
+    try:
+        spec: Optional[Specifier] = Specifier(f"{op}{value}")
+    except InvalidSpecifier:
+        spec = None
+    if spec is not None:
+        if var not in _VERSION_VARS:
+            raise _Unknown(var)  # older packaging compares these as versions, newer as text
+        return spec.contains(lhs, prereleases=True)
+    if var == "extra":
+        if op not in ("==", "!="):
+            raise _Unknown(var)
+        equal = canonicalize_name(value) == lhs
+        return equal if op == "==" else not equal
+    if op == "==":
+        return lhs == value
+    if op == "!=":
+        return lhs != value
+    raise _Unknown(var)
 
 
 # The fields read from METADATA, with their folded continuation lines (RFC 822). One C-level scan of the

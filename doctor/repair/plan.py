@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ..findings import pip_install, pip_uninstall, remove_path
+from ..inventory import canonicalize_name, read_requirement
 from ..knowledge import lines
 from . import coverage
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 
     from packaging.specifiers import Specifier
 
-    from ..inventory import Inventory
+    from ..inventory import Inventory, Req
     from ..model import Finding
 
 
@@ -69,19 +68,16 @@ class ChangeSet(NamedTuple):
 
 
 def _name(req: str) -> str:
-    try:
-        return canonicalize_name(Requirement(req).name)
-    except InvalidRequirement:
-        return canonicalize_name(req)
+    r = read_requirement(req)
+    return canonicalize_name(r.name if r is not None else req)
 
 
 def _merge_requirements(reqs: Sequence[str]) -> list[str]:
     # One entry per project: specifiers of the same project are joined so pip sees every constraint at once.
-    merged: dict[str, Requirement] = {}
+    merged: dict[str, Req] = {}
     for text in reqs:
-        try:
-            r = Requirement(text)
-        except InvalidRequirement:
+        r = read_requirement(text)  # a fresh one: its specifier is merged below
+        if r is None:
             continue
         key = canonicalize_name(r.name)
         if key in merged:
@@ -154,7 +150,7 @@ def spec_text(spec: SpecifierSet) -> str:
     return ",".join(str(s) for s in sorted(items, key=lambda s: (_ORDER.get(s.operator, 9), s.version)))
 
 
-def _with(r: Requirement, spec: SpecifierSet) -> str:
+def _with(r: Req, spec: SpecifierSet) -> str:
     extras = f"[{','.join(sorted(r.extras))}]" if r.extras else ""
     marker = f"; {r.marker}" if r.marker else ""
     return f"{r.name}{extras}{spec_text(spec)}{marker}"
@@ -172,9 +168,8 @@ def bound(text: str, versions: Mapping[str, Version], line: Optional[str]) -> tu
     when the requirement gives a floor (``openai>=1.55.3`` stays below 2); the packages released in lockstep with
     langchain-core are never taken below the installed version unless the requirement excludes it.
     """
-    try:
-        r = Requirement(text)
-    except InvalidRequirement:
+    r = read_requirement(text)
+    if r is None:
         return text, ""
     name = canonicalize_name(r.name)
     spec = SpecifierSet(str(r.specifier))
@@ -288,9 +283,8 @@ def _pinned(req: str, inventory: Inventory) -> str:
     (Unpinned, ``--force-reinstall --no-deps pydantic`` installs the newest pydantic next to the old
     pydantic-core: a fix that makes three errors out of one.)
     """
-    try:
-        r = Requirement(req)
-    except InvalidRequirement:
+    r = read_requirement(req)
+    if r is None:
         return req
     d = inventory.get(r.name)
     if r.specifier or d is None or not d.raw_version:
