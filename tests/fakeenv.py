@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -76,10 +77,19 @@ def make_target(site: Path, *, extra_path: Iterable[str] = (), cwd: Optional[Pat
 
 def make_env(site: FakeSite | Path, *, options: Optional[Options] = None, environ: Optional[Mapping[str, str]] = None,
              needed: Iterable[str] = (), extra_path: Iterable[str] = ()) -> Environment:
-    """An Environment over a fake site-packages."""
+    """An Environment over a fake site-packages.
+
+    Its variables are only those given, plus, unless they name one, the test's own doctor cache folder (which
+    ``tests/conftest.py`` sets for every test): without it the doctor's cache folder would be the user's
+    (``~/.cache/langchain-doctor``), and the checks that keep a cache there (the symbol scan's fingerprints,
+    protobuf's, undo records) would read and grow the user's files from every test, a shared file that made each
+    run slower than the last."""
     root = site.root if isinstance(site, FakeSite) else site
     target = make_target(root, extra_path=extra_path)
-    return Environment(target, scan(target.sys_path), options or Options(), dict(environ or {}),
+    variables = dict(environ or {})
+    if "LANGCHAIN_DOCTOR_CACHE_DIR" in os.environ:
+        variables.setdefault("LANGCHAIN_DOCTOR_CACHE_DIR", os.environ["LANGCHAIN_DOCTOR_CACHE_DIR"])
+    return Environment(target, scan(target.sys_path), options or Options(), variables,
                        needed=frozenset(needed), work_dir=str(root.parent))
 
 
