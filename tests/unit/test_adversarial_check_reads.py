@@ -2,8 +2,8 @@
 
 A named pipe, ``/dev/zero`` or a huge file in place of a file the integrity, symbol-scan, network or
 static-compatibility check reads gives a finding or is skipped with a reason; it never blocks and is never read
-without bound. Each case runs the check in a child interpreter with a generous deadline: the deadline is only a
-safety net against a hang taking the test run with it; the assertions are on the outcome.
+without bound. Each case runs the check in a thread with a generous deadline: the deadline is only a safety net
+against a hang taking the test run with it; the assertions are on the outcome.
 
 And the cache key holds what these checks read (issue 13, 4): an edit to one of their files is a miss.
 """
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import textwrap
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,41 +21,41 @@ from langchain_doctor._checks import symbols
 from langchain_doctor.context import Options
 from langchain_doctor.inputs import Recorder
 from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
+from langchain_doctor.runner import run_checks
 
-from tests.fakeenv import FakeSite, make_env
+from tests.fakeenv import FakeSite, make_env, static_checks
 
-ROOT = Path(__file__).resolve().parents[2]
+DEADLINE = 120  # seconds: only a safety net against a hang, never a measure (nothing here asserts a duration)
 HUGE = 80 * 1024 * 1024  # over every cap these checks use (64 MiB for RECORD), as a sparse file: no disk used
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero are POSIX")
 
-_CHILD = textwrap.dedent("""
-    import json, sys
-    from langchain_doctor import builtin
-    from langchain_doctor.context import Options
-    from langchain_doctor.inputs import Recorder
-    from tests.fakeenv import make_env
-    from pathlib import Path
-
-    from langchain_doctor.runner import run_checks
-    from tests.fakeenv import static_checks
-
-    check, site, environ = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
-    table = [c for c in static_checks() if check in ("static", c.name)]
-    rec = Recorder()
-    with rec.active():  # the inventory reads through the recorder too, as in a run
-        env = make_env(site, options=Options(use_cache=False), environ=environ)
-    found = run_checks(env, table)
-    print(json.dumps([[f.code, f.subject, list(f.evidence)] for f in found]))
-""")
-
-
 def run_check(check: str, site: Path, environ: dict[str, str] | None = None) -> list[list[Any]]:
-    """The findings of ``check`` (``static``: every static check) on the fake site, from a child interpreter (a
-    hang fails the test, it does not block it). A check that crashed would show as LCD901: never expected."""
-    done = subprocess.run([sys.executable, "-c", _CHILD, check, str(site), json.dumps(environ or {})],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    found: list[list[Any]] = json.loads(done.stdout)
+    """The findings of ``check`` (``static``: every static check) on the fake site, as a run makes them: the
+    inventory read through a recorder, then the checks. They run in a thread of their own with a generous deadline,
+    so a hang fails the test instead of blocking the run (the stuck thread is a daemon: it goes with the worker).
+    The checks run in this interpreter, which has them loaded already, not in a child that starts Python and
+    imports the doctor again for every case. A check that crashed would show as LCD901: never expected."""
+    answer: list[list[list[Any]]] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            table = [c for c in static_checks() if check in ("static", c.name)]
+            rec = Recorder()
+            with rec.active():  # the inventory reads through the recorder too, as in a run
+                env = make_env(site, options=Options(use_cache=False), environ=environ or {})
+            found = run_checks(env, table)
+            answer.append(json.loads(json.dumps([[f.code, f.subject, list(f.evidence)] for f in found])))
+        except BaseException as exc:  # re-raised in the test's thread, with its traceback
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name=f"check-{check}", daemon=True)
+    worker.start()
+    worker.join(DEADLINE)
+    assert not worker.is_alive(), f"{check} still ran after {DEADLINE} s: a read blocked"
+    if failure:
+        raise failure[0]
+    [found] = answer
     assert "LCD901" not in {f[0] for f in found}, found
     return found
 
