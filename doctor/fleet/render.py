@@ -224,7 +224,8 @@ def render_json(m: Matrix, reports: Sequence[Mapping[str, Any]], *, verbose: boo
                 ascii_only: bool = False) -> str:
     """JSON text, one report (and one matrix row, one problem) per line, with a trailing newline."""
     out: list[str] = []
-    _pretty(out, document(m, reports), 0, json.JSONEncoder(ensure_ascii=False).encode)
+    # No check for circular references: every value is a tree (parsed from JSON, or a report made by to_json).
+    _pretty(out, document(m, reports), 0, json.JSONEncoder(ensure_ascii=False, check_circular=False).encode)
     out.append("\n")
     return "".join(out)
 

@@ -165,6 +165,29 @@ def test_inputs_read_folders_files_and_matrices(tmp_path: Path) -> None:
         inputs.read([str(tmp_path / "missing")])
 
 
+def test_a_folder_lists_the_files_rglob_would_in_its_order(tmp_path: Path) -> None:
+    """``json_files`` lists a folder as ``sorted(p for p in root.rglob("*.json") if p.is_file())`` did: nested and
+    hidden files, a link to a file, not a link to a folder, not a folder named like a report, parts compared one by
+    one (``a/x`` before ``a-b/x``, although "-" sorts before "/")."""
+    import os
+
+    root = tmp_path / "r"
+    for rel in ("a/x.json", "a-b/x.json", "a/b/c/deep.json", ".hidden.json", "top.json", "z/.h/y.json",
+                "notes.txt", "a/x.json.bak", "UPPER.JSON", "dir.json/inner.json"):
+        write(root / rel, "{}")
+    outside = write(tmp_path / "elsewhere" / "far.json", "{}")
+    os.symlink(outside, root / "link.json")
+    os.symlink(outside.parent, root / "linked-folder")
+    os.symlink(outside.parent, root / "folder-link.json")
+    os.symlink(tmp_path / "missing.json", root / "dangling.json")
+    expected = sorted(p for p in root.rglob("*.json") if p.is_file())
+    assert inputs.json_files(root) == expected
+    assert [p.relative_to(root).as_posix() for p in expected] == [
+        ".hidden.json", "a/b/c/deep.json", "a/x.json", "a-b/x.json", "dir.json/inner.json", "link.json",
+        "top.json", "z/.h/y.json"]
+    assert [str(p) for p in inputs.json_files(Path(f"{root}/"))] == [str(p) for p in expected]
+
+
 def test_inputs_never_block_on_special_files(tmp_path: Path) -> None:
     import os
 
