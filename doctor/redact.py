@@ -156,11 +156,15 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("://",), ("@",)), (("://",), ("@",)), (("authorization",),), (("basic", "bearer", "token"),),
     (("pwd", "pass"), ("=", ":")), (_KEY_WORDS, ("=", ":")), ((*_KEY_WORDS, "password", "credential"),),
 )
-# For the labelled patterns that are slow to try on long text (the key assignment's optional prefix is tried at
-# every letter), a regex that the lower-case text of any match holds, searched before the pattern itself: every
-# key word ends with key, secret or token, and its value follows an = or a : within a quote and three spaces.
-_NEAR: tuple[Optional[re.Pattern[str]], ...] = (
-    None, None, None, None, None, re.compile(r"(?:key|secret|token)[\"']?\s{0,3}[=:]"), None,
+# For the labelled patterns that are slow to try on long text, a regex that the lower-case text of any match holds,
+# searched before the pattern itself (case-sensitive on lower-case text, re skips most positions by their first
+# character; with (?i) it tries every one). The key assignment: every key word ends with key, secret or token, and
+# its value follows an = or a : within a quote and three spaces (its optional prefix is tried at every letter). A
+# key of unknown shape: the pattern itself in lower case, its value's first 12 characters enough.
+_NEAR: tuple[Optional[_Lazy], ...] = (
+    None, None, None, None, None, _Lazy(r"(?:key|secret|token)[\"']?\s{0,3}[=:]"),
+    _Lazy(r"\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret|password|credential)"
+          r"s?\b(?:\s{1,3}(?:provided|given|used|value|is|was|of))?[\s:=\"'`]{1,8}[a-z0-9_\-./+=~]{12}"),
 )
 _TOKEN_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("-----begin",),), (("sk-ant-",),), (("sk-",),), (("gsk_",),), (("fw_",),), (("xai-",),), (("hf_",),),

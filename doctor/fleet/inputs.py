@@ -103,12 +103,13 @@ def _labels(files: list[Path], root: Optional[Path]) -> list[str]:
     """Readable row names: the path under the folder given, without ``.json``; a file name all share is dropped
     (``py3.11/report.json`` and ``py3.12/report.json`` become ``py3.11`` and ``py3.12``)."""
     parts = []
-    for f in files:
-        try:
-            rel = f.relative_to(root) if root is not None else Path(f.name)
-        except ValueError:
-            rel = Path(f.name)
-        parts.append(rel.with_suffix("").parts if rel.suffix == ".json" else rel.parts)
+    top = root.parts if root is not None else ()
+    for f in files:  # relative_to and with_suffix by parts: each would parse a new Path for every file
+        every = f.parts
+        rel = every[len(top):] if top and every[:len(top)] == top and len(every) > len(top) else (f.name,)
+        name = rel[-1]
+        dot = name.rfind(".")
+        parts.append((*rel[:-1], name[:dot]) if 0 < dot < len(name) - 1 and name[dot:] == ".json" else rel)
     if len(parts) > 1 and all(len(p) > 1 for p in parts) and len({p[-1] for p in parts}) == 1:
         parts = [p[:-1] for p in parts]
     return ["/".join(p) for p in parts]

@@ -188,6 +188,16 @@ def test_a_folder_lists_the_files_rglob_would_in_its_order(tmp_path: Path) -> No
     assert [str(p) for p in inputs.json_files(Path(f"{root}/"))] == [str(p) for p in expected]
 
 
+def test_row_labels_are_the_path_under_the_folder_without_json() -> None:
+    root = Path("/r")
+    assert inputs._labels([root / "a" / "x.json", root / "b.json", root / ".json", root / ".h.json",
+                           root / "x.json.json", root / "c" / "d" / "e.JSON", root / "f.txt"], root) == [
+        "a/x", "b", ".json", ".h", "x.json", "c/d/e.JSON", "f.txt"]
+    assert inputs._labels([root / "py3.11" / "report.json", root / "py3.12" / "report.json"], root) == [
+        "py3.11", "py3.12"]
+    assert inputs._labels([Path("/x/y/a.json")], None) == ["a"]
+
+
 def test_inputs_never_block_on_special_files(tmp_path: Path) -> None:
     import os
 
