@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .model import Finding, Fix, Severity
 from .registry import info
+from .repair import cmdline
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -36,19 +37,16 @@ def make(
     )
 
 
-def pip_install(python: str, requirements: Sequence[str], *, upgrade: bool = True, extra: Sequence[str] = ()) -> str:
-    """``/path/to/python -m pip install -U 'req' ...`` for the target's own interpreter."""
-    args = [python, "-m", "pip", "install"]
-    if upgrade:
-        args.append("-U")
-    args.extend(extra)
-    args.extend(requirements)
-    return shlex.join(args)
+def pip_install(python: str, requirements: Sequence[str], *, upgrade: bool = True, reinstall: bool = False) -> str:
+    """``/path/to/python -m pip install -U 'req' ...`` for the target's own interpreter (``reinstall``: exactly
+    these files again, ``--force-reinstall --no-deps``)."""
+    return shlex.join(cmdline.install_argv(python, requirements, upgrade=upgrade, reinstall=reinstall,
+                                           no_deps=reinstall))
 
 
 def pip_uninstall(python: str, names: Sequence[str]) -> str:
     """``/path/to/python -m pip uninstall -y name ...``."""
-    return shlex.join([python, "-m", "pip", "uninstall", "-y", *names])
+    return shlex.join(cmdline.uninstall_argv(python, names))
 
 
 def command(*argv: str) -> str:
@@ -77,6 +75,6 @@ def with_python(template: str, python: str) -> str:
 def install_fix(python: str, summary: str, requirements: Sequence[str], *, force: bool = False) -> Fix:
     """A package step as a Fix (commands plus the structured form ``fix`` merges)."""
     if force:
-        cmd = pip_install(python, requirements, upgrade=False, extra=("--force-reinstall", "--no-deps"))
+        cmd = pip_install(python, requirements, upgrade=False, reinstall=True)
         return Fix(summary, (cmd,), reinstall=tuple(requirements))
     return Fix(summary, (pip_install(python, requirements),), install=tuple(requirements))

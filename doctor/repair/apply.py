@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 from .. import runner, subproc
 from ..inventory import scan
 from ..redact import Redactor, for_process
-from ..repair import coverage, plan
+from ..repair import cmdline, coverage, plan
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -233,10 +233,6 @@ def _inside(path: str, target: Target) -> bool:
     return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
-def _names(reqs: Sequence[str]) -> list[str]:
-    return [plan._name(r) for r in reqs]
-
-
 def steps_for(p: plan.ChangeSet, target: Target, installer: Installer,
               uv: Optional[Sequence[str]] = None) -> list[Step]:
     """The plan's steps for ``target``: deletions, uninstall, reinstall, then the one install step."""
@@ -250,35 +246,22 @@ def steps_for(p: plan.ChangeSet, target: Target, installer: Installer,
             outside=outside))
     if installer is Installer.UV:
         assert uv is not None
-        base = [*uv, "pip"]
-        if p.uninstall:
-            argv = [*base, "uninstall", "--python", py, *p.uninstall]
-            steps.append(Step(Action.UNINSTALL, f"uninstall {' '.join(p.uninstall)}", tuple(argv), shlex.join(argv),
-                              INSTALL_TIMEOUT, packages=p.uninstall))
-        if p.reinstall:
-            again = [a for n in _names(p.reinstall) for a in ("--reinstall-package", n)]
-            argv = [*base, "install", "--python", py, "--no-deps", *again, *p.reinstall]
-            steps.append(Step(Action.REINSTALL, f"reinstall damaged {' '.join(p.reinstall)}", tuple(argv),
-                              shlex.join(argv), INSTALL_TIMEOUT, packages=p.reinstall))
-        if p.install:
-            upgrade = [a for n in _names(p.install) for a in ("--upgrade-package", n)]
-            argv = [*base, "install", "--python", py, *upgrade, *p.install]
-            steps.append(Step(Action.INSTALL, f"install together: {' '.join(p.install)}", tuple(argv),
-                              shlex.join(argv), INSTALL_TIMEOUT, packages=p.install))
-        return steps
-    pip = [py, "-m", "pip"]
+    else:
+        uv = None
+
+    def package_step(action: Action, title: str, argv: Sequence[str], packages: tuple[str, ...]) -> Step:
+        return Step(action, f"{title} {' '.join(packages)}", tuple(argv), shlex.join(argv), INSTALL_TIMEOUT,
+                    packages=packages)
+
     if p.uninstall:
-        argv = [*pip, "uninstall", "-y", *p.uninstall]
-        steps.append(Step(Action.UNINSTALL, f"uninstall {' '.join(p.uninstall)}", tuple(argv), shlex.join(argv),
-                          INSTALL_TIMEOUT, packages=p.uninstall))
+        steps.append(package_step(Action.UNINSTALL, "uninstall", cmdline.uninstall_argv(py, p.uninstall, uv=uv),
+                                  p.uninstall))
     if p.reinstall:
-        argv = [*pip, "install", "--force-reinstall", "--no-deps", *p.reinstall]
-        steps.append(Step(Action.REINSTALL, f"reinstall damaged {' '.join(p.reinstall)}", tuple(argv),
-                          shlex.join(argv), INSTALL_TIMEOUT, packages=p.reinstall))
+        argv = cmdline.install_argv(py, p.reinstall, uv=uv, reinstall=True, no_deps=True)
+        steps.append(package_step(Action.REINSTALL, "reinstall damaged", argv, p.reinstall))
     if p.install:
-        argv = [*pip, "install", "-U", *p.install]
-        steps.append(Step(Action.INSTALL, f"install together: {' '.join(p.install)}", tuple(argv), shlex.join(argv),
-                          INSTALL_TIMEOUT, packages=p.install))
+        argv = cmdline.install_argv(py, p.install, uv=uv, upgrade=True)
+        steps.append(package_step(Action.INSTALL, "install together:", argv, p.install))
     return steps
 
 
@@ -457,8 +440,8 @@ def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Opt
         # The report goes to a file: with every package's description it is far larger than captured stdout.
         with tempfile.TemporaryDirectory(prefix="langchain-doctor-") as tmp:
             report_file = os.path.join(tmp, "report.json")
-            argv = [fp.python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", report_file, "-U", *reqs]
-            shown = shlex.join([*argv[:7], "-", *argv[8:]])
+            argv = cmdline.install_argv(fp.python, reqs, upgrade=True, dry_run=True, report=report_file)
+            shown = shlex.join(cmdline.install_argv(fp.python, reqs, upgrade=True, dry_run=True, report="-"))
             done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
             if done.returncode != 0 or done.timed_out:
                 return Resolution(False, lines=_tail(done.stderr or done.stdout, redactor), command=shown)
@@ -477,11 +460,9 @@ def dry_run(fp: Procedure, environ: Mapping[str, str], before: Inventory) -> Opt
     uv = find_uv(environ)
     if uv is None:
         return Resolution(False, lines=("neither pip in the target nor uv here: cannot resolve",))
-    step = next(s for s in fp.steps if s.action is Action.INSTALL)
-    argv = list(step.argv)
-    if fp.installer is not Installer.UV:  # pip step planned, but the target has no pip: ask uv instead
-        argv = [*uv, "pip", "install", "--python", fp.python, *reqs]
-    argv.insert(argv.index("install") + 1, "--dry-run")
+    # uv as the plan runs it (only the named packages move); a pip step planned for a target without pip is asked
+    # of uv as it stands.
+    argv = cmdline.install_argv(fp.python, reqs, uv=uv, upgrade=fp.installer is Installer.UV, dry_run=True)
     done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
     ok = done.returncode == 0 and not done.timed_out
     text = done.stderr + "\n" + done.stdout

@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 from ..findings import pip_install, pip_uninstall, remove_path
 from ..inventory import canonicalize_name, read_requirement
 from ..knowledge import lines
-from . import coverage
+from . import cmdline, coverage
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -57,7 +57,7 @@ class ChangeSet(NamedTuple):
         if self.uninstall:
             out.append(pip_uninstall(python, self.uninstall))
         if self.reinstall:
-            out.append(pip_install(python, self.reinstall, upgrade=False, extra=("--force-reinstall", "--no-deps")))
+            out.append(pip_install(python, self.reinstall, upgrade=False, reinstall=True))
         if self.install:
             out.append(pip_install(python, self.install))
         return out
@@ -67,9 +67,7 @@ class ChangeSet(NamedTuple):
         return tuple(dict.fromkeys(_name(r) for r in (*self.uninstall, *self.reinstall, *self.install)))
 
 
-def _name(req: str) -> str:
-    r = read_requirement(req)
-    return canonicalize_name(r.name if r is not None else req)
+_name = cmdline.project_name
 
 
 def _merge_requirements(reqs: Sequence[str]) -> list[str]:
@@ -323,13 +321,15 @@ def unify(findings: Sequence[Finding], inventory: Inventory, python: str) -> lis
 
 
 def _via_uv(command: str, python: str) -> str:
-    """``PY -m pip install ARGS`` as ``uv pip install --python PY ARGS`` (other commands unchanged)."""
+    """``PY -m pip install ARGS`` as ``uv pip install --python PY ARGS``, likewise ``uninstall`` (which asks nothing
+    under uv: no ``-y``); other commands unchanged."""
     import shlex
 
-    prefix = shlex.join([python, "-m", "pip"]) + " "
-    if not command.startswith(prefix):
-        return command
-    verb, _, rest = command[len(prefix):].partition(" ")
-    if verb == "uninstall":
-        rest = " ".join(a for a in rest.split(" ") if a != "-y")  # uv pip uninstall asks nothing
-    return shlex.join(["uv", "pip", verb, "--python", python]) + (" " + rest if rest else "")
+    for verb in cmdline.VERBS:
+        prefix = shlex.join(cmdline.base(verb, python))
+        if command == prefix or command.startswith(prefix + " "):
+            rest = command[len(prefix) + 1:]
+            if verb == "uninstall":
+                rest = " ".join(a for a in rest.split(" ") if a != "-y")
+            return shlex.join(cmdline.base(verb, python, uv=["uv"])) + (" " + rest if rest else "")
+    return command

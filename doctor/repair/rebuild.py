@@ -25,7 +25,7 @@ from packaging.utils import canonicalize_name
 
 from .. import subproc
 from ..inventory import scan
-from . import sandbox
+from . import cmdline, sandbox
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -198,11 +198,10 @@ def build(target: Target, s: Survey, environ: Mapping[str, str], uv: Optional[Se
             with open(pinned, "w", encoding="utf-8") as fh:
                 fh.write("".join(f"{n}=={v}\n" for n, v in s.pins))
             if uv is not None:
-                argv = [*uv, "pip", "install", "--python", box.python, "--no-deps", *(["--offline"] if offline else []),
-                        "-r", pinned]
+                argv = cmdline.install_argv(box.python, ["-r", pinned], uv=uv, no_deps=True, offline=offline)
             elif pip_fallback and not offline:
-                argv = [target.python, "-m", "pip", "--python", box.python, "install", "--no-deps",
-                        "--no-warn-script-location", "--disable-pip-version-check", "-r", pinned]
+                argv = cmdline.install_argv(box.python, ["-r", pinned], pip_from=target.python, no_deps=True,
+                                            unattended=True)
             else:
                 raise BuildError("uv is not available to install from its cache")
             done = subproc.run(argv, timeout=INSTALL_TIMEOUT, env=env)
@@ -324,7 +323,7 @@ def resolve(requirements: Sequence[str], target: Target, inventory: Inventory, e
     installed = {d.name: d.raw_version or "?" for d in inventory.by_name.values()}
     env = fixer.step_env(environ)
     if uv is not None and (fixer.uv_managed(target) or not fixer.has_pip(target.python, environ)):
-        argv = [*uv, "pip", "install", "--dry-run", "--python", target.python, *requirements]
+        argv = cmdline.install_argv(target.python, requirements, uv=uv, dry_run=True)
         done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
         text = f"{done.stderr}\n{done.stdout}"
         if done.returncode != 0 or done.timed_out:
@@ -332,8 +331,8 @@ def resolve(requirements: Sequence[str], target: Target, inventory: Inventory, e
         return Resolved(True, "uv", tuple(preview.parse_uv(text.splitlines(), installed)), shlex.join(argv))
     with tempfile.TemporaryDirectory(prefix="langchain-doctor-") as tmp:
         report = os.path.join(tmp, "report.json")
-        argv = [target.python, "-m", "pip", "install", "--dry-run", "--quiet", "--report", report, *requirements]
-        shown = shlex.join([*argv[:6], "--report", "-", *argv[8:]])
+        argv = cmdline.install_argv(target.python, requirements, dry_run=True, report=report)
+        shown = shlex.join(cmdline.install_argv(target.python, requirements, dry_run=True, report="-"))
         done = subproc.run(argv, timeout=DRY_RUN_TIMEOUT, env=env)
         if done.returncode != 0 or done.timed_out:
             return Resolved(False, "pip", command=shown, error=_last(f"{done.stderr}\n{done.stdout}", environ))

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Optional
 from ..inventory import scan
 from ..target import TargetError
 from . import apply as fixer
+from . import cmdline, preview, rebuild, sandbox
 from . import plan as planning
-from . import preview, rebuild, sandbox
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -249,10 +249,8 @@ def _copy_and_install(requirements: Sequence[str], before: Report, target: Targe
     made = Box(box, note=f"{note}; installed the change into a copy of the site-packages instead",
                seconds=time.monotonic() - t0)
     try:
-        if installer == "uv" and uv is not None:
-            argv = [*uv, "pip", "install", "--python", box.python, *requirements]
-        else:
-            argv = [target.python, "-m", "pip", "--python", box.python, "install", *requirements]
+        argv = cmdline.install_argv(box.python, requirements, uv=uv if installer == "uv" else None,
+                                    pip_from=target.python)
         step = fixer.Step(fixer.Action.INSTALL, f"install {' '.join(requirements)}", tuple(argv),
                           shlex.join(argv), fixer.INSTALL_TIMEOUT, packages=tuple(requirements))
         cfp = fixer.Procedure(box.python, fixer.Installer(installer), (step,))
