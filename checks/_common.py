@@ -1,15 +1,20 @@
-"""Small helpers the checks share: primary provider of a package, requirement evaluation."""
+"""Small helpers the checks share: primary provider of a package, requirement evaluation, a credential chain whose
+library is absent."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from ..findings import command, make
 from ..knowledge.providers import by_package
+from ..model import Fix
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ..inventory import Dist, Req
+    from ..knowledge.credentials import Chain
+    from ..model import Finding
 
 
 def provider_of(package: str) -> Optional[str]:
@@ -58,3 +63,12 @@ def direction(req: Req, dist: Dist) -> str:
 def req_text(req: Req) -> str:
     """``name<spec>`` without marker, for messages."""
     return f"{req.name}{req.specifier}"
+
+
+def not_verified(code: str, chain: Chain, title: str, subject: str) -> Finding:
+    """``code``: the chain's credentials were not verified online because its library is not in the target (or
+    probes are off); the fix installs the library."""
+    return make(code, title=title, subject=subject, provider=chain.provider,
+                evidence=[f"{chain.library} is not installed in the target (or --no-probe)"],
+                fix=Fix(f"Install {chain.install} in the target", (command("pip", "install", chain.install),),
+                        manual=True))

@@ -13,6 +13,7 @@ from ..knowledge.credentials import CHAINS
 from ..knowledge.providers import BY_NAME, CredentialKind
 from ..model import Finding, Fix, Severity
 from ..redact import fingerprint
+from ._common import not_verified
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -121,14 +122,11 @@ def _online(env: Environment, nd: needs.Needs, chain: aws.Chain) -> Iterator[Fin
         return
     probe = probes.botocore(env, sts=True)
     if probe is None:
-        yield make("LCD449", title=f"AWS: {chain.method} credentials not verified online", subject=chain.profile,
-                   provider=PROVIDER, evidence=[f"{LIB} is not installed in the target (or --no-probe)"],
-                   fix=Fix(f"Install {_CHAIN.install} in the target", (command("pip", "install", _CHAIN.install),),
-                           manual=True))
+        yield not_verified("LCD449", _CHAIN, f"AWS: {chain.method} credentials not verified online", chain.profile)
         return
     result = probe.get("sts")
     if not isinstance(result, dict):
-        reason = probe.get("probe_failed") or probe.get("message") or "no result"
+        reason = probes.no_answer(probe)
         yield _verdict("LCD448", f"{LIB}: {reason}", aws_online.endpoint(env.environ, chain.region), 0.0, chain,
                        sev)
         return

@@ -13,6 +13,7 @@ from ..findings import command, make
 from ..knowledge.credentials import CHAINS
 from ..knowledge.providers import BY_NAME, CredentialKind
 from ..model import Finding, Fix, Severity
+from ._common import not_verified
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -147,14 +148,11 @@ def _online(env: Environment, nd: needs.Needs, res: gcloud.Resolution) -> Iterat
     probe = probes.google_auth(env, refresh=True,
                                token_uri=override if override != google_online.DEFAULT_TOKEN_URI else "")
     if probe is None:
-        yield make("LCD434", title=f"Vertex AI: {f.type} credentials not verified online", subject=f.path,
-                   provider=PROVIDER, evidence=[f"{LIB} is not installed in the target (or --no-probe)"],
-                   fix=Fix(f"Install {_CHAIN.install} in the target", (command("pip", "install", _CHAIN.install),),
-                           manual=True))
+        yield not_verified("LCD434", _CHAIN, f"Vertex AI: {f.type} credentials not verified online", f.path)
         return
     result = probe.get("refresh")
     if not isinstance(result, dict):
-        reason = probe.get("probe_failed") or probe.get("message") or "no result"
+        reason = probes.no_answer(probe)
         yield make("LCD433", title="Vertex AI: the credentials could not be refreshed in the target",
                    subject=f.path, provider=PROVIDER, evidence=[f"{LIB} probe: {reason}"])
         return

@@ -101,6 +101,11 @@ def failure_lines(probe: Optional[Mapping[str, Any]], library: str) -> Optional[
     return None
 
 
+def no_answer(probe: Mapping[str, Any]) -> str:
+    """Why a probe that ran gave no result: its own failure, else the library's message, else ``no result``."""
+    return str(probe.get("probe_failed") or probe.get("message") or "no result")
+
+
 def google_auth(env: Environment, *, refresh: bool = False, token_uri: str = "") -> Optional[dict[str, Any]]:
     """The Google chain's library's own view of the ADC file (and, with ``refresh``, one refresh); None when it
     cannot run."""
