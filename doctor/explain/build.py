@@ -117,13 +117,7 @@ class _Explainer:
         if not events:
             self.line_fallback(block, self.facts_for(block))
             return
-        context = block.context()
-        facts = self.facts_cache.get(context)
-        if facts is None:
-            facts = code_facts(context) if context else CodeFacts()
-            if len(self.facts_cache) > 2_000:
-                self.facts_cache.clear()
-            self.facts_cache[context] = facts
+        facts = self.facts_for(block)
         retries: list[Event] = []
         warnings: list[tuple[Event, SignatureMatch]] = []
         for ev in events:
