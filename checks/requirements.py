@@ -39,20 +39,15 @@ def _boundary(env: Environment, dist: Dist, req: Req, core: Dist) -> Finding | N
     if era == "v1":
         idioms = v1_idioms(dist.location, _import_name(dist))
         evidence += [f"{dist.location}/{h}" for h in idioms]
-        return make(
-            "LCD201",
-            title=f"{dist.name} {dist.raw_version} was built for pydantic-v1 langchain-core (<{PYDANTIC_V2_CORE}), "
-            f"but langchain-core {core.raw_version} is pydantic v2",
-            subject=dist.name, provider=prov, evidence=evidence,
-            fix=install_fix(py, f"Upgrade {dist.name} together with langchain-core", [dist.name, "langchain-core"]),
-        )
-    return make(
-        "LCD202",
-        title=f"{dist.name} {dist.raw_version} needs pydantic-v2 langchain-core (>= {PYDANTIC_V2_CORE}), "
-        f"but langchain-core {core.raw_version} is pydantic v1",
-        subject=dist.name, provider=prov, evidence=evidence,
-        fix=install_fix(py, f"Upgrade langchain-core together with {dist.name}", [dist.name, "langchain-core"]),
-    )
+        code, title, upgrade = ("LCD201", f"was built for pydantic-v1 langchain-core (<{PYDANTIC_V2_CORE}), but "
+                                f"langchain-core {core.raw_version} is pydantic v2",
+                                f"{dist.name} together with langchain-core")
+    else:
+        code, title, upgrade = ("LCD202", f"needs pydantic-v2 langchain-core (>= {PYDANTIC_V2_CORE}), but "
+                                f"langchain-core {core.raw_version} is pydantic v1",
+                                f"langchain-core together with {dist.name}")
+    return make(code, title=f"{dist.name} {dist.raw_version} {title}", subject=dist.name, provider=prov,
+                evidence=evidence, fix=install_fix(py, f"Upgrade {upgrade}", [dist.name, "langchain-core"]))
 
 
 def _import_name(dist: Dist) -> str:
