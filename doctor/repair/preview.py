@@ -19,9 +19,9 @@ from packaging.version import InvalidVersion, Version
 from ..knowledge.compat import moved
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-    from ..inventory import Inventory
+    from ..inventory import Dist, Inventory
 
 
 @dataclass(frozen=True)
@@ -106,12 +106,7 @@ def offline(requirements: Sequence[str], uninstall: Sequence[str], inventory: In
             facts: Sequence[object] = ()) -> Preview:
     """The moves as far as the doctor can tell without a resolver: each requirement's range."""
     moves: list[Move] = []
-    for text in requirements:
-        try:
-            r = Requirement(text)
-        except InvalidRequirement:
-            continue
-        d = inventory.get(r.name)
+    for r, d in _installed(requirements, inventory):
         old = d.raw_version if d is not None else None
         spec = r.specifier
         wanted = _spec_text(spec) or "latest"
@@ -125,6 +120,16 @@ def offline(requirements: Sequence[str], uninstall: Sequence[str], inventory: In
                    if moves else "")
 
 
+def _installed(requirements: Sequence[str], inventory: Inventory) -> Iterator[tuple[Requirement, Optional[Dist]]]:
+    """Each well-formed requirement with the distribution of its project installed now (None when absent)."""
+    for text in requirements:
+        try:
+            r = Requirement(text)
+        except InvalidRequirement:
+            continue
+        yield r, inventory.get(r.name)
+
+
 def _spec_text(spec: SpecifierSet) -> str:
     from .plan import spec_text
 
@@ -136,12 +141,7 @@ def _to_one(inventory: Inventory, requirements: Sequence[str]) -> dict[str, tupl
     out: dict[str, tuple[Optional[str], bool]] = {}
     from .plan import feasible
 
-    for text in requirements:
-        try:
-            r = Requirement(text)
-        except InvalidRequirement:
-            continue
-        d = inventory.get(r.name)
+    for r, d in _installed(requirements, inventory):
         out[canonicalize_name(r.name)] = (d.raw_version if d else None,
                                           not feasible(r.specifier & SpecifierSet("<1")))
     return out
