@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import click
 
+from ..config import FAIL_ON
 from ..context import Options
 from ..render import Format, renderer
 
@@ -37,8 +38,7 @@ def target_options(func: F) -> F:
         click.option("--timeout", type=float, default=None, metavar="SECONDS",
                      help="Seconds a probe may wait (default 10; one still computing may run 6x that) and a "
                      "network call may take (default 5)."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
-                     help="Exit 1 when findings at or above this severity remain (default: error)."),
+        fail_on_option(None, "Exit 1 when findings at or above this severity remain (default: error)."),
         click.option("-v", "--verbose", is_flag=True, help="More evidence per finding (still redacted)."),
         click.option("--yes", is_flag=True, help="No confirmation prompt (fix --apply, --smoke)."),
         click.option("--config", "config", metavar="FILE", type=click.Path(dir_okay=False),
@@ -95,12 +95,22 @@ def parse_ignores(values: Sequence[str]) -> dict[str, str]:
 def output_options(default: Optional[str] = None) -> Callable[[F], F]:
     """--format and --output."""
     def wrap(func: F) -> F:
-        func = click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
-                            help="Write the report to FILE (the console summary still goes to the terminal).")(func)
+        func = output_option()(func)
         func = click.option("--format", "fmt", type=click.Choice(FORMATS), default=default,
                             help=f"Output format ({default or 'console'} by default).")(func)
         return func
     return wrap
+
+
+def output_option(what: str = "the report") -> Callable[[F], F]:
+    """--output FILE: ``what`` goes to FILE; the console summary still goes to the terminal."""
+    return click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
+                        help=f"Write {what} to FILE (the console summary still goes to the terminal).")
+
+
+def fail_on_option(default: Optional[str], help: str) -> Callable[[F], F]:
+    """--fail-on, its choices the settings file's (``config.FAIL_ON``): one list of levels for every command."""
+    return click.option("--fail-on", type=click.Choice(FAIL_ON), default=default, help=help)
 
 
 def build_options(kw: dict[str, Any], *, cwd: Optional[Path] = None) -> Options:

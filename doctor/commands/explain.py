@@ -7,17 +7,15 @@ from typing import Optional
 
 import click
 
-from ..commands._options import FORMATS, emit, render_report
+from ..commands._options import FORMATS, emit, fail_on_option, output_option, render_report
 
 
 @click.command("explain")
 @click.argument("file", required=False, default="-", metavar="FILE|-")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (console by default).")
-@click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the report to FILE (the console summary still goes to the terminal).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
-              help="Exit 1 when findings at or above this severity remain (default: error).")
+@output_option()
+@fail_on_option("error", "Exit 1 when findings at or above this severity remain (default: error).")
 @click.option("-v", "--verbose", is_flag=True, help="More evidence per finding: why, signature, last frame.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the errors and the summary.")
 def command(file: str, fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool, quiet: bool) -> int:

@@ -6,6 +6,7 @@ from typing import Optional
 
 import click
 
+from ..commands._options import fail_on_option, output_option
 from ..fleet.render import MatrixFormat
 
 
@@ -13,10 +14,8 @@ from ..fleet.render import MatrixFormat
 @click.argument("paths", nargs=-1, required=True, metavar="REPORT.json... | FOLDER")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in MatrixFormat]), default=None,
               help="Output format (console by default; html is one self-contained page).")
-@click.option("--output", "output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the result to FILE (the console summary still goes to the terminal).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
-              help="Exit 1 when an environment has findings at or above this severity (default: error).")
+@output_option("the result")
+@fail_on_option("error", "Exit 1 when an environment has findings at or above this severity (default: error).")
 @click.option("-v", "--verbose", is_flag=True, help="List every environment under each problem.")
 def command(paths: tuple[str, ...], fmt: Optional[str], output: Optional[str], fail_on: str, verbose: bool) -> int:
     """Merge JSON reports (CI matrix jobs, `report --format json` files, an --all-kernels run) into one matrix."""
