@@ -48,12 +48,13 @@ def check(
     """
     from pathlib import Path
 
+    from .config import FAIL_ON
     from .context import Options
     from .runner import check as run_check
 
     if isinstance(providers, str) or isinstance(notebooks, (str, os.PathLike)):
         raise TypeError("providers and notebooks are sequences, not a single string")
-    if fail_on not in ("error", "warning", "never"):
+    if fail_on not in FAIL_ON:
         raise ValueError(f"fail_on must be 'error', 'warning' or 'never', not {fail_on!r}")
     if timeout <= 0:
         raise ValueError("timeout must be positive")
