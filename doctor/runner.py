@@ -221,7 +221,10 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     """Sort, unify fixes, apply ignores, redact, compute provider statuses and the closing repair plan."""
     ignore = env.options.ignore
     findings = facts_over_predictions(env, findings)
-    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
+    from .causes import fold_predictions
+
+    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f
+             for f in fold_predictions(merge(findings))]
     items = plan.unify(items, env.inventory, env.target.python)
     repair = repair_plan(items, env, redactor)
     items = [redact_finding(f, redactor) for f in items]

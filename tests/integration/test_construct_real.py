@@ -63,6 +63,12 @@ def test_bedrock_construction_under_old_botocore_is_named_and_fixed(tmp_path: Pa
     assert "boto3>=1.28.57" in commands and "botocore>=1.31.57" in commands
     assert "bedrock.ipynb, cell 3, line 1: BedrockChat(model_id='anthropic.claude-v2', region_name='us-east-1')" \
         in f["evidence"], f["evidence"]
+    # One cause, one finding: the static prediction (LCD702: botocore 1.31.56 has no bedrock-runtime data) is folded
+    # into the probe's fact, not reported beside it.
+    same = [x for x in data["findings"] if "botocore" in " ".join((x["fix"] or {}).get("commands", ()))]
+    assert [x["code"] for x in same] == ["LCD705"], [(x["code"], x["title"]) for x in data["findings"]]
+    assert "predicted from metadata too (LCD702): botocore 1.31.56 predates the `bedrock-runtime` service" \
+        in f["evidence"], f["evidence"]
     # The plan holds a step for it (not a "cannot be fixed" line); applied to a private copy, the class builds.
     private = named_venv("bedrock-botocore-old", dest=tmp_path / "venv")
     rc, fixed, err = run_doctor("fix", "--python", str(venv_python(private)), "--notebook", str(nb), "--apply",
