@@ -10,8 +10,9 @@ Nothing is executed. What the probe may receive is decided here:
 - a keyword argument that is not literal is left out and named (``omitted``); a positional one that is not
   literal, or ``*args``, makes the construction unprobeable (``skip`` says why): its arguments would shift;
 - a credential is never passed on: an argument named like one (``api_key``, ``aws_secret_access_key``,
-  ``token``, ``password``...) or any string shaped like a key (the redactor's token shapes) is replaced by a
-  dummy value, and the names replaced are listed (``dummied``);
+  ``token``, ``password``...: ``knowledge/credentials.is_secret_arg``, the one list of such names) or any string
+  shaped like a key (the redactor's token shapes) is replaced by a dummy value, and the names replaced are listed
+  (``dummied``);
 - classes that load model weights in-process (``HuggingFaceEmbeddings``, ``LlamaCpp``...) are never built.
 """
 
@@ -23,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .knowledge.credentials import is_secret_arg
 from .redact import clip
 
 JSONValue = Any
@@ -46,22 +48,6 @@ LOCAL_MODEL_CLASSES: dict[str, str] = dict.fromkeys(
      "GPT4AllEmbeddings", "CTransformers", "VLLM", "ChatMLX", "MLXPipeline", "FastEmbedEmbeddings",
      "OpenVINOEmbeddings"), _IN_PROCESS)
 """Classes a construction probe must not build, with the reason shown for the skip."""
-
-# Argument names that hold credentials: a word of the name (split on ``_``) is one of these, or the name ends so.
-_SECRET_WORDS = frozenset({"key", "keys", "apikey", "token", "secret", "secrets", "password", "passwd", "pwd",
-                           "passphrase", "credential", "credentials", "auth", "authorization", "cookie", "cookies"})
-# Names with a secret word that hold no secret (a count, a path, a URL).
-_NOT_SECRET = re.compile(r"^(max|min|num|n)_|_(tokens|file|path|dir|url|uri|endpoint|env|var|name|id_name|type)$")
-
-
-def is_secret_arg(name: str) -> bool:
-    """True for an argument name that holds a credential (``api_key``, ``aws_secret_access_key``, ``token``)."""
-    low = name.lower()
-    if _NOT_SECRET.search(low):
-        return False
-    words = re.split(r"[_\-.]", low)
-    return any(w in _SECRET_WORDS for w in words) or low.endswith(("_key", "key", "_token")) or "access_key" in low
-
 
 def _secret_shaped(value: str) -> bool:
     from .redact import default

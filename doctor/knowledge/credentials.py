@@ -10,6 +10,7 @@ The engine (``doctor/creds``, ``checks/aws.py``, ``checks/gcloud_adc.py``) reads
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from .providers import CredentialKind
@@ -218,3 +219,24 @@ CHAINS: dict[CredentialKind, Chain] = {
     ),
 }
 """Every credential kind that a library's chain resolves (not ``API_KEY``, not ``NONE``) -> its chain."""
+
+
+# Keyword arguments of model classes that hold a credential, by name. The construction probe (doctor/nbconstruct.py)
+# never passes a notebook's value of such an argument on: it hands the class a dummy instead. A word of the name
+# (split on ``_``, ``-`` or ``.``) is one of SECRET_ARG_WORDS, or the name ends with one of SECRET_ARG_SUFFIXES or
+# holds one of SECRET_ARG_SUBSTRINGS, unless NOT_SECRET_ARG says it names a count, a path, a URL or a setting.
+SECRET_ARG_WORDS = frozenset({"key", "keys", "apikey", "token", "secret", "secrets", "password", "passwd", "pwd",
+                              "passphrase", "credential", "credentials", "auth", "authorization", "cookie",
+                              "cookies"})
+SECRET_ARG_SUFFIXES = ("_key", "key", "_token")
+SECRET_ARG_SUBSTRINGS = ("access_key",)
+NOT_SECRET_ARG = re.compile(r"^(max|min|num|n)_|_(tokens|file|path|dir|url|uri|endpoint|env|var|name|id_name|type)$")
+
+
+def is_secret_arg(name: str) -> bool:
+    """True for an argument name that holds a credential (``api_key``, ``aws_secret_access_key``, ``token``)."""
+    low = name.lower()
+    if NOT_SECRET_ARG.search(low):
+        return False
+    return (any(w in SECRET_ARG_WORDS for w in re.split(r"[_\-.]", low)) or low.endswith(SECRET_ARG_SUFFIXES)
+            or any(s in low for s in SECRET_ARG_SUBSTRINGS))

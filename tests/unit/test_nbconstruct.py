@@ -190,3 +190,31 @@ def test_a_construction_that_needs_a_left_out_argument_is_a_note_not_an_error(si
                     message="1 validation error for ChatX\nclient\n  Field required [type=missing]")
     [f] = constructions.findings(replace(env, probes={job.item_id: failed}), imports._classify)
     assert f.code == "LCD312" and "`client`" in f.title and f.severity.value == "info"
+
+
+def test_secret_argument_names_come_from_the_credentials_knowledge(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One source of truth: the construction reader asks knowledge/credentials.py, and keeps no list of its own."""
+    import ast
+
+    from langchain_doctor import nbconstruct
+    from langchain_doctor.knowledge import credentials
+    from langchain_doctor.knowledge.providers import PROVIDERS
+
+    assert nbconstruct.is_secret_arg is credentials.is_secret_arg
+    own = [n for n, v in vars(nbconstruct).items() if isinstance(v, (frozenset, set, tuple)) and "password" in v]
+    assert own == [], own
+    # A word added to the table is at once an argument the probe never receives.
+    code = 'from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model="gpt-4o", sesame="open-up")\n'
+    [before] = nbconstruct.read_cells([(1, ast.parse(code))])
+    assert dict(before.kwargs)["sesame"] == "open-up" and before.dummied == ()
+    monkeypatch.setattr(credentials, "SECRET_ARG_WORDS", credentials.SECRET_ARG_WORDS | {"sesame"})
+    [after] = nbconstruct.read_cells([(1, ast.parse(code))])
+    assert dict(after.kwargs)["sesame"] != "open-up" and after.dummied == ("sesame",)
+    # Every key argument of the providers table, and every key variable as a keyword (OPENAI_API_KEY ->
+    # openai_api_key, the integrations' alias), is a secret argument name.
+    for p in PROVIDERS:
+        for name, value in p.construct or ():
+            if isinstance(value, str) and "not-a-key" in value:
+                assert credentials.is_secret_arg(name), (p.name, name)
+        for var in p.key_vars:
+            assert credentials.is_secret_arg(var.lower()), (p.name, var)
