@@ -15,9 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
+from .inventory import canonicalize_name, parse_requirement
 from .knowledge.codes.compat import PREDICTED_BY
 
 if TYPE_CHECKING:
@@ -31,11 +29,10 @@ def installs(f: Finding) -> frozenset[str]:
     if f.fix is None:
         return frozenset()
     names = set()
-    for req in (*f.fix.install, *f.fix.reinstall):
-        try:
-            names.add(canonicalize_name(Requirement(req).name))
-        except InvalidRequirement:
-            continue
+    for line in (*f.fix.install, *f.fix.reinstall):
+        req = parse_requirement(line)
+        if req is not None:
+            names.add(canonicalize_name(req.name))
     return frozenset(names)
 
 
