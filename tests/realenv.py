@@ -523,10 +523,38 @@ SPECS = {
 }
 
 
+def _local_torch_wheel() -> Optional[str]:
+    """The PyTorch 2.13.0 CPU wheel for CPython 3.11 that this kind of machine keeps on disk, as a file URL; None
+    when it is absent. Specs that need torch name it by path, so nothing ever resolves plain ``torch`` from PyPI
+    (a multi-GB CUDA build)."""
+    import glob
+
+    found = sorted(glob.glob(os.path.join(os.environ.get("LANGCHAIN_DOCTOR_WHEELS") or "/opt/wheels",
+                                          "torch-2.13.0*-cp311-cp311-*.whl")))
+    return Path(found[-1]).as_uri() if found else None
+
+
+_TORCH = _local_torch_wheel()
+# sentence-transformers 2.2.2 (an sdist) does `from huggingface_hub import HfApi, HfFolder, Repository, hf_hub_url,
+# cached_download`; huggingface-hub 0.26.0 removed cached_download and both declare nothing about it (family 7).
+# huggingface-hub stays below 1.0 (which also removed HfFolder and Repository, a different message); torchvision
+# 0.28.0 requires torch==2.13.0, which the local wheel satisfies, so the resolver never looks for torch on PyPI.
+SPECS["hf-cached-download"] = {
+    "requirements": ([f"torch @ {_TORCH}"] if _TORCH else []) + [
+        "sentence-transformers==2.2.2", "torchvision==0.28.0", "huggingface-hub==0.36.0",
+        "transformers==4.57.1"],
+    "python": "3.11",
+    "unavailable": None if _TORCH else "no torch-2.13.0 CPU wheel for CPython 3.11 in /opt/wheels (set "
+                                       "LANGCHAIN_DOCTOR_WHEELS to its folder); plain torch is never taken from PyPI",
+}
+
+
 def named_venv(name: str, *, dest: Optional[Path] = None, python: Optional[str] = None) -> Path:
     """real_venv(**SPECS[name]): shared and cached, or private at ``dest``; on the spec's ``python`` (a version such
     as ``'3.13'``) when it names one and ``python`` does not."""
     spec = SPECS[name]
+    if spec.get("unavailable"):
+        raise RealVenvError("%s cannot be built here: %s" % (name, spec["unavailable"]))
     return real_venv(spec["requirements"], then_no_deps=spec.get("then_no_deps", ()),
                      dest=dest, python=python or spec.get("python"))
 
@@ -579,8 +607,10 @@ def _main(argv: Sequence[str]) -> int:
             t0 = time.monotonic()
             try:
                 path = named_venv(name)
-            except RealVenvError as exc:  # a spec for another Python this machine does not have
-                if not SPECS[name].get("python") or "no Python" not in str(exc):
+            except RealVenvError as exc:  # a spec for another Python (or a local wheel) this machine lacks
+                if SPECS[name].get("unavailable"):
+                    pass
+                elif not SPECS[name].get("python") or "no Python" not in str(exc):
                     raise
                 print("%-22s skipped: %s" % (name, exc), flush=True)
                 continue
