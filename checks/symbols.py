@@ -62,6 +62,7 @@ def scan(env: Environment, scanner: Scanner) -> list[tuple[str, str, ImportUse]]
             owners.setdefault(module, d.name)
     tops = tuple(sorted({m.split(".")[0] + "." for m in owners} | {m.split(".")[0] for m in owners}))
     wanted = (*tops, *_SHARED_TARGETS)
+    scanner.searched = wanted
     for t in _SHARED_TARGETS:
         shared = env.inventory.get(t.replace("_", "-"))
         if shared is not None:
