@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional
 from .model import Report
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from .context import Options
     from .target import Target
 
-FORMAT = 4  # bump when the stored shape changes: older entries are then ignored
-_MAX_ENTRIES = 200
+FORMAT = 5  # bump when the stored shape changes: older entries are then ignored
+_MAX_ENTRIES = 1000  # of each kind: a machine's hundreds of kernels all stay warm
 _MAX_ENTRY = 64 * 1024 * 1024
 
 
@@ -107,7 +107,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def _to_json(report: Report, record: Mapping[str, Any], created: str) -> dict[str, Any]:
     data = dataclasses.asdict(dataclasses.replace(report, redactor=None))
     del data["redactor"]  # the run's secrets are never written
-    return {"format": FORMAT, "created": created, "record": dict(record), "report": data}
+    from .inputs import pack
+
+    return {"format": FORMAT, "created": created, "record": pack(record), "report": data}
 
 
 def _value(tp: Any, v: Any) -> Any:
@@ -116,46 +118,88 @@ def _value(tp: Any, v: Any) -> Any:
     TypeError when ``v`` does not have that type: a cache entry that is valid JSON of the wrong shape (edited,
     from another version, planted) is a corrupted entry, never a report that crashes a renderer later.
     """
+    return _converter(tp)(v)
+
+
+_Convert = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _converter(tp: Any) -> _Convert:
+    """The function that rebuilds values of type ``tp`` (see ``_value``), made once per type: a cached report
+    holds thousands of values, and asking ``typing`` about the type of each one was most of a warm replay. A
+    dataclass's fields are resolved at its first value, so a type that refers to itself cannot recurse here."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Union:
-        if v is None and type(None) in args:
-            return None
-        return _value(next(a for a in args if a is not type(None)), v)
-    if v is None:
-        return None if tp is Any or tp is object else _wrong(tp, v)
+        inner = _converter(next(a for a in args if a is not type(None)))
+        if type(None) in args:
+            return lambda v: None if v is None else inner(v)
+        return inner
+    if tp is Any or tp is object:
+        return lambda v: v
+    check: _Convert
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(v, dict):
-            _wrong(tp, v)
-        hints = _hints(tp)
-        return tp(**{f.name: _value(hints[f.name], v[f.name]) for f in dataclasses.fields(tp) if f.name in v})
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(v)
-    if origin is tuple:
-        if not isinstance(v, list):
-            _wrong(tp, v)
+        cls = tp
+        fields: list[tuple[str, _Convert]] = []
+
+        def check(v: Any) -> Any:
+            if not isinstance(v, dict):
+                _wrong(cls, v)
+            if not fields:
+                hints = _hints(cls)
+                fields.extend((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+            return cls(**{name: conv(v[name]) for name, conv in fields if name in v})
+    elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+        check = tp
+    elif origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_value(args[0], x) for x in v)
-        if len(args) != len(v):
+            item = _converter(args[0])
+
+            def check(v: Any) -> Any:
+                if not isinstance(v, list):
+                    _wrong(tp, v)
+                return tuple(map(item, v))
+        else:
+            items = [_converter(a) for a in args]
+
+            def check(v: Any) -> Any:
+                if not isinstance(v, list) or len(items) != len(v):
+                    _wrong(tp, v)
+                return tuple(conv(x) for conv, x in zip(items, v))
+    elif origin in (dict, collections.abc.Mapping):
+        typed = args[1] if args and args[0] is str and args[1] in (str, int, float) else None
+
+        def check(v: Any) -> Any:
+            if not isinstance(v, dict):
+                _wrong(tp, v)
+            if typed is not None and not all(isinstance(k, str) and type(x) is typed for k, x in v.items()):
+                _wrong(tp, v)
+            return dict(v)
+    elif tp in (str, int, bool):
+        def check(v: Any) -> Any:
+            if type(v) is not tp:
+                _wrong(tp, v)
+            return v
+    elif tp is float:
+        def check(v: Any) -> Any:
+            if type(v) not in (int, float):
+                _wrong(tp, v)
+            return v
+    else:
+        def check(v: Any) -> Any:
+            return v
+
+    def non_null(v: Any) -> Any:
+        if v is None:
             _wrong(tp, v)
-        return tuple(_value(a, x) for a, x in zip(args, v))
-    if origin in (dict, collections.abc.Mapping):
-        if not isinstance(v, dict):
-            _wrong(tp, v)
-        if args and args[0] is str and args[1] in (str, int, float) and not all(
-                isinstance(k, str) and type(x) is args[1] for k, x in v.items()):
-            _wrong(tp, v)
-        return dict(v)
-    if tp in (str, int, bool) and type(v) is not tp:
-        _wrong(tp, v)
-    if tp is float and (type(v) not in (int, float)):
-        _wrong(tp, v)
-    return v
+        return check(v)
+
+    return non_null
 
 
 @functools.cache
 def _hints(tp: type) -> dict[str, Any]:
-    # Once per class, not per value: resolving the string annotations costs ~1 ms a class, and a cached report
-    # holds thousands of values (most of a warm run's CPU time before this was memoised).
+    # Once per class, not per value: resolving the string annotations costs ~1 ms a class.
     return typing.get_type_hints(tp)
 
 
@@ -176,31 +220,18 @@ def load(folder: Path, key: str, environ: Mapping[str, str]) -> Optional[tuple[R
     None when there is none, when an input changed, or when the entry is unreadable, corrupted or of another
     format (then it is removed and this run rebuilds it).
     """
-    from .inputs import InputError, read_bytes, validate
-
-    path = folder / "reports" / f"{key}.json"
-    try:
-        data = json.loads(read_bytes(path, limit=_MAX_ENTRY))
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return None
-        if not validate(data["record"], environ, _salt(folder)):
-            return None
-        return _from_json(data), str(data.get("created") or "")
-    except InputError as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, StopIteration):
-        pass
-    try:
-        path.unlink()  # corrupted: rebuilt by this run
-    except OSError:
-        pass
-    return None
+    return _load_entry(folder / "reports" / f"{key}.json", environ, folder,
+                       lambda data: (_from_json(data), str(data.get("created") or "")))
 
 
-def _load_entry(path: Path, environ: Mapping[str, str], salt_folder: Path) -> Optional[dict[str, Any]]:
-    """The entry at ``path`` when it is of this format and every input of its record still looks the same; a
-    corrupted entry is removed (the run rebuilds it)."""
+_T = typing.TypeVar("_T")
+
+
+def _load_entry(path: Path, environ: Mapping[str, str], salt_folder: Path,
+                read: Callable[[dict[str, Any]], _T]) -> Optional[_T]:
+    """``read(entry)`` for the entry at ``path`` when it is of this format and every input of its record still
+    looks the same (the record is validated before anything else of the entry is rebuilt); None otherwise. An
+    entry that is corrupted, or that ``read`` finds of the wrong shape, is removed (the run rebuilds it)."""
     from .inputs import InputError, read_own, validate
 
     try:
@@ -209,14 +240,14 @@ def _load_entry(path: Path, environ: Mapping[str, str], salt_folder: Path) -> Op
             return None
         if not validate(data["record"], environ, _salt(salt_folder)):
             return None
-        return data
+        return read(data)
     except InputError as exc:
         if exc.errno == errno.ENOENT:
             return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, StopIteration):
         pass
     try:
-        path.unlink()
+        path.unlink()  # corrupted: rebuilt by this run
     except OSError:
         pass
     return None
@@ -236,23 +267,26 @@ def discovery_key(python: str, cwd: str, environ: Mapping[str, str], version: st
 def load_discovery(folder: Path, key: str, environ: Mapping[str, str]) -> Optional[dict[str, Any]]:
     """The interpreter's cached answer about itself when every input of its record still looks the same, else
     None. The caller checks its shape as it checks a fresh answer (an entry may have been edited)."""
-    data = _load_entry(folder / "targets" / f"{key}.json", environ, folder)
-    answer = data.get("answer") if data is not None else None
+    answer = _load_entry(folder / "targets" / f"{key}.json", environ, folder, lambda data: data.get("answer"))
     return answer if isinstance(answer, dict) else None
 
 
 def store_discovery(folder: Path, key: str, answer: Mapping[str, Any], record: Mapping[str, Any]) -> None:
     """Save an interpreter's answer about itself and the record of what it depends on; never raises. Only
     successful answers come here (a timeout or a failure is asked again next time)."""
-    _store_json(folder / "targets", key, {"format": FORMAT, "record": dict(record), "answer": dict(answer)})
+    from .inputs import pack
+
+    _store_json(folder / "targets", key, {"format": FORMAT, "record": pack(record), "answer": dict(answer)})
 
 
 def _store_json(sub: Path, key: str, data: Mapping[str, Any]) -> None:
     try:
         _atomic_write(sub / f"{key}.json", json.dumps(data, default=str).encode())
-        entries = sorted(sub.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-_MAX_ENTRIES]:
-            old.unlink()
+        entries = list(sub.glob("*.json"))
+        if len(entries) > _MAX_ENTRIES:
+            entries.sort(key=lambda p: p.stat().st_mtime)
+            for old in entries[:-_MAX_ENTRIES]:
+                old.unlink()
     except OSError:
         pass
 
@@ -263,12 +297,4 @@ def store(folder: Path, key: str, report: Report, record: Mapping[str, Any]) -> 
     import datetime as dt
 
     created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    try:
-        reports = folder / "reports"
-        _atomic_write(reports / f"{key}.json", json.dumps(_to_json(report, record, created), default=str).encode())
-        entries = sorted(reports.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-_MAX_ENTRIES]:
-            old.unlink()
-    except OSError:
-        pass
-
+    _store_json(folder / "reports", key, _to_json(report, record, created))

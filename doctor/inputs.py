@@ -21,12 +21,13 @@ import hashlib
 import os
 import stat as stat_mod
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional
 
 __all__ = [
     "InputError", "Recorder", "RecordingEnviron", "exists", "is_dir", "is_file", "listdir", "read_bytes",
-    "read_own", "read_text", "stat", "validate", "walk", "which",
+    "pack", "read_own", "read_text", "recorded_paths", "stat", "validate", "walk", "which",
 ]
 
 DEFAULT_LIMIT = 8 * 1024 * 1024
@@ -59,10 +60,34 @@ def _kind(mode: int) -> str:
 _KIND_TEXT = {"d": "a folder", "p": "a named pipe", "c": "a device", "s": "a socket", "o": "a special file"}
 
 
-def _state(st: Optional[os.stat_result]) -> list[Any]:
+def _fp(st: Optional[os.stat_result]) -> Optional[tuple[int, int, int, int]]:
+    """What a file looked like: mode (kind and permissions), size, ``mtime_ns`` and inode, so that an edit in place
+    (new size or mtime) and a replacement (new inode, even with the old size and mtime kept) both show; None when
+    nothing is there. Not ``ctime``: making a hard link to a file changes it, and environments share files through
+    hard links (uv's cache, cloned venvs), so a link made for another environment would be read as a change."""
     if st is None:
-        return ["-", 0, 0]
-    return [_kind(st.st_mode), st.st_size, st.st_mtime_ns]
+        return None
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+_RACY_NS = 2_000_000_000
+"""A folder modified this recently when it was listed may change again within the same timestamp tick (coarse
+clocks, 2 s on FAT): its listing is then compared every time instead of being vouched for by its stat."""
+
+
+def _dir_fp(st: Optional[os.stat_result]) -> Optional[list[int]]:
+    """A folder's inode, mode, ``mtime_ns`` and ``ctime_ns`` taken *before* it was listed: while they are the same,
+    no entry was added, removed or renamed since (each of those updates both times), so the listing is the same.
+    None (always list again) when there is no folder, or when it changed too recently to trust the timestamps."""
+    if st is None or not stat_mod.S_ISDIR(st.st_mode):
+        return None
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - _RACY_NS:
+        return None
+    return [st.st_ino, st.st_mode, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _digest(fps: list[Optional[tuple[int, int, int, int]]]) -> str:
+    return hashlib.sha256(repr(fps).encode()).hexdigest()[:32]
 
 
 def _sha(data: bytes) -> str:
@@ -138,8 +163,8 @@ class Recorder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._files: dict[str, list[Any]] = {}
-        self._dirs: dict[str, Optional[str]] = {}
+        self._files: dict[str, tuple[Optional[tuple[int, int, int, int]], Optional[str]]] = {}
+        self._dirs: dict[str, tuple[Optional[str], Optional[list[int]]]] = {}
         self._vars: dict[str, Optional[str]] = {}
         self._links: dict[str, Optional[str]] = {}
         self._names: Optional[tuple[str, ...]] = None
@@ -147,10 +172,10 @@ class Recorder:
 
     # --- files and folders ---------------------------------------------------------------------------------
     def _note_file(self, path: str, st: Optional[os.stat_result], sha: Optional[str] = None) -> None:
+        fp = _fp(st)
         with self._lock:
             old = self._files.get(path)
-            entry = [*_state(st), sha if sha is not None else (old[3] if old and old[:3] == _state(st) else None)]
-            self._files[path] = entry
+            self._files[path] = (fp, sha if sha is not None else (old[1] if old and old[0] == fp else None))
 
     def read_bytes(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
                    head: bool = False) -> bytes:
@@ -186,17 +211,18 @@ class Recorder:
         dot) is in ``stems`` when given; only what is kept is recorded. OSError as os.listdir."""
         p = os.fspath(path)
         key = p + "\0" + _spec(suffixes, stems)
+        before = _dir_fp(_safe_stat(p))  # before listing: a change made while listing shows as a new stat
         try:
             names = _filtered(os.listdir(p), suffixes, stems)
         except OSError:
-            self._note_dir(key, None)
+            self._note_dir(key, None, None)
             raise
-        self._note_dir(key, _listing_hash(names))
+        self._note_dir(key, _listing_hash(names), before)
         return names
 
-    def _note_dir(self, key: str, listing: Optional[str]) -> None:
+    def _note_dir(self, key: str, listing: Optional[str], fp: Optional[list[int]]) -> None:
         with self._lock:
-            self._dirs[key] = listing
+            self._dirs[key] = (listing, fp)
 
     def realpath(self, path: str | os.PathLike[str]) -> str:
         """``os.path.realpath``, with every symbolic link it could follow recorded (each folder on the way: a link's
@@ -255,8 +281,8 @@ class Recorder:
         """The record as JSON data: variables as salted hashes (never their values)."""
         with self._lock:
             return {
-                "files": {k: list(v) for k, v in self._files.items()},
-                "dirs": dict(self._dirs),
+                "files": {k: [list(fp) if fp is not None else None, sha] for k, (fp, sha) in self._files.items()},
+                "dirs": {k: [listing, fp] for k, (listing, fp) in self._dirs.items()},
                 "vars": {k: _var_hash(salt, v) for k, v in self._vars.items()},
                 "links": dict(self._links),
                 "names": _listing_hash(list(self._names)) if self._names is not None else None,
@@ -351,18 +377,84 @@ _PARALLEL_STATS = 512
 _STAT_THREADS = 4
 
 
-def _states(paths: list[str]) -> list[list[Any]]:
-    """``_state`` of every path, in order. Many paths (the files of every module a probe loaded: thousands in an
-    environment with several SDKs) are stat'ed from a few threads: each ``stat`` is a system call that releases the
-    GIL, so a warm run's revalidation costs a fraction of the serial time."""
-    if len(paths) < _PARALLEL_STATS:
-        return [_state(_safe_stat(p)) for p in paths]
-    size = -(-len(paths) // _STAT_THREADS)
-    parts = [paths[i:i + size] for i in range(0, len(paths), size)]
-    out: list[list[list[Any]]] = [[] for _ in parts]
+def _split(path: str) -> tuple[str, str]:
+    """(everything up to and including the last ``/``, the rest): ``prefix + name`` is ``path`` again exactly."""
+    cut = path.rfind("/") + 1
+    return path[:cut], path[cut:]
+
+
+def pack(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record as the cache stores it: compact, and quick to read back and validate.
+
+    Files are grouped by folder: one ``[folder/, "name/name/...", digest]`` per folder, the digest covering the
+    look of each file in turn (``_fp``), so a record of thousands of modules is a few hundred short strings rather
+    than thousands of absolute paths and numbers. Files whose content was hashed keep their own entry
+    (``hashed``): a new mtime with the same content still validates. A record already packed is returned as is.
+    """
+    files = record["files"]
+    if isinstance(files, list):
+        return dict(record)
+    groups: dict[str, list[str]] = {}
+    looks: dict[str, list[Optional[tuple[int, int, int, int]]]] = {}
+    hashed: dict[str, list[Any]] = {}
+    for path, (fp, sha) in files.items():
+        if sha is not None:
+            hashed[path] = [fp, sha]
+            continue
+        prefix, name = _split(path)
+        groups.setdefault(prefix, []).append(name)
+        looks.setdefault(prefix, []).append(tuple(fp) if fp is not None else None)
+    out = dict(record)
+    out["files"] = [[prefix, "/".join(names), _digest(looks[prefix])] for prefix, names in groups.items()]
+    out["hashed"] = hashed
+    return out
+
+
+def recorded_paths(record: Mapping[str, Any]) -> list[str]:
+    """Every file path a record (as snapshot or as packed) holds."""
+    files = record["files"]
+    if isinstance(files, dict):
+        return list(files)
+    return [prefix + name for prefix, names, _ in files for name in names.split("/")] + list(record["hashed"])
+
+
+def _look(path: str) -> Optional[tuple[int, int, int, int]]:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _groups_unchanged(groups: list[Any]) -> bool:
+    for prefix, names, digest in groups:
+        if _digest([_look(prefix + name) for name in names.split("/")]) != digest:
+            return False
+    return True
+
+
+def _files_unchanged(groups: list[Any]) -> bool:
+    """Every folder group's files look as recorded. Many files (every module a probe loaded: thousands in an
+    environment with several SDKs) are stat'ed from a few threads: each ``stat`` releases the GIL."""
+    total = sum(names.count("/") + 1 for _, names, _ in groups)
+    if total < _PARALLEL_STATS:
+        return _groups_unchanged(groups)
+    share = -(-total // _STAT_THREADS)
+    parts: list[list[Any]] = [[]]
+    size = 0
+    for g in groups:
+        if size >= share:
+            parts.append([])
+            size = 0
+        parts[-1].append(g)
+        size += g[1].count("/") + 1
+    ok = [True] * len(parts)
 
     def work(n: int) -> None:
-        out[n] = [_state(_safe_stat(p)) for p in parts[n]]
+        try:
+            ok[n] = _groups_unchanged(parts[n])
+        except Exception:  # a malformed group is a stale record, never a pass
+            ok[n] = False
 
     threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(1, len(parts))]
     for t in threads:
@@ -370,45 +462,63 @@ def _states(paths: list[str]) -> list[list[Any]]:
     work(0)
     for t in threads:
         t.join()
-    return [state for part in out for state in part]
+    return all(ok)
+
+
+def _hashed_unchanged(path: str, fp: Any, sha: str) -> bool:
+    """A file whose content was hashed: the same look, or the same bytes under a new look."""
+    now = _look(path)
+    if now is not None and fp is not None and list(now) == list(fp):
+        return True
+    if now is None or fp is None or not stat_mod.S_ISREG(now[0]) or not stat_mod.S_ISREG(int(fp[0])):
+        return False
+    try:
+        data, _ = _raw_read(path, max(int(fp[1]), now[1]) + 1, False)
+    except InputError:
+        return False
+    return _sha(data) == sha
+
+
+def _listing_unchanged(key: str, expected: Any, looks: dict[str, Optional[list[int]]]) -> bool:
+    listing, fp = expected
+    path, _, spec = str(key).partition("\0")
+    if fp is not None:
+        if path not in looks:
+            looks[path] = _dir_fp(_safe_stat(path))
+        if looks[path] == fp:
+            return True  # no entry added, removed or renamed since it was listed
+    suffixes, stems = _unspec(spec)
+    try:
+        actual: Optional[str] = _listing_hash(_filtered(os.listdir(path), suffixes, stems))
+    except OSError:
+        actual = None
+    return bool(actual == listing)
 
 
 def validate(record: Mapping[str, Any], environ: Mapping[str, str], salt: bytes) -> bool:
-    """True when every input of ``record`` still looks as it did (a stale or malformed record is False)."""
+    """True when every input of ``record`` (as snapshot or as packed) still looks as it did (a stale or malformed
+    record is False)."""
     try:
-        files = record["files"]
-        paths = list(files)
-        for path, now in zip(paths, _states(paths)):
-            kind, size, mtime, sha = files[path]
-            if now == [kind, size, mtime]:
-                continue
-            if sha is None or now[0] != "f" or kind != "f":
-                return False
-            try:
-                data, _ = _raw_read(path, max(int(size), now[1]) + 1, False)
-            except InputError:
-                return False
-            if _sha(data) != sha:
-                return False
-        for key, expected in record["dirs"].items():
-            path, _, spec = str(key).partition("\0")
-            suffixes, stems = _unspec(spec)
-            try:
-                actual: Optional[str] = _listing_hash(_filtered(os.listdir(path), suffixes, stems))
-            except OSError:
-                actual = None
-            if actual != expected:
-                return False
-        for path, link in record.get("links", {}).items():
-            if _readlink(path) != link:
-                return False
-        for name, expected in record["vars"].items():
+        record = pack(record)
+        for name, expected in record["vars"].items():  # the cheapest first: a changed variable ends it at once
             if _var_hash(salt, environ.get(name)) != expected:
                 return False
         names = record.get("names")
         if names is not None and names != _listing_hash([n for n in environ if n not in _VOLATILE_VARS]):
             return False
-    except (KeyError, TypeError, ValueError, AttributeError):
+        for path, link in record.get("links", {}).items():
+            if _readlink(path) != link:
+                return False
+        looks: dict[str, Optional[list[int]]] = {}
+        for key, expected in record["dirs"].items():
+            if not _listing_unchanged(key, expected, looks):
+                return False
+        for path, (fp, sha) in record["hashed"].items():
+            if not _hashed_unchanged(path, fp, sha):
+                return False
+        if not _files_unchanged(record["files"]):
+            return False
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return False
     return True
 
@@ -419,7 +529,7 @@ class _NullRecorder(Recorder):
     def _note_file(self, path: str, st: Optional[os.stat_result], sha: Optional[str] = None) -> None:
         return None
 
-    def _note_dir(self, key: str, listing: Optional[str]) -> None:
+    def _note_dir(self, key: str, listing: Optional[str], fp: Optional[list[int]]) -> None:
         return None
 
     def _note_link(self, path: str, link: Optional[str]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from langchain_doctor import subproc
+from langchain_doctor.cache import FORMAT
 from langchain_doctor.target import TargetError, discover
 
 
@@ -216,9 +217,9 @@ def test_a_variable_value_is_stored_as_a_salted_hash_only(venv: Path, tmp_path: 
 
 
 @pytest.mark.parametrize("planted", [
-    {"format": 4, "record": {"files": {}, "dirs": {}, "vars": {}, "names": None},
+    {"format": FORMAT, "record": {"files": [], "hashed": {}, "dirs": {}, "vars": {}, "names": None},
      "answer": {"version_info": [3, 11, 0], "path": "not a list"}},
-    {"format": 4, "record": {"files": {}, "dirs": {}, "vars": {}, "names": None}, "answer": ["x"]},
+    {"format": FORMAT, "record": {"files": [], "hashed": {}, "dirs": {}, "vars": {}, "names": None}, "answer": ["x"]},
     "not json at all",
 ])
 def test_an_entry_of_the_wrong_shape_is_a_miss(venv: Path, tmp_path: Path, door: Counting, planted: Any) -> None:
