@@ -86,8 +86,12 @@ def _dir_fp(st: Optional[os.stat_result]) -> Optional[list[int]]:
     return [st.st_ino, st.st_mode, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _digest(fps: list[Optional[tuple[int, int, int, int]]]) -> str:
-    return hashlib.sha256(repr(fps).encode()).hexdigest()[:32]
+def _digest(fps: list[Optional[tuple[int, int, int, int]]]) -> int:
+    """One number for how a folder's files look, in order. Python's hash of a tuple of integers is the same in
+    every process (only str and bytes hashes are salted; None's hash is not stable before 3.12, hence ``()``), so
+    it can be stored; it is not cryptographic, and need not be: it tells a change from no change, and whoever can
+    plant a file can as well edit the cache. Another Python may hash otherwise: then it is a miss, never a hit."""
+    return hash(tuple(() if fp is None else fp for fp in fps))
 
 
 def _sha(data: bytes) -> str:
@@ -391,7 +395,7 @@ def pack(record: Mapping[str, Any]) -> dict[str, Any]:
     than thousands of absolute paths and numbers. Files whose content was hashed keep their own entry
     (``hashed``): a new mtime with the same content still validates. A record already packed is returned as is.
     """
-    files = record["files"]
+    files = record.get("files", {})
     if isinstance(files, list):
         return dict(record)
     groups: dict[str, list[str]] = {}
@@ -418,12 +422,48 @@ def recorded_paths(record: Mapping[str, Any]) -> list[str]:
     return [prefix + name for prefix, names, _ in files for name in names.split("/")] + list(record["hashed"])
 
 
-def _look(path: str) -> Optional[tuple[int, int, int, int]]:
+_Look = Optional[tuple[int, int, int, int]]
+_UNSEEN = object()
+_shared_looks: Optional[dict[str, _Look]] = None
+_shared_users = 0
+_shared_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_look_per_file() -> Iterator[None]:
+    """While this block runs (one command over many environments), a file that several records hold (the base
+    interpreter's modules, shared by every environment built on it) is stat'ed once, by the first validation
+    that needs it, and that look serves the others: every file is still looked at during this run, and the looks
+    are forgotten when the block ends, so a later run (or a long-lived process) never reuses them."""
+    global _shared_looks, _shared_users
+    with _shared_lock:
+        if _shared_users == 0:
+            _shared_looks = {}
+        _shared_users += 1
+    try:
+        yield
+    finally:
+        with _shared_lock:
+            _shared_users -= 1
+            if _shared_users == 0:
+                _shared_looks = None
+
+
+def _look(path: str) -> _Look:
+    shared = _shared_looks
+    if shared is not None:
+        seen = shared.get(path, _UNSEEN)
+        if seen is not _UNSEEN:
+            return seen  # type: ignore[return-value]
     try:
         st = os.stat(path)
     except (OSError, ValueError):
-        return None
-    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+        look: _Look = None
+    else:
+        look = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+    if shared is not None:
+        shared[path] = look
+    return look
 
 
 def _groups_unchanged(groups: list[Any]) -> bool:
@@ -499,6 +539,8 @@ def validate(record: Mapping[str, Any], environ: Mapping[str, str], salt: bytes)
     """True when every input of ``record`` (as snapshot or as packed) still looks as it did (a stale or malformed
     record is False)."""
     try:
+        if not isinstance(record["files"], (list, dict)):
+            return False
         record = pack(record)
         for name, expected in record["vars"].items():  # the cheapest first: a changed variable ends it at once
             if _var_hash(salt, environ.get(name)) != expected:

@@ -73,6 +73,10 @@ def examine(candidates: Sequence[Candidate], options: Options, *, environ: Optio
     cwd = Path.cwd() if cwd is None else cwd
     if not candidates:
         return []
-    with ThreadPoolExecutor(max_workers=workers or workers_for(len(candidates)),
-                            thread_name_prefix="langchain-doctor-env") as pool:
+    from ..inputs import one_look_per_file
+
+    # Environments share files (the base interpreter's modules): each is stat'ed once in this run, not once per
+    # cached report that holds it.
+    with one_look_per_file(), ThreadPoolExecutor(max_workers=workers or workers_for(len(candidates)),
+                                                 thread_name_prefix="langchain-doctor-env") as pool:
         return list(pool.map(lambda c: examine_one(c, options, environ, cwd), candidates))

@@ -177,6 +177,8 @@ def test_a_content_hashed_file_rewritten_with_the_same_text_hits_and_other_text_
     {"files": [["/x/", 5, "d"]], "hashed": {}, "dirs": {}, "vars": {}, "names": None},
     {"files": [["/x/"]], "hashed": {}, "dirs": {}, "vars": {}, "names": None},
     {"files": [], "dirs": {}, "vars": {}, "names": None},
+    {"hashed": {}, "dirs": {}, "vars": {}, "names": None},
+    {"files": None, "hashed": {}, "dirs": {}, "vars": {}, "names": None},
     {"files": [], "hashed": {"/x": "y"}, "dirs": {}, "vars": {}, "names": None},
     {"files": [], "hashed": {}, "dirs": {"/x\0*": "ab"}, "vars": {}, "names": None},
 ])
@@ -195,3 +197,49 @@ def test_a_malformed_group_among_many_files_is_stale_even_when_checked_from_thre
     assert valid(record)
     record["files"][-1][1] = 7  # not a string of names: the thread that meets it must say "stale"
     assert not valid(record)
+
+
+def test_a_folder_digest_is_the_same_in_every_process_and_changes_with_any_field() -> None:
+    """Stored in the cache and recomputed by a later run: it must not depend on the process's hash salt."""
+    import subprocess
+    import sys
+
+    looks = [(0o100644, 10, 1_700_000_000_123_456_789, 42), None]
+    code = f"from langchain_doctor import inputs; print(inputs._digest({looks!r}))"
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "random")}
+    assert seen == {str(inputs._digest(looks))}
+    for field in range(4):
+        changed = list(looks[0])  # type: ignore[arg-type]
+        changed[field] += 1
+        assert inputs._digest([tuple(changed), None]) != inputs._digest(looks)
+    assert inputs._digest([looks[0], (0, 0, 0, 0)]) != inputs._digest(looks)
+
+
+def test_files_shared_by_many_records_are_stat_ed_once_per_run_and_every_run_sees_an_edit(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check --all-kernels validates one record per environment, and environments share files (the base
+    interpreter's modules): within one run each path is stat'ed once; the next run looks again, and an edit in
+    place between two runs is a miss for every record that holds the file."""
+    records = [record_of(tree) for _ in range(3)]
+    calls: list[str] = []
+    real_stat = os.stat
+
+    def counting(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        calls.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(inputs.os, "stat", counting)
+    with inputs.one_look_per_file():
+        assert all(valid(r) for r in records)
+    module = str(tree / "m1.py")
+    assert calls.count(module) == 1
+    calls.clear()
+    with inputs.one_look_per_file():
+        assert all(valid(r) for r in records)
+    assert calls.count(module) == 1  # looked at again in the next run, not remembered
+    with (tree / "m1.py").open("r+") as fh:
+        fh.write("Q")  # same size, new mtime
+    with inputs.one_look_per_file():
+        assert not any(valid(r) for r in records)
+    assert not valid(records[0])  # and outside any run
