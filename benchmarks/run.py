@@ -972,6 +972,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--sizes", default="100,1000,5000", help="synthetic environment sizes (distributions)")
     ap.add_argument("--fleet-sizes", default="10,25,50", help="environments for item fleet (--all-kernels)")
     ap.add_argument("--summarize-counts", default="100,500,1000", help="reports for item summarize")
+    ap.add_argument("--summarize-from", type=Path, metavar="FILE",
+                    help="item summarize varies the reports of this JSON document (a check --all-kernels or "
+                         "several --python run's output, kept from an earlier item fleet) instead of running "
+                         "item fleet first")
     ap.add_argument("--files-per-dist", type=int, default=4, help="module files per synthetic distribution")
     ap.add_argument("--invoke", choices=("auto", "script", "module"), default="auto",
                     help="run the doctor as its console script (auto: when present) or as python -m doctor")
@@ -1017,14 +1021,16 @@ def main(argv: Optional[list[str]] = None) -> int:
         if "scaling" in only:
             print(f"item 5: scaling over {sizes}", file=sys.stderr)
             items["scaling"] = bench_scaling(b, sizes, args.files_per_dist)
-        if {"fleet", "summarize"} & set(only):
+        if "fleet" in only or ("summarize" in only and args.summarize_from is None):
             fleet_sizes = sorted(int(x) for x in args.fleet_sizes.split(",") if x.strip())
             if "summarize" in only and "fleet" not in only:
                 fleet_sizes = fleet_sizes[-1:]
             print(f"item fleet: check --all-kernels over {fleet_sizes} environments", file=sys.stderr)
             items["fleet"] = bench_fleet(b, fleet_sizes)
         if "summarize" in only:
-            largest = json.loads((scratch / "fleet-largest.json").read_text(encoding="utf-8"))
+            seeds = args.summarize_from if args.summarize_from is not None and "fleet" not in only else (
+                scratch / "fleet-largest.json")
+            largest = json.loads(seeds.read_text(encoding="utf-8"))
             counts = sorted(int(x) for x in args.summarize_counts.split(",") if x.strip())
             print(f"item summarize: {counts} reports", file=sys.stderr)
             items["summarize"] = bench_summarize(b, counts, largest["reports"])
