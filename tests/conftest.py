@@ -9,10 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.fakeenv import FakeSite
 
 _TESTS = itertools.count()
+
+# Property tests (hypothesis): the fast tier tries 50 examples of each property. `--hypothesis-profile=full` (an
+# option of hypothesis's own pytest plugin) tries 300, more than any of them tried before the profiles, for a
+# deliberate search after a change to the explainer or the signature table. No deadline in either: a slow example
+# on a busy machine is not a failure (no timing asserts).
+settings.register_profile("fast", max_examples=50, deadline=None)
+settings.register_profile("full", max_examples=300, deadline=None)
+settings.load_profile("fast")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -36,25 +36,25 @@ def bounded(report: Report) -> None:
         assert len(f.evidence) <= 20
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=20_000))
 def test_random_bytes(data: bytes) -> None:
     bounded(explain_bytes(data, environ={}))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=300))
 def test_random_structures(lines: list[str]) -> None:
     bounded(explain_text("\n".join(lines), environ={}))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=len(SEED)))
 def test_truncated_notebooks(cut: int) -> None:
     bounded(explain_text(SEED[:cut], source="seed.ipynb", environ={}))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
                     lambda children: st.lists(children, max_size=5)
                     | st.dictionaries(st.sampled_from(["cells", "outputs", "source", "cell_type", "output_type",

@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from langchain_doctor.classify import bare_name, classify, distribution_for, kinds_covered, shadow_in
 from langchain_doctor.knowledge.codes.explain import KIND_CODES
@@ -323,7 +323,6 @@ def test_every_regex_is_bounded(pattern: re.Pattern[str]) -> None:
     assert MAXREPEAT not in bounds, pattern.pattern
 
 
-@settings(max_examples=300, deadline=None)
 @given(exc=st.text(max_size=60), message=st.text(max_size=3000), tb=st.text(max_size=3000))
 def test_classify_never_raises(exc: str, message: str, tb: str) -> None:
     m = classify(exc, message, tb)
@@ -331,7 +330,6 @@ def test_classify_never_raises(exc: str, message: str, tb: str) -> None:
         assert m.kind in KIND_CODES and len(m.title) < 2000
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.sampled_from([r for r in REAL if r[3] != "key-env-var-missing"]),
        st.text(alphabet=st.characters(categories=("Ll", "Nd", "Zs")), max_size=300))
 def test_real_messages_survive_noise_after_them(row: tuple[str, str, str, str, Kind, str | None], after: str) -> None:
