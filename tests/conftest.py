@@ -5,13 +5,16 @@ from __future__ import annotations
 import compileall
 import itertools
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from hypothesis import settings
 
-from tests.fakeenv import FakeSite
+from tests.fakeenv import FakeSite, venv_site
 
 _TESTS = itertools.count()
 
@@ -59,3 +62,45 @@ def site(tmp_path: Path) -> FakeSite:
     root = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
     root.mkdir(parents=True)
     return FakeSite(root)
+
+
+@pytest.fixture(scope="session")
+def _template_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("template") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    return venv
+
+
+@pytest.fixture
+def new_venv(_template_venv: Path) -> Callable[[Path], Path]:
+    """Makes a real venv (no pip) at a given path: a copy of one that ``python -m venv`` made once per worker, with
+    every file that names the venv's folder (pyvenv.cfg, the activate scripts) naming its own, as ``python -m venv``
+    writes them. Each test gets its own, free to change."""
+
+    def make(dest: Path) -> Path:
+        shutil.copytree(_template_venv, dest, symlinks=True)
+        for path in (dest / "pyvenv.cfg", *(dest / "bin").glob("[Aa]ctivate*")):
+            if path.is_file() and not path.is_symlink():
+                path.write_text(path.read_text().replace(str(_template_venv), str(dest)))
+        return dest
+
+    return make
+
+
+STUB_CHAT_OPENAI = "class ChatOpenAI:\n    def __init__(self, **kw): pass\n"
+
+
+@pytest.fixture
+def openai_venv(new_venv: Callable[[Path], Path], tmp_path: Path) -> Callable[..., Path]:
+    """Makes ``tmp_path/venv``: a real venv holding langchain-core 0.3.0 and a langchain-openai whose ChatOpenAI
+    takes any keyword (its version and its requirement on core given): the target of the tests that run the
+    doctor's command line on a venv and watch its cache hit and miss."""
+
+    def make(openai: str = "0.3.0", requires: str = "langchain-core>=0.3") -> Path:
+        venv = new_venv(tmp_path / "venv")
+        site = venv_site(venv)
+        site.add("langchain-core", "0.3.0", ["pydantic>=2"], modules={"langchain_core/__init__.py": ""})
+        site.add("langchain-openai", openai, [requires], modules={"langchain_openai/__init__.py": STUB_CHAT_OPENAI})
+        return venv
+
+    return make

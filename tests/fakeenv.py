@@ -65,6 +65,11 @@ class FakeSite:
         return dist_info
 
 
+def venv_site(venv: Path) -> FakeSite:
+    """The site-packages folder of a real venv, to be filled like a fake one."""
+    return FakeSite(next(venv.glob("lib/python*/site-packages")))
+
+
 def make_target(site: Path, *, extra_path: Iterable[str] = (), cwd: Optional[Path] = None) -> Target:
     """A Target that looks like a venv whose site-packages is ``site`` (no subprocess)."""
     return Target(

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -14,17 +15,8 @@ SECRET = "sk-proj-CACHEcanary0123456789abcdefghijklmnopqrstuv"
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Path:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = next(venv.glob("lib/python*/site-packages"))
-    from tests.fakeenv import FakeSite
-
-    s = FakeSite(site)
-    s.add("langchain-core", "0.3.0", ["pydantic>=2"], modules={"langchain_core/__init__.py": ""})
-    s.add("langchain-openai", "0.1.25", ["langchain-core<0.3.0,>=0.2.40"],
-          modules={"langchain_openai/__init__.py": "class ChatOpenAI:\n    def __init__(self, **kw): pass\n"})
-    return venv
+def target(openai_venv: Callable[..., Path]) -> Path:
+    return openai_venv("0.1.25", "langchain-core<0.3.0,>=0.2.40")
 
 
 def run(target: Path, cache: Path, *extra: str, env: dict[str, str] | None = None) -> dict:

@@ -160,9 +160,8 @@ def test_botocore_service_data_appearing_is_a_miss(tmp_path: Path) -> None:
 # --- the same through the command line: cold, hit, edit, miss ----------------------------------------------------
 
 @pytest.fixture
-def target(tmp_path: Path) -> Path:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+def target(new_venv: Callable[[Path], Path], tmp_path: Path) -> Path:
+    venv = new_venv(tmp_path / "venv")
     _core_and_openai(next(venv.glob("lib/python*/site-packages")).parent)  # site-packages is the FakeSite root
     return venv
 

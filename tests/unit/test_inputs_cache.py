@@ -8,23 +8,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
-
-from tests.fakeenv import FakeSite
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Path:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    s = FakeSite(next(venv.glob("lib/python*/site-packages")))
-    s.add("langchain-core", "0.3.0", ["pydantic>=2"], modules={"langchain_core/__init__.py": ""})
-    s.add("langchain-openai", "0.3.0", ["langchain-core>=0.3"],
-          modules={"langchain_openai/__init__.py": "class ChatOpenAI:\n    def __init__(self, **kw): pass\n"})
-    return venv
+def target(openai_venv: Callable[..., Path]) -> Path:
+    return openai_venv()
 
 
 def run(target: Path, cwd: Path, *extra: str, env: dict[str, str] | None = None,
