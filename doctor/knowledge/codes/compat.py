@@ -47,7 +47,9 @@ CODES = (
     CodeInfo(
         "LCD705", Kind.VERSION_SKEW, E, "probe-version-skew",
         what=_PROBE + "two installed packages that do not work together (an unexpected keyword argument or a "
-        "missing name raised in one, called from the other; protobuf gencode/runtime; an unknown AWS service).",
+        "missing name raised in one, called from the other; protobuf gencode/runtime; an unknown AWS service). A "
+        "static finding that predicted the same failure with the same repair (LCD701, LCD702, LCD712) is folded "
+        "into its evidence: one cause, one finding.",
         why="The notebook cell fails the same way.",
         fix="The fix names both packages: upgrade the caller, or bound the callee.",
     ),
