@@ -305,6 +305,29 @@ def test_a_secret_in_any_field_of_a_report_leaves_no_output_format(
             json.loads(out)  # still a document
 
 
+def test_a_secret_seen_again_in_other_reports_is_redacted_each_time(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scrubber remembers strings across reports (clean ones in a set, changed ones with their redacted form):
+    a secret repeated in later files, under a key first seen clean, or as a key itself, never comes out."""
+    from langchain_doctor.fleet import safe
+    from langchain_doctor.fleet.emit import text
+
+    monkeypatch.setenv("MISTRAL_API_KEY", PLAIN)
+    secret = f"{SHAPED} {PLAIN}"
+    write(tmp_path / "r" / "a" / "report.json", FULL)  # every key and most strings first seen clean
+    write(tmp_path / "r" / "b" / "report.json", _planted(FULL, ("extras", "note"), secret))
+    write(tmp_path / "r" / "c" / "report.json", _planted(FULL, ("extras", "note", None), secret))
+    write(tmp_path / "r" / "d" / "report.json", _planted(_planted(FULL, ("findings", 0, "title"), secret),
+                                                         ("extras", "note"), secret))
+    m, reports = safe.prepare(inputs.read([str(tmp_path / "r")]).entries)
+    assert len(reports) == 4
+    for fmt in MatrixFormat:
+        out = text(m, reports, fmt, verbose=True)
+        for leak in (SHAPED, PLAIN):
+            assert leak[:12] not in out and leak[-12:] not in out, fmt
+    assert reports[0]["extras"] == {"note": "free text"} and list(reports[2]["extras"]) != ["note"]
+
+
 def test_a_secret_in_a_report_file_name_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MISTRAL_API_KEY", PLAIN)
