@@ -51,10 +51,14 @@ def emit(m: Matrix, reports: Sequence[Mapping[str, Any]], fmt: MatrixFormat, out
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         if fmt is not MatrixFormat.CONSOLE:
-            click.echo(text(m, reports, MatrixFormat.CONSOLE, verbose=verbose, color=_color(), ascii=ascii_only()),
-                       nl=False)
+            _echo(text(m, reports, MatrixFormat.CONSOLE, verbose=verbose, color=_color(), ascii=ascii_only()))
         click.echo(f"written to {output}", err=True)
         return
     console = fmt is MatrixFormat.CONSOLE
-    click.echo(text(m, reports, fmt, verbose=verbose, color=console and _color(), ascii=console and ascii_only()),
-               nl=False)
+    _echo(text(m, reports, fmt, verbose=verbose, color=console and _color(), ascii=console and ascii_only()))
+
+
+def _echo(out: str) -> None:
+    """``click.echo`` without a newline; text without an escape character is written as it is (click would run its
+    ANSI-stripping expression over every byte of a thousand reports' document, and find nothing to strip)."""
+    click.echo(out, nl=False, color=True if "\x1b" not in out else None)
