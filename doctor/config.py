@@ -364,3 +364,8 @@ def hook_main(argv: Optional[Sequence[str]] = None, *, isolated: bool = True) ->
 def hook_main_system() -> None:
     """Console entry of the ``language: system`` hook: the doctor is installed in the environment it checks."""
     hook_main(isolated=False)
+
+
+PROBE_SLOTS = max(1, min(os.cpu_count() or 2, 8))
+"""How many probe interpreters may run at once in this process, across every probe run and thread. Here, not in
+``probe``, so that ``check --all-kernels`` can size its pool without importing the probe door on a warm run."""

@@ -29,9 +29,9 @@ _ACTIVATION = ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "PYTHONHOME")
 def workers_for(count: int) -> int:
     """Environments examined at once: enough to keep the shared probe slots and the CPUs busy while some wait
     on their interpreters, few enough that memory stays flat."""
-    from ..probe import SLOTS
+    from ..config import PROBE_SLOTS
 
-    return max(1, min(count, 2 * SLOTS + 2))
+    return max(1, min(count, 2 * PROBE_SLOTS + 2))
 
 
 def examine_one(c: Candidate, options: Options, environ: Mapping[str, str], cwd: Path) -> Entry:

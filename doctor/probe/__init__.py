@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import subproc
+from ..config import PROBE_SLOTS
 from ..redact import bound
 from ..target import Target, probe_env
 
@@ -55,7 +56,7 @@ _LAUNCHER = Path(__file__).with_name("_launch.py")
 _RAW = 16000
 """Bound (whole words) on a dead probe's output kept here; the host redacts it whole, then cuts it smaller."""
 
-SLOTS = max(1, min(os.cpu_count() or 2, 8))
+SLOTS = PROBE_SLOTS
 """How many probe interpreters may run at once in this process, across every ``run`` call and thread."""
 _SLOTS = threading.BoundedSemaphore(SLOTS)
 # Item ids whose batch is running now (started, no result yet), for live progress displays.
