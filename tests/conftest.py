@@ -46,6 +46,39 @@ def pytest_configure(config: pytest.Config) -> None:
         compileall.compile_dir(folder, quiet=2, legacy=False)
 
 
+# The fast tier's mark expression. Every test under tests/integration is marked `integration` (the collection guard
+# below fails a run that collects one that is not, and tests/unit/test_fast_tier.py reads each module), so the fast
+# tier does not even collect that folder: each xdist worker would otherwise import and assertion-rewrite its ~25
+# modules (and build their module-level state) only to deselect every test in them.
+FAST_TIER = "not integration"
+INTEGRATION = Path(__file__).resolve().with_name("integration")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip tests/integration when the mark expression is exactly the fast tier's (any other expression, or none,
+    collects it: `-m integration`, `-m "not integration and not slow"`, a plain `pytest`)."""
+    if collection_path == INTEGRATION and str(config.getoption("markexpr")).strip() == FAST_TIER:
+        return True
+    return None
+
+
+def unmarked_integration_tests(items: list[pytest.Item]) -> list[str]:
+    """The ids of collected tests that live under tests/integration without the `integration` mark."""
+    return [item.nodeid for item in items
+            if INTEGRATION in item.path.parents and item.get_closest_marker("integration") is None]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: an unmarked test must be seen by `-m integration` too
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test under tests/integration without the `integration` mark is an error wherever that folder is collected
+    (the integration tier, a plain `pytest`): the fast tier never collects the folder, so such a test would run in
+    neither tier. Fast tests live in tests/unit."""
+    unmarked = unmarked_integration_tests(items)
+    if unmarked:
+        raise pytest.UsageError("tests under tests/integration must be marked `integration` (fast tests belong in "
+                                "tests/unit): " + ", ".join(unmarked))
+
+
 @pytest.fixture(autouse=True)
 def _own_doctor_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test gets a doctor cache folder of its own unless the environment names one: a report that one test
