@@ -1,22 +1,22 @@
-"""One cause, one finding: a probe's fact and the metadata's prediction of the same failure are folded together.
+"""One cause, one finding: a probe's fact and the static finding of the same failure are folded together.
 
-A static check reads versions and files and predicts a failure (botocore 1.31.56 has no ``bedrock-runtime`` data:
-LCD702); the probe builds the class in the target and sees it happen (``Unknown service: 'bedrock-runtime'``:
-LCD705). Both name the same repair. The report keeps the probe's finding (a fact beats a prediction, and it carries
-the notebook line) and folds the prediction into its evidence, so one cause is one finding.
-
-"The same cause" is decided from data, not by provider or message: the prediction's code is one the probe's code
-confirms (``knowledge/codes/compat.PREDICTED_BY``, one kind on both sides) and the probe's fix installs every
-distribution the prediction's fix installs.
+A static check reads versions and files and names a failure before anything runs (botocore 1.31.56 has no
+``bedrock-runtime`` data: LCD702; an integration built for pydantic v1 next to a v2 core: LCD201); the probe builds
+the class in the target and sees it happen (``Unknown service: 'bedrock-runtime'``: LCD705; the import fails:
+LCD306). ``merge`` is the one place that folds such pairs: the table ``knowledge/confirms.CONFIRMS`` says which probe
+codes confirm which static codes, how the two are known to be one cause (the same provider, or the same repair when
+no provider row stands behind the prediction), and which of the two the report keeps. The other's evidence is
+folded into the kept finding, its severity rises to the worse of the two, and the other finding goes: one cause is
+one finding. A static finding no probe confirms is left untouched.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from .inventory import canonicalize_name, parse_requirement
-from .knowledge.codes.compat import PREDICTED_BY
+from .knowledge.confirms import BY_PROBE, ENVIRONMENT_WIDE, Confirms, Kept, SameCause
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,29 +36,54 @@ def installs(f: Finding) -> frozenset[str]:
     return frozenset(names)
 
 
-def same_cause(fact: Finding, prediction: Finding) -> bool:
-    """``prediction`` (static) foretells the failure ``fact`` (probe) shows: codes related, one kind, and the
-    fact's repair covers every distribution the prediction's repair touches."""
-    if prediction.code not in PREDICTED_BY.get(fact.code, ()) or prediction.kind is not fact.kind:
+def same_cause(row: Confirms, fact: Finding, static: Finding) -> bool:
+    """``fact`` (the probe's finding, of ``row.probe``) shows the failure ``static`` names, by ``row``'s rule."""
+    if fact.code != row.probe or static.code not in row.static:
         return False
-    predicted = installs(prediction)
+    if row.same is SameCause.PROVIDER:
+        if static.provider is None:
+            return static.code in ENVIRONMENT_WIDE
+        return static.provider == fact.provider
+    if static.kind is not fact.kind:
+        return False
+    predicted = installs(static)
     return bool(predicted) and predicted <= installs(fact)
 
 
-def fold_predictions(findings: Sequence[Finding]) -> list[Finding]:
-    """Each static prediction that a probe finding shows came true is folded into that finding's evidence (the
-    order of the rest is kept)."""
-    gone: set[int] = set()
-    out = []
-    for f in findings:
-        if f.code not in PREDICTED_BY:
-            out.append(f)
+def _fold(kept: Finding, folded: Sequence[Finding], line: str) -> Finding:
+    """``kept`` with each of ``folded``'s evidence after a line naming it, at the worst severity of them all."""
+    evidence = [*kept.evidence]
+    for f in folded:
+        evidence += [line.format(code=f.code, title=f.title), *f.evidence]
+    severity = max((kept.severity, *(f.severity for f in folded)), key=lambda s: s.rank)
+    return replace(kept, severity=severity, evidence=tuple(evidence))
+
+
+def merge(findings: Sequence[Finding]) -> list[Finding]:
+    """Each probe finding and the static findings it confirms become one finding (the order of the rest is kept).
+
+    ``Kept.STATIC``: the probe's fact goes into the first static finding it confirms (in the row's order of codes),
+    as ``confirmed by probe (CODE): title`` and its evidence; the static finding keeps its place. ``Kept.PROBE``:
+    every static finding the probe's fact confirms goes into it, as ``predicted from metadata too (CODE): title``
+    and its evidence; the probe's finding keeps its place.
+    """
+    out: list[Optional[Finding]] = list(findings)
+    for i, fact in enumerate(findings):
+        row = BY_PROBE.get(fact.code)
+        if row is None:
             continue
-        came_true = [p for p in findings if same_cause(f, p)]
-        gone.update(id(p) for p in came_true)
-        evidence = [*f.evidence]
-        for p in came_true:
-            evidence += [f"predicted from metadata too ({p.code}): {p.title}", *p.evidence]
-        severity = max((f.severity, *(p.severity for p in came_true)), key=lambda s: s.rank)
-        out.append(replace(f, severity=severity, evidence=tuple(evidence)))
-    return [f for f, original in zip(out, findings) if id(original) not in gone]
+        if row.kept is Kept.STATIC:
+            at = next((j for code in row.static for j, f in enumerate(out)
+                       if f is not None and f.code == code and same_cause(row, fact, f)), None)
+            if at is None:
+                continue
+            target = out[at]
+            assert target is not None
+            out[at] = _fold(target, [fact], "confirmed by probe ({code}): {title}")
+            out[i] = None
+        else:
+            came_true = [j for j, f in enumerate(findings) if same_cause(row, fact, f)]
+            out[i] = _fold(fact, [findings[j] for j in came_true], "predicted from metadata too ({code}): {title}")
+            for j in came_true:
+                out[j] = None
+    return [f for f in out if f is not None]

@@ -221,10 +221,9 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     """Sort, unify fixes, apply ignores, redact, compute provider statuses and the closing repair plan."""
     ignore = env.options.ignore
     findings = facts_over_predictions(env, findings)
-    from .causes import fold_predictions
+    from .causes import merge
 
-    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f
-             for f in fold_predictions(merge(findings))]
+    items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
     items = plan.unify(items, env.inventory, env.target.python)
     repair = repair_plan(items, env, redactor)
     items = [redact_finding(f, redactor) for f in items]
@@ -297,46 +296,6 @@ def facts_over_predictions(env: Environment, findings: Sequence[Finding]) -> lis
                         evidence=(*f.evidence, f"probe: {did} of {f.provider}'s chat class succeeded in the target, "
                                   "so this prediction did not come true here"))
         out.append(f)
-    return out
-
-
-# A probe failure that a static finding already explains is one finding with both evidences:
-# probe code -> static codes it confirms (same provider).
-_CONFIRMS: dict[str, tuple[str, ...]] = {
-    "LCD301": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101"),
-    "LCD306": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101", "LCD110", "LCD113"),
-    "LCD307": ("LCD201", "LCD202", "LCD220", "LCD203", "LCD222", "LCD101"),
-    "LCD302": ("LCD210", "LCD211"),
-    "LCD303": ("LCD111", "LCD112", "LCD113"),
-    # A key rejected by the online check and by the smoke call is one problem.
-    "LCD601": ("LCD460",),
-}
-# Static findings about the whole environment (no provider) that any provider's probe failure can confirm.
-_ENVIRONMENT_WIDE = frozenset({"LCD210", "LCD211", "LCD220"})
-# Static findings that a more specific probe finding replaces (the probe names the folder).
-_SUPERSEDED_BY: dict[str, tuple[str, ...]] = {"LCD311": ("LCD103",)}
-
-
-def merge(findings: Sequence[Finding]) -> list[Finding]:
-    """Fold each probe finding into the static finding it confirms (evidence joined, severity raised to error)."""
-    out = list(findings)
-    for probe_f in list(out):
-        for static_code in _CONFIRMS.get(probe_f.code, ()):
-            target = next((f for f in out if f.code == static_code and (
-                (f.provider is not None and f.provider == probe_f.provider)
-                or (f.provider is None and static_code in _ENVIRONMENT_WIDE))), None)
-            if target is None:
-                continue
-            severity = max(target.severity, probe_f.severity, key=lambda s: s.rank)
-            joined = replace(target, severity=severity,
-                             evidence=(*target.evidence, f"confirmed by probe ({probe_f.code}): {probe_f.title}",
-                                       *probe_f.evidence))
-            out[out.index(target)] = joined
-            out.remove(probe_f)
-            break
-        for static_code in _SUPERSEDED_BY.get(probe_f.code, ()):
-            for f in [f for f in out if f.code == static_code and f.provider == probe_f.provider]:
-                out.remove(f)
     return out
 
 

@@ -1,16 +1,20 @@
-"""One cause, one finding: the probe's fact and the metadata's prediction of the same failure are folded together
-(issue 15, family 13: botocore predating bedrock-runtime gave both LCD702 and LCD705)."""
+"""One cause, one finding: the probe's fact and the static finding of the same failure are folded together by one
+merge and one table (issue 15, family 13: botocore predating bedrock-runtime gave both LCD702 and LCD705; issue 12:
+that fold and the provider-keyed one were two mechanisms with two tables)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import pytest
+from langchain_doctor import causes
 from langchain_doctor._checks import compat_static
 from langchain_doctor._checks.imports import _classify
-from langchain_doctor.causes import fold_predictions, installs
+from langchain_doctor.causes import installs, merge
 from langchain_doctor.findings import install_fix, make
 from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
-from langchain_doctor.knowledge.codes.compat import PREDICTED_BY
+from langchain_doctor.knowledge.confirms import BY_PROBE, CONFIRMS, ENVIRONMENT_WIDE, Confirms, Kept, SameCause
 from langchain_doctor.model import Severity
 from langchain_doctor.probe import Result
 from langchain_doctor.redact import Redactor
@@ -20,7 +24,10 @@ from langchain_doctor.runner import build_report
 from tests.fakeenv import FakeSite, make_env
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
+
+    from langchain_doctor.model import Finding
 
 PY = "/venv/bin/python"
 
@@ -66,15 +73,15 @@ def test_a_fact_with_another_repair_does_not_swallow_the_prediction() -> None:
                      fix=install_fix(PY, "upgrade openai", ["openai>=1.55.3"]))
     other = make("LCD705", title="construct fails: unknown service", subject="x",
                  fix=install_fix(PY, "upgrade botocore", ["boto3>=1.28.57", "botocore>=1.31.57"]))
-    assert fold_predictions([other, predicted]) == [other, predicted]
+    assert merge([other, predicted]) == [other, predicted]
     # the same repair, but a prediction of another kind (a known-bad release is not a version skew)
     bad = make("LCD703", title="tenacity 8.4.0", subject="tenacity", fix=install_fix(PY, "x", ["tenacity==8.4.1"]))
     fact = make("LCD705", title="tenacity.asyncio missing", subject="tenacity",
                 fix=install_fix(PY, "x", ["tenacity==8.4.1"]))
-    assert fold_predictions([fact, bad]) == [fact, bad]
+    assert merge([fact, bad]) == [fact, bad]
     # no package step on the prediction: nothing says it is the same cause
     bare = make("LCD702", title="x", subject="openai")
-    assert fold_predictions([other, bare]) == [other, bare]
+    assert merge([other, bare]) == [other, bare]
 
 
 def test_the_fact_covers_the_prediction_keeps_its_place_and_the_worst_severity() -> None:
@@ -83,14 +90,138 @@ def test_the_fact_covers_the_prediction_keeps_its_place_and_the_worst_severity()
     fact = make("LCD708", title="import fails: recursive_guard", subject="pydantic", severity=Severity.WARNING,
                 fix=install_fix(PY, "x", ["pydantic>=1.10.16,<2", "langchain-core>=0.1.53"]))
     unrelated = make("LCD703", title="tenacity", subject="tenacity", fix=install_fix(PY, "x", ["tenacity==8.4.1"]))
-    [kept, other] = fold_predictions([predicted, fact, unrelated])
+    [kept, other] = merge([predicted, fact, unrelated])
     assert kept.code == "LCD708" and kept.severity is Severity.ERROR and other is unrelated
     assert kept.evidence[-1 - len(predicted.evidence)] == f"predicted from metadata too (LCD704): {predicted.title}"
 
 
-def test_every_probe_code_confirms_only_registered_static_codes_of_its_own_kind() -> None:
+def test_the_table_is_one_table_with_every_code_registered_and_on_one_side() -> None:
     known = registry()
-    for probe_code, static_codes in PREDICTED_BY.items():
-        assert probe_code in known and static_codes
-        for code in static_codes:
-            assert code in known and known[code].kind is known[probe_code].kind, (probe_code, code)
+    probes = [row.probe for row in CONFIRMS]
+    assert len(probes) == len(set(probes)) and set(BY_PROBE) == set(probes)
+    statics = {code for row in CONFIRMS for code in row.static}
+    assert not set(probes) & statics  # a probe code is never something another probe confirms
+    kept_as = {code: {row.kept for row in CONFIRMS if code in row.static} for code in statics}
+    assert all(len(sides) == 1 for sides in kept_as.values()), kept_as  # a static code is kept, or folded away
+    for row in CONFIRMS:
+        assert row.probe in known and row.static and len(set(row.static)) == len(row.static), row
+        assert all(code in known for code in row.static), row
+        if row.same is SameCause.REPAIR:  # one cause with one repair is one kind of failure
+            assert all(known[code].kind is known[row.probe].kind for code in row.static), row
+    by_provider = {code for row in CONFIRMS if row.same is SameCause.PROVIDER for code in row.static}
+    assert ENVIRONMENT_WIDE <= by_provider
+
+
+def _pair(row: Confirms, static_code: str, *, provider: str | None = "openai",
+          static_provider: str | None = "openai", probe_repair: tuple[str, ...] = ("pkg-a", "pkg-b"),
+          static_repair: tuple[str, ...] = ("pkg-a",)) -> tuple[Finding, Finding]:
+    fact = make(row.probe, title=f"probe {row.probe}", subject="s", provider=provider, evidence=["probe saw"],
+                fix=install_fix(PY, "x", list(probe_repair)) if probe_repair else None)
+    static = make(static_code, title=f"static {static_code}", subject="s", provider=static_provider,
+                  evidence=["metadata says"], fix=install_fix(PY, "x", list(static_repair)) if static_repair else None)
+    return fact, static
+
+
+@pytest.mark.parametrize(("row", "static_code"), [(row, code) for row in CONFIRMS for code in row.static],
+                         ids=lambda v: v.probe if isinstance(v, Confirms) else v)
+def test_every_pair_of_the_table_folds_through_the_one_merge(row: Confirms, static_code: str) -> None:
+    fact, static = _pair(row, static_code)
+    unrelated = make("LCD401", title="unrelated", subject="u", provider="openai")
+    merged = merge([static, unrelated, fact])
+    # one cause, one finding, with both evidences; the kept finding keeps its code, title, repair and place
+    if row.kept is Kept.STATIC:
+        kept, folded, line = static, fact, "confirmed by probe ({}): {}"
+        [joined, rest] = merged
+    else:
+        kept, folded, line = fact, static, "predicted from metadata too ({}): {}"
+        [rest, joined] = merged
+    assert rest is unrelated
+    assert (joined.code, joined.title, joined.fix, joined.provider) == (kept.code, kept.title, kept.fix, kept.provider)
+    assert joined.evidence == (*kept.evidence, line.format(folded.code, folded.title), *folded.evidence)
+    assert joined.severity.rank == max(kept.severity.rank, folded.severity.rank)
+
+
+@pytest.mark.parametrize(("row", "static_code"), [(row, code) for row in CONFIRMS for code in row.static],
+                         ids=lambda v: v.probe if isinstance(v, Confirms) else v)
+def test_a_static_finding_the_probe_does_not_confirm_stays_as_it_was(row: Confirms, static_code: str) -> None:
+    if row.same is SameCause.PROVIDER:
+        fact, static = _pair(row, static_code, static_provider="anthropic")  # another provider's failure
+    else:
+        fact, static = _pair(row, static_code, static_repair=("other-pkg",))  # another repair
+    assert merge([static, fact]) == [static, fact]
+    assert merge([static]) == [static]  # no probe finding at all: the static finding stands as it was made
+
+
+def test_a_static_finding_about_the_whole_environment_is_confirmed_by_any_providers_failure() -> None:
+    for row in CONFIRMS:
+        for code in row.static:
+            if row.same is not SameCause.PROVIDER:
+                continue
+            fact, static = _pair(row, code, static_provider=None)
+            merged = merge([static, fact])
+            assert len(merged) == (1 if code in ENVIRONMENT_WIDE else 2), (row.probe, code)
+
+
+def test_a_probe_symptom_goes_into_the_first_cause_in_the_tables_order_once() -> None:
+    row = BY_PROBE["LCD306"]
+    fact, later = _pair(row, "LCD101")
+    _, first = _pair(row, "LCD201")
+    assert row.static.index("LCD201") < row.static.index("LCD101")
+    [a, b] = merge([later, first, fact])
+    assert a == later  # listed first, but later in the table: untouched
+    assert b.code == "LCD201" and "confirmed by probe (LCD306): probe LCD306" in b.evidence
+
+
+def test_two_symptoms_of_one_cause_both_go_into_it() -> None:
+    row = BY_PROBE["LCD306"]
+    fact, static = _pair(row, "LCD201")
+    construct = make("LCD307", title="construct fails", subject="s", provider="openai", evidence=["probe 2"])
+    [joined] = merge([fact, static, construct])
+    assert [e for e in joined.evidence if e.startswith("confirmed by probe")] == [
+        "confirmed by probe (LCD306): probe LCD306", "confirmed by probe (LCD307): construct fails"]
+
+
+def test_a_fact_with_a_provider_and_one_without_are_folded_by_the_same_merge(tmp_path: Path) -> None:
+    env = make_env(_old_botocore(tmp_path))
+    [predicted] = [f for f in compat_static.run(env) if f.code == "LCD702"]
+    built = Result("nb0:construct:x", "error", exc_type="ValueError", exc_module="builtins",
+                   message="Unknown service: 'bedrock-runtime'. Valid service names are: a, b")
+    fact = _classify(env, built, stage="construct", package="langchain-community", provider=None,
+                     subject="langchain_community.chat_models.BedrockChat", names=("BedrockChat",))
+    assert fact is not None and fact.code == "LCD705" and predicted.provider is None and fact.provider is None
+    # the provider-keyed pair: an integration built for pydantic v1, and the import of its chat class failing
+    schema = make("LCD201", title="langchain-openai 0.1.0 is built for pydantic v1", subject="langchain-openai",
+                  provider="openai", fix=install_fix(PY, "x", ["langchain-openai>=0.3"]))
+    failed = make("LCD306", title="import of langchain_openai fails", subject="langchain_openai",
+                  provider="openai", evidence=["TypeError: x"])
+    merged = merge([predicted, schema, fact, failed])
+    assert [f.code for f in merged] == ["LCD201", "LCD705"]
+    assert "confirmed by probe (LCD306): import of langchain_openai fails" in merged[0].evidence
+    assert f"predicted from metadata too (LCD702): {predicted.title}" in merged[1].evidence
+
+
+def test_the_report_folds_through_the_one_merge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = make_env(_old_botocore(tmp_path))
+    seen: list[list[str]] = []
+
+    def spy(findings: Sequence[Finding]) -> list[Finding]:
+        seen.append([f.code for f in findings])
+        return merge(findings)
+
+    monkeypatch.setattr(causes, "merge", spy)
+    predicted = list(compat_static.run(env))
+    build_report(env, predicted, Redactor())
+    assert seen == [[f.code for f in predicted]]
+
+
+def test_a_local_folder_standing_in_for_the_missing_package_keeps_the_install_finding_as_evidence() -> None:
+    missing = make("LCD103", title="fireworks: langchain-fireworks is not installed, but this provider must work",
+                   subject="langchain-fireworks", provider="fireworks", evidence=["no langchain-fireworks"],
+                   fix=install_fix(PY, "Install langchain-fireworks", ["langchain-fireworks"]))
+    folder = make("LCD311", title="./langchain_fireworks stands in for langchain-fireworks, which is not installed",
+                  subject="./langchain_fireworks", provider="fireworks", evidence=["import resolves to ./x"],
+                  fix=install_fix(PY, "Install langchain-fireworks", ["langchain-fireworks"]))
+    other = replace(missing, provider="groq", subject="langchain-groq")
+    [alone, kept] = merge([missing, other, folder])
+    assert alone is other and kept.code == "LCD311" and kept.fix == folder.fix
+    assert kept.evidence[1:] == (f"predicted from metadata too (LCD103): {missing.title}", *missing.evidence)

@@ -115,13 +115,3 @@ CODES = (
         "that ships the old generated code (or bound protobuf below 4).",
     ),
 )
-
-# One cause, one finding: a probe finding (what the target did) and the static findings of its area that predicted
-# the same failure from metadata (versions, files) are one problem when the probe's fix installs everything the
-# prediction's fix does; the probe's fact is kept and the prediction folded into its evidence (doctor/causes.py).
-# probe code -> static codes of the same kind. A test walks it: every code registered, both sides of one kind.
-PREDICTED_BY: dict[str, tuple[str, ...]] = {
-    "LCD705": ("LCD701", "LCD702", "LCD712"),
-    "LCD707": ("LCD703",),
-    "LCD708": ("LCD704",),
-}
