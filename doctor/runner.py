@@ -270,10 +270,6 @@ def repair_plan(findings: Sequence[Finding], env: Environment, redactor: Redacto
     return RepairPlan(tuple(redactor.text(c) for c in commands), tuple(redactor.text(c) for c in manual), cannot)
 
 
-# Static predictions, read from metadata, that a provider's import or construction fails.
-_PREDICTIONS = frozenset({"LCD201", "LCD202", "LCD222", "LCD101"})
-
-
 def facts_over_predictions(env: Environment, findings: Sequence[Finding]) -> list[Finding]:
     """A prediction that a provider fails, when the probe imported and constructed its class: a warning that says so.
 
@@ -282,13 +278,14 @@ def facts_over_predictions(env: Environment, findings: Sequence[Finding]) -> lis
     """
     if not env.probes:
         return list(findings)
+    from .knowledge.confirms import REFUTED_BY_A_WORKING_CLASS
     from .probejobs import STAGES
 
     out = []
     for f in findings:
         results = [env.probes.get(f"{f.provider}:{stage}") for stage in STAGES] if f.provider else []
         ran = [r for r in results if r is not None]
-        if (f.code in _PREDICTIONS and f.severity is Severity.ERROR and len(ran) >= 2
+        if (f.code in REFUTED_BY_A_WORKING_CLASS and f.severity is Severity.ERROR and len(ran) >= 2
                 and all(r.ok for r in ran)):
             did = " and ".join(stage for stage, r in zip(STAGES, results) if r is not None)
             f = replace(f, severity=Severity.WARNING, title=f"{f.title} (predicted from metadata; the probe's "

@@ -26,7 +26,8 @@ which of the two the report keeps:
   'bedrock-runtime'`` has no provider row behind its prediction, but both repairs upgrade boto3 and botocore.
 
 A static finding that no probe finding confirms is left exactly as its check made it (and a provider's prediction
-that the probe saw not come true is marked as a prediction by ``runner.facts_over_predictions``). Tests walk the
+that the probe saw not come true, ``REFUTED_BY_A_WORKING_CLASS``, is marked as a prediction by
+``runner.facts_over_predictions``). Tests walk the
 table: every code registered, each code on one side only, every pair folds through the one merge.
 """
 
@@ -88,6 +89,11 @@ CONFIRMS: tuple[Confirms, ...] = (
 )
 
 BY_PROBE: dict[str, Confirms] = {row.probe: row for row in CONFIRMS}
+
+# The static findings that predict a provider's chat class fails to import or construct: those that both an import
+# failure and a construction failure would confirm. When the probe imported and constructed the class they did not
+# come true, and the report says so (``runner.facts_over_predictions``); LCD110 and LCD113 (files on disk) stay.
+REFUTED_BY_A_WORKING_CLASS = frozenset(BY_PROBE["LCD306"].static) & frozenset(BY_PROBE["LCD307"].static)
 
 # Static findings about the whole environment (made without a provider) that any provider's probe failure confirms.
 ENVIRONMENT_WIDE = frozenset({"LCD210", "LCD211", "LCD220"})

@@ -14,12 +14,20 @@ from langchain_doctor._checks.imports import _classify
 from langchain_doctor.causes import installs, merge
 from langchain_doctor.findings import install_fix, make
 from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
-from langchain_doctor.knowledge.confirms import BY_PROBE, CONFIRMS, ENVIRONMENT_WIDE, Confirms, Kept, SameCause
+from langchain_doctor.knowledge.confirms import (
+    BY_PROBE,
+    CONFIRMS,
+    ENVIRONMENT_WIDE,
+    REFUTED_BY_A_WORKING_CLASS,
+    Confirms,
+    Kept,
+    SameCause,
+)
 from langchain_doctor.model import Severity
 from langchain_doctor.probe import Result
 from langchain_doctor.redact import Redactor
 from langchain_doctor.registry import registry
-from langchain_doctor.runner import build_report
+from langchain_doctor.runner import build_report, facts_over_predictions
 
 from tests.fakeenv import FakeSite, make_env
 
@@ -225,3 +233,20 @@ def test_a_local_folder_standing_in_for_the_missing_package_keeps_the_install_fi
     [alone, kept] = merge([missing, other, folder])
     assert alone is other and kept.code == "LCD311" and kept.fix == folder.fix
     assert kept.evidence[1:] == (f"predicted from metadata too (LCD103): {missing.title}", *missing.evidence)
+
+
+def test_every_refutable_prediction_says_so_when_the_class_works_and_the_rest_stay(tmp_path: Path) -> None:
+    site = FakeSite(tmp_path / "site-packages")
+    site.add("langchain-anthropic", "0.3.22", modules={"langchain_anthropic/__init__.py": ""})
+    works = replace(make_env(site), probes={f"anthropic:{stage}": Result(f"anthropic:{stage}", "ok")
+                                            for stage in ("import", "construct")})
+    assert REFUTED_BY_A_WORKING_CLASS  # what an import failure and a construction failure would both confirm
+    for row in CONFIRMS:
+        for code in row.static:
+            f = make(code, title=f"static {code}", subject="s", provider="anthropic", severity=Severity.ERROR)
+            [seen] = facts_over_predictions(works, [f])
+            if code in REFUTED_BY_A_WORKING_CLASS:
+                assert seen.severity is Severity.WARNING and "(predicted from metadata; the probe's import and " \
+                    "construct succeeded)" in seen.title, code
+            else:  # not a prediction about the class (files on disk, a key, a release): the class working says nothing
+                assert seen == f, code
