@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,23 +40,10 @@ def door(monkeypatch: pytest.MonkeyPatch) -> Counting:
     return counting
 
 
-@pytest.fixture(scope="module")
-def base_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("base") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    return venv
-
-
 @pytest.fixture
-def venv(base_venv: Path, tmp_path: Path) -> Path:
-    """A real venv of this test's own (a copy of one made once: its files can be changed freely)."""
-    import shutil
-
-    dest = tmp_path / "venv"
-    shutil.copytree(base_venv, dest, symlinks=True)
-    cfg = dest / "pyvenv.cfg"
-    cfg.write_text(cfg.read_text().replace(str(base_venv), str(dest)))
-    return dest
+def venv(new_venv: Callable[[Path], Path], tmp_path: Path) -> Path:
+    """A real venv of this test's own (tests/conftest.py's ``new_venv``: its files can be changed freely)."""
+    return new_venv(tmp_path / "venv")
 
 
 def site_of(venv: Path) -> Path:
