@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,7 +30,9 @@ from tests.fakeenv import FakeSite
 
 pytestmark = pytest.mark.integration
 
-MARK = "DOCTOR_ATTACK_MARKER"
+# Unique to this test process: a marked process of another worker (pytest-xdist) or of another test run on the
+# machine is never taken for one that this module's probe left behind.
+MARK = f"DOCTOR_ATTACK_MARKER_{os.getpid()}_{secrets.token_hex(4)}"
 SECRET = "sk-proj-" + "Q7" * 24
 
 # A detached process that says it is alive (a file in $ATTACK_DIR), then waits; its command line has MARK.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -18,6 +19,8 @@ from tests.fakeenv import FakeSite
 
 pytestmark = pytest.mark.integration
 
+# Unique to this test process (see test_probe_attacks.MARK): another run's orphan is not this one's.
+ORPHAN_MARK = f"DOCTOR_ORPHAN_MARKER_{os.getpid()}_{secrets.token_hex(4)}"
 OK_CLASS = "class {cls}:\n    def __init__(self, **kw):\n        self.kw = kw\n"
 STUBS = {
     # package, module, class, module source
@@ -28,7 +31,7 @@ STUBS = {
               "import sys\nfor _ in range(50):\n    sys.stdout.write('x' * 1_000_000)\n" + OK_CLASS.format(cls="ChatGroq")),
     "orphan": ("langchain-xai", "langchain_xai", "ChatXAI",
                "import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', "
-               "'import time; time.sleep(300)  # DOCTOR_ORPHAN_MARKER'])\n" + OK_CLASS.format(cls="ChatXAI")),
+               f"'import time; time.sleep(300)  # {ORPHAN_MARK}'])\n" + OK_CLASS.format(cls="ChatXAI")),
     "envthief": ("langchain-fireworks", "langchain_fireworks", "ChatFireworks",
                  "import os\nos.environ.pop('DOCTOR_CANARY', None)\nos.environ['PATH'] = ''\n"
                  + OK_CLASS.format(cls="ChatFireworks")),
@@ -50,7 +53,7 @@ def hostile_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def orphans() -> list[str]:
-    done = subprocess.run(["pgrep", "-f", "DOCTOR_ORPHAN_MARKER"], capture_output=True, text=True)
+    done = subprocess.run(["pgrep", "-f", ORPHAN_MARK], capture_output=True, text=True)
     return done.stdout.split()
 
 
