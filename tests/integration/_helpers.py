@@ -97,6 +97,11 @@ def errors(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 
+# For running a finding's own fix command (pip install ...) in a test: pip then skips compiling every module it
+# installed to bytecode, which is CPU spent on nothing these tests look at (what they check is that the import or
+# construction works afterwards; a module without bytecode is compiled when it is imported).
+NO_COMPILE = {"PIP_NO_COMPILE": "1"}
+
 
 def copy_project(dest: Path, names: tuple[str, ...]) -> None:
     """Copy these top-level files and folders of the checkout into ``dest`` (no bytecode): a user's clean copy."""

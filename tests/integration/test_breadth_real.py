@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration._helpers import clean_environ, run_doctor
+from tests.integration._helpers import NO_COMPILE, clean_environ, run_doctor
 from tests.realenv import RealVenvError, named_venv, venv_python
 
 pytestmark = pytest.mark.integration
@@ -40,7 +40,7 @@ def _apply(finding: dict[str, Any], shared: Path, private: Path) -> None:
     old, new = str(venv_python(shared)), str(venv_python(private))
     for cmd in finding["fix"]["commands"]:
         argv = [new if a == old else a for a in shlex.split(cmd)]
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=clean_environ())
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env={**clean_environ(), **NO_COMPILE})
         assert done.returncode == 0, (cmd, done.stderr[-2000:])
 
 

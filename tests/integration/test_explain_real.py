@@ -24,6 +24,7 @@ from tests.fixtures.explain.generate import (
     SEED_BROKEN,
     Server,
 )
+from tests.integration._helpers import NO_COMPILE
 from tests.realenv import named_venv, real_venv, uv_available, venv_python
 
 pytestmark = [pytest.mark.integration,
@@ -50,7 +51,7 @@ def test_seed_failure_explained_and_its_fix_works(tmp_path: Path) -> None:
     # The interpreter named by the traceback's site-packages paths is the venv's own.
     assert shlex.split(command)[0] == str(venv / "bin" / "python")
     done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+                          env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **NO_COMPILE})
     assert done.returncode == 0, done.stderr[-2000:]
     fixed = run_py(py, "from langchain_openai import ChatOpenAI; print('ok')", tmp_path)
     assert fixed.returncode == 0 and fixed.stdout.strip() == "ok", fixed.stderr[-2000:]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration._helpers import check_snapshot, codes, errors, normalise, run_doctor
+from tests.integration._helpers import NO_COMPILE, check_snapshot, codes, errors, normalise, run_doctor
 from tests.realenv import named_venv, uninstall_leaving_folder, venv_python
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def test_a_fix_repairs_it(tmp_path: Path) -> None:
     rc, data, _ = run_doctor("--python", str(venv), "--format", "json", cwd=tmp_path)
     [cmd] = {f["fix"]["commands"][-1] for f in errors(data)}
     assert cmd.startswith(str(venv_python(venv)))
-    subprocess.run(shlex.split(cmd), check=True, capture_output=True, timeout=600)
+    subprocess.run(shlex.split(cmd), check=True, capture_output=True, timeout=600, env={**os.environ, **NO_COMPILE})
     rc, data, _ = run_doctor("--python", str(venv), "--format", "json", cwd=tmp_path)
     assert errors(data) == [], errors(data)
     stages = {p["name"]: p["stages"] for p in data["providers"]}
