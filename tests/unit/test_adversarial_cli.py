@@ -14,16 +14,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.inprocess import run_doctor
 from tests.unit.test_adversarial_redact import MISTRAL, PROJ, leaks
 
 COMMANDS = ["check", "fix", "report", "explain", "list-checks"]
 
 
-def doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-           **kw: object) -> subprocess.CompletedProcess[str]:
+def _env(env: dict[str, str] | None) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    return {**base, **(env or {})}
+
+
+def doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line in this process (tests/inprocess.py): its exit status and what it writes."""
+    return run_doctor(args, cwd=cwd, env=_env(env))
+
+
+def doctor_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                   **kw: object) -> subprocess.CompletedProcess[str]:
+    """``python -m langchain_doctor``: for what the interpreter's start-up decides (the streams' encoding)."""
     return subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**base, **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]
+                          env=_env(env), timeout=120, **kw)  # type: ignore[call-overload]
 
 
 def one_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -108,9 +119,10 @@ def test_stdout_closed_is_exit_2_with_one_line(command: str) -> None:
 @pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
 @pytest.mark.parametrize("command", [["--no-probe"], ["list-checks"], ["explain", "-"]])
 def test_stdout_not_utf8_falls_back_to_ascii_marks(encoding: str, command: list[str]) -> None:
-    done = doctor(*command, "--python", sys.executable, env={"PYTHONIOENCODING": encoding},
-                  input="Traceback (most recent call last):\nValueError: x\n") if command[0] == "--no-probe" else \
-        doctor(*command, env={"PYTHONIOENCODING": encoding}, input="Traceback (most recent call last):\nValueError: x\n")
+    done = doctor_process(*command, "--python", sys.executable, env={"PYTHONIOENCODING": encoding},
+                          input="Traceback (most recent call last):\nValueError: x\n") if command[0] == "--no-probe" \
+        else doctor_process(*command, env={"PYTHONIOENCODING": encoding},
+                            input="Traceback (most recent call last):\nValueError: x\n")
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout and "Traceback (most" not in done.stderr
 

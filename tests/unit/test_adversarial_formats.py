@@ -1,7 +1,8 @@
 """Adversarial, end to end: keys that straddle every cut, echoed by hostile packages and pasted tracebacks, are
 searched for in every output format, in --output files and in the cache.
 
-A real interpreter runs the probes (a venv without pip, like the cache tests). Each integration's import raises
+A real interpreter runs the probes (a venv without pip, like the cache tests); the command line runs in the test's
+process (tests/inprocess.py), with the keys in its environment as a user's shell would have them. Each integration's import raises
 a message holding a key placed across one of the cuts (the title's 160, the evidence's 400, the probe's 4,000).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.inprocess import run_doctor
 from tests.unit.test_adversarial_redact import MISTRAL, PROJ, leaks
 
 FORMATS = ["console", "json", "junit", "markdown", "sarif", "github"]
@@ -57,9 +59,8 @@ def test_no_key_fragment_in_any_format_output_file_or_cache(hostile: Path, tmp_p
     cache = tmp_path / "cache"
     out = tmp_path / f"report.{fmt}"
     for _ in range(2):  # cold, then from the cache
-        done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(hostile), "-v", "--format",
-                               fmt, "--output", str(out), *[a for p in CUTS for a in ("--provider", p)]],
-                              capture_output=True, text=True, env=_env(cache), cwd=tmp_path, timeout=300)
+        done = run_doctor(["--python", str(hostile), "-v", "--format", fmt, "--output", str(out),
+                           *[a for p in CUTS for a in ("--provider", p)]], env=_env(cache), cwd=tmp_path)
         assert done.returncode == 1, done.stderr
         _assert_clean(done.stdout + done.stderr, f"{fmt} terminal")
         _assert_clean(out.read_text(encoding="utf-8"), f"{fmt} --output")
@@ -72,16 +73,14 @@ def test_no_key_fragment_in_any_format_output_file_or_cache(hostile: Path, tmp_p
 
 def test_report_and_explain_hold_no_fragment(hostile: Path, tmp_path: Path) -> None:
     env = _env(tmp_path / "cache")
-    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "report", "--python", str(hostile),
-                           "--output", str(tmp_path / "ticket.md")], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=300)
+    done = run_doctor(["report", "--python", str(hostile), "--output", str(tmp_path / "ticket.md")], env=env,
+                      cwd=tmp_path)
     assert done.returncode in (0, 1), done.stderr
     _assert_clean((tmp_path / "ticket.md").read_text(encoding="utf-8") + done.stdout + done.stderr, "report")
     tb = "".join(f"Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
                  f"ValueError: {_message(key, cut)}\n\n" for key, cut in CUTS.values())
     (tmp_path / "tb.txt").write_text(tb)
     for fmt in ("console", "json", "markdown", "junit", "sarif"):
-        done = subprocess.run([sys.executable, "-m", "langchain_doctor", "explain", "tb.txt", "-v", "--format", fmt],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        done = run_doctor(["explain", "tb.txt", "-v", "--format", fmt], env=env, cwd=tmp_path)
         assert done.returncode in (0, 1), done.stderr
         _assert_clean(done.stdout + done.stderr, f"explain {fmt}")

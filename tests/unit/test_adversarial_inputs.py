@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from langchain_doctor import cache, notebook
 from langchain_doctor.inventory import scan
 from langchain_doctor.notebook import NotebookError
 from langchain_doctor.target import TargetError, discover
+
+from tests.inprocess import run_doctor_bytes
 
 # --- notebooks ---------------------------------------------------------------------------------------------
 
@@ -205,9 +206,8 @@ def test_a_non_utf8_target_path_is_written_with_output(tmp_path: Path, fmt: str)
     os.makedirs(os.path.join(venv, b"bin"))
     os.symlink(os.fsencode(sys.executable), os.path.join(venv, b"bin", b"python"))
     out = tmp_path / f"report.{fmt}"
-    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--no-probe", "--no-cache", "--python",
-                           os.fsdecode(venv), "--format", fmt, "--output", str(out)], capture_output=True,
-                          timeout=120)
+    done = run_doctor_bytes(["--no-probe", "--no-cache", "--python", os.fsdecode(venv), "--format", fmt, "--output",
+                             str(out)])
     assert done.returncode in (0, 1), done.stderr
     assert b"Traceback" not in done.stderr and out.read_bytes().decode("utf-8")
     if fmt == "json":

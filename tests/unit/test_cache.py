@@ -11,6 +11,8 @@ from typing import Callable
 
 import pytest
 
+from tests.inprocess import run_doctor
+
 SECRET = "sk-proj-CACHEcanary0123456789abcdefghijklmnopqrstuv"
 
 
@@ -19,19 +21,26 @@ def target(openai_venv: Callable[..., Path]) -> Path:
     return openai_venv("0.1.25", "langchain-core<0.3.0,>=0.2.40")
 
 
-def run(target: Path, cache: Path, *extra: str, env: dict[str, str] | None = None) -> dict:
+def run(target: Path, cache: Path, *extra: str, env: dict[str, str] | None = None, process: bool = False) -> dict:
+    """The check command line on ``target`` with its own cache folder: in this process (tests/inprocess.py), or with
+    ``process`` as ``python -m langchain_doctor``."""
     base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "OPENAI_API_KEY")}
     base.update({"LANGCHAIN_DOCTOR_CACHE_DIR": str(cache), **(env or {})})
-    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(target), "--format", "json", *extra],
-                          capture_output=True, text=True, env=base, cwd=target.parent, timeout=120)
+    args = ["--python", str(target), "--format", "json", *extra]
+    if process:
+        done = subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True,
+                              env=base, cwd=target.parent, timeout=120)
+    else:
+        done = run_doctor(args, env=base, cwd=target.parent)
     assert done.stdout, done.stderr
     return json.loads(done.stdout)
 
 
 def test_warm_run_hits_and_matches_cold(target: Path, tmp_path: Path) -> None:
+    # Real processes: a later run (a process of its own) replays what an earlier one wrote.
     cache = tmp_path / "cache"
-    cold = run(target, cache)
-    warm = run(target, cache)
+    cold = run(target, cache, process=True)
+    warm = run(target, cache, process=True)
     assert "cache" not in cold and warm.pop("cache")["hit"] is True
     assert warm == cold
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +22,7 @@ from langchain_doctor.inputs import Recorder, RecordingEnviron, validate
 from langchain_doctor.knowledge.boundaries import SERVICE_FLOORS
 
 from tests.fakeenv import FakeSite, make_env
+from tests.inprocess import run_doctor
 
 SALT = b"test-salt"
 PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
@@ -170,8 +169,7 @@ def run(target: Path, work: Path, env: dict[str, str] | None = None) -> dict[str
     base = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV" and "KEY" not in k
             and not k.endswith(("_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"))}
     base.update({"LANGCHAIN_DOCTOR_CACHE_DIR": str(work.parent / "cache"), "HOME": str(work.parent), **(env or {})})
-    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(target), "--format", "json",
-                           "--no-probe"], capture_output=True, text=True, env=base, cwd=work, timeout=300)
+    done = run_doctor(["--python", str(target), "--format", "json", "--no-probe"], env=base, cwd=work)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 

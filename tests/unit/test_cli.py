@@ -14,11 +14,24 @@ from langchain_doctor import registry
 from langchain_doctor.model import Kind
 from langchain_doctor.render import Format, renderer
 
+from tests.inprocess import run_doctor
+
+
+def _env(env: dict[str, str] | None) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    return {**base, **(env or {})}
+
 
 def doctor(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    """The command line in this process (tests/inprocess.py): what it reports and how it exits."""
+    return run_doctor(args, cwd=cwd, env=_env(env))
+
+
+def doctor_process(*args: str, cwd: Path | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m langchain_doctor``, a process of its own: for what only the real entry point shows."""
     return subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**base, **(env or {})}, timeout=120)
+                          env=_env(env), timeout=120)
 
 
 def script(path: Path, body: str) -> Path:
@@ -58,7 +71,9 @@ def test_unknown_provider_is_exit_2() -> None:
 
 
 def test_json_contract_shape_and_exit_code(tmp_path: Path) -> None:
-    done = doctor("--no-probe", "--format", "json", "--python", sys.executable)
+    # A real process: the exit status the shell sees is the one the report states.
+    done = doctor_process("--no-probe", "--format", "json", "--python", sys.executable)
+    assert done.stdout, done.stderr
     data = json.loads(done.stdout)
     assert data["schema_version"] == 1
     assert set(data) >= {"tool", "target", "packages", "providers", "findings", "summary", "exit_code"}
@@ -114,8 +129,8 @@ def test_a_users_checks_package_never_stands_in_for_ours(tmp_path: Path) -> None
     (tmp_path / "checks").mkdir()
     (tmp_path / "checks" / "__init__.py").write_text("raise RuntimeError('user checks imported')\n")
     (tmp_path / "checks.py").write_text("raise RuntimeError('user checks.py imported')\n")
-    done = doctor("--no-probe", "--format", "json", "--python", sys.executable, cwd=tmp_path,
-                  env={"PYTHONPATH": str(tmp_path)})
+    done = doctor_process("--no-probe", "--format", "json", "--python", sys.executable, cwd=tmp_path,
+                          env={"PYTHONPATH": str(tmp_path)})  # the doctor's own start-up: a process of its own
     assert done.returncode in (0, 1), done.stderr
     data = json.loads(done.stdout)
     assert not [f for f in data["findings"] if f["code"] == "LCD901"]
@@ -123,7 +138,7 @@ def test_a_users_checks_package_never_stands_in_for_ours(tmp_path: Path) -> None
 
 
 def test_version_is_fast_path() -> None:
-    done = doctor("--version")
+    done = doctor_process("--version")
     assert done.returncode == 0 and done.stdout.startswith("langchain-doctor ")
 
 

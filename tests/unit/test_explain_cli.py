@@ -8,14 +8,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.inprocess import run_doctor
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def doctor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
     env["NO_COLOR"] = "1"
+    return env
+
+
+def doctor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``explain`` in this process (tests/inprocess.py)."""
+    return run_doctor(["explain", *args], env=_env(), input=stdin)
+
+
+def doctor_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m langchain_doctor explain``: standard input through a real pipe, the exit status the shell sees."""
     return subprocess.run([sys.executable, "-m", "langchain_doctor", "explain", *args], capture_output=True, text=True,
-                          env=env, timeout=120, input=stdin)
+                          env=_env(), timeout=120, input=stdin)
 
 
 def test_json_contract_with_null_target() -> None:
@@ -33,10 +45,10 @@ def test_json_contract_with_null_target() -> None:
 
 def test_stdin_console_and_fail_on() -> None:
     text = (EXAMPLES / "response-metadata-notebook.txt").read_text()
-    done = doctor("-", stdin=text)
+    done = doctor_process("-", stdin=text)
     assert done.returncode == 1 and "LCD510" in done.stdout and "5 retries, 30 s lost" in done.stdout
     assert "Traceback" not in done.stderr
-    never = doctor("-", "--fail-on", "never", stdin=text)
+    never = doctor_process("-", "--fail-on", "never", stdin=text)
     assert never.returncode == 0
 
 

@@ -12,6 +12,8 @@ from typing import Callable
 
 import pytest
 
+from tests.inprocess import run_doctor
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,14 +23,19 @@ def target(openai_venv: Callable[..., Path]) -> Path:
 
 
 def run(target: Path, cwd: Path, *extra: str, env: dict[str, str] | None = None,
-        timeout: float = 120) -> tuple[int, dict, str]:
-    """The doctor as a subprocess with a deadline: a hang fails the test instead of blocking it."""
+        timeout: float | None = None) -> tuple[int, dict, str]:
+    """The check command line on ``target``: in this process (tests/inprocess.py), or, given a ``timeout``, as a
+    subprocess with that deadline (the special-file tests: a hang fails the test instead of blocking it)."""
     base = {k: v for k, v in os.environ.items()
             if k not in ("VIRTUAL_ENV", "OPENAI_API_KEY", "DATA_DIR") and "KEY" not in k}
     base.update({"LANGCHAIN_DOCTOR_CACHE_DIR": str(cwd.parent / "cache"), "HOME": str(cwd.parent),
                  **(env or {})})
-    done = subprocess.run([sys.executable, "-m", "langchain_doctor", "--python", str(target), "--format", "json",
-                           *extra], capture_output=True, text=True, env=base, cwd=cwd, timeout=timeout)
+    args = ["--python", str(target), "--format", "json", *extra]
+    if timeout is None:
+        done = run_doctor(args, env=base, cwd=cwd)
+    else:
+        done = subprocess.run([sys.executable, "-m", "langchain_doctor", *args], capture_output=True, text=True,
+                              env=base, cwd=cwd, timeout=timeout)
     return done.returncode, (json.loads(done.stdout) if done.stdout.startswith("{") else {}), done.stderr
 
 

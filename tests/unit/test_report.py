@@ -24,6 +24,8 @@ from langchain_doctor.model import (
 )
 from langchain_doctor.render.markdown import render
 
+from tests.inprocess import run_doctor
+
 HOME = "/home/ana"
 SECRET = "plain-secret-value-1234567890"
 
@@ -83,14 +85,12 @@ def test_cli_writes_markdown_by_default(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr
     assert done.stdout.startswith("# langchain-doctor report")
     assert "| interpreter | `~/" in done.stdout
-    written = subprocess.run([*args, "--output", str(out)], capture_output=True, text=True, env=env, timeout=120,
-                             cwd=tmp_path)
+    # The rest in this process (tests/inprocess.py): the first run above is the real entry point's.
+    written = run_doctor([*args[3:], "--output", str(out)], env=env, cwd=tmp_path)
     assert written.returncode == done.returncode
     assert out.read_text().startswith("# langchain-doctor report") and "report written to" in written.stderr
-    as_json = subprocess.run([*args, "--format", "json"], capture_output=True, text=True, env=env, timeout=120,
-                             cwd=tmp_path)
+    as_json = run_doctor([*args[3:], "--format", "json"], env=env, cwd=tmp_path)
     data = json.loads(as_json.stdout)
     assert data["report"] is True and data["target"]["python"].startswith("~/")
-    bad = subprocess.run([sys.executable, "-m", "langchain_doctor", "report", "--python", str(tmp_path / "nope")],
-                         capture_output=True, text=True, env=env, timeout=120)
+    bad = run_doctor(["report", "--python", str(tmp_path / "nope")], env=env)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
