@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from .. import inputs
+from ..values import shared_methods
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -39,7 +40,8 @@ _MAX_BYTES = 2_000_000
 _FORMAT = 4
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class ImportUse:
     """``from module import name`` at a file's top level."""
 

@@ -7,6 +7,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from .values import shared_methods
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
     from .target import Target
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Options:
     """The user's request, after command line, config file and defaults are merged."""
 
@@ -42,7 +45,8 @@ class Options:
     so that "chosen because" stays true."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Environment:
     """The target as read: interpreter facts, installed distributions, what must work, probe results."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .redact import Redactor  # noqa: TC001 - resolved at run time by the cache's reader
+from .values import shared_methods
 
 
 class Severity(str, enum.Enum):
@@ -53,7 +54,8 @@ class Kind(str, enum.Enum):
     DOCTOR = "doctor"
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Fix:
     """How to repair a finding: a one-line summary and commands that work when pasted."""
 
@@ -74,7 +76,8 @@ class Fix:
     """True when the steps are instructions for a person (logins, keys), never run by ``fix --apply``."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class SourceLocation:
     """Where in the user's files a finding belongs: a notebook's import line, a requirements pin."""
 
@@ -86,7 +89,8 @@ class SourceLocation:
     """What stands there, one line (``from langchain_openai import ChatOpenAI``, ``langchain-openai==0.1.25``)."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Finding:
     """One problem (or note) about the target: a value nothing mutates after a check yields it."""
 
@@ -124,7 +128,8 @@ class ProviderState(str, enum.Enum):
     SKIPPED = "skipped"
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class ProviderStatus:
     """One provider's line in the report."""
 
@@ -145,7 +150,8 @@ class ProviderStatus:
     when no finding names the provider itself (a pydantic-core mismatch breaks every import)."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class PackageInfo:
     """A distribution found on the target's path."""
 
@@ -157,7 +163,8 @@ class PackageInfo:
     """langchain | pydantic | sdk | "" (other)."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class TargetInfo:
     """What the report says about the interpreter examined."""
 
@@ -171,7 +178,8 @@ class TargetInfo:
     prefix: str = ""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class SmokeRow:
     """One ``--smoke`` call as the report shows it (the contract's ``smoke[]`` object and its extensions)."""
 
@@ -196,7 +204,8 @@ class SmokeRow:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class NotebookUse:
     """What one ``--notebook`` needs, as the report lists it (names of env vars, never values)."""
 
@@ -210,7 +219,8 @@ class NotebookUse:
     problems: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class ExplainedInput:
     """What ``explain`` read (``Report.target`` is None then: text, not an interpreter, was examined)."""
 
@@ -220,7 +230,8 @@ class ExplainedInput:
     errors_seen: int
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class RepairPlan:
     """The closing fix: the unified plan's commands for the whole report, then the steps only a person can do."""
 
@@ -235,7 +246,8 @@ class RepairPlan:
         return bool(self.commands or self.manual or self.cannot)
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class CheckRun:
     """One check of the run: its family (the JUnit suite) and how long it took."""
 
@@ -244,7 +256,8 @@ class CheckRun:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class CredentialSeen:
     """A credential the run found, as support needs to see it: where it comes from and its fingerprint."""
 
@@ -259,7 +272,8 @@ class CredentialSeen:
     """ok | warning | error: the worst finding about it."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class CodeDoc:
     """A finding code's documentation from the registry, for formats that describe their rules (SARIF)."""
 
@@ -272,7 +286,8 @@ class CodeDoc:
     fix: str
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Report:
     """Everything a renderer needs; built once per run. Renderers read these fields and nothing else."""
 

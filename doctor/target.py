@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import subproc
+from .values import shared_methods
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -203,7 +204,8 @@ class TargetError(Exception):
     """The target cannot be examined; the CLI turns it into a one-line message and exit code 2."""
 
 
-@dataclass(frozen=True)
+@shared_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Target:
     """The interpreter examined, as it reports itself."""
 
