@@ -68,7 +68,6 @@ def _resolve(module: str, level: int, path: str, is_pkg: bool, base_module: str)
 
 
 # Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
-# Indented too: ``try: from pydantic.v1 import *`` (langchain_core.pydantic_v1) is a star import all the same.
 _STAR = re.compile(r"^[ \t]*from[ \t]+(\.{0,5}[\w.]{0,200})[ \t]+import[ \t]+\*", re.MULTILINE)
 _STAR_HINT = re.compile(r"import[ \t]+\*")
 _GETATTR = re.compile(r"^def __getattr__\(", re.MULTILINE)
@@ -98,17 +97,51 @@ def target_facts(path: str, module: str, is_pkg: bool, text: Optional[str] = Non
         text = _read(path)
     if text is None:
         return {"star": [], "known": False, "hits": {}}
-    # Plain substring tests first: the anchored patterns would otherwise be tried at every line of large modules.
-    known = "globals()" not in text or _DYNAMIC.search(text) is None
-    g = _GETATTR.search(text) if "def __getattr__(" in text else None
-    if known and g is not None:
-        end = _NEXT_TOP.search(text, g.end())
-        body = text[g.end(): end.start() if end else len(text)]
+    # The anchored patterns are tried only at the lines that hold the words they need (found with str.find): tried
+    # at every line, they cost milliseconds on a large module (typing_extensions, 165 kB, read by every run).
+    known = not _dynamic(text)
+    g_end = _getattr_end(text)
+    if known and g_end >= 0:
+        end = _NEXT_TOP.search(text, g_end)
+        body = text[g_end: end.start() if end else len(text)]
         dicts = {m.group(1) for m in _DICT.finditer(text)}
         known = any(has_word(body, d) for d in dicts)
-    star = [_resolve(m.group(1).lstrip("."), len(m.group(1)) - len(m.group(1).lstrip(".")), path, is_pkg, module)
-            for m in _STAR.finditer(text)] if _STAR_HINT.search(text) else []
+    star = []
+    line_start = -1
+    for hint in _STAR_HINT.finditer(text):  # a star import's line holds ``import *``; one statement per line
+        start = text.rfind("\n", 0, hint.start()) + 1
+        if start == line_start:
+            continue
+        line_start = start
+        m = _STAR.match(text, start)
+        if m is not None:
+            raw = m.group(1)
+            star.append(_resolve(raw.lstrip("."), len(raw) - len(raw.lstrip(".")), path, is_pkg, module))
     return {"star": star, "known": known, "hits": {}}
+
+
+def _dynamic(text: str) -> bool:
+    """``_DYNAMIC.search(text) is not None``, tried only from each ``globals()``: a line that starts with neither a
+    space nor ``#`` and holds ``globals()`` as a whole word at most 201 characters in."""
+    i = text.find("globals()")
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        if (1 <= i - start <= 201 and not text[start].isspace() and text[start] != "#"
+                and not _word_char(text[i - 1])):
+            return True
+        i = text.find("globals()", i + 1)
+    return False
+
+
+_GETATTR_HEAD = "def __getattr__("
+
+
+def _getattr_end(text: str) -> int:
+    """Where the first column-0 ``def __getattr__(`` ends (``_GETATTR.search(text).end()``), or -1."""
+    if text.startswith(_GETATTR_HEAD):
+        return len(_GETATTR_HEAD)
+    i = text.find("\n" + _GETATTR_HEAD)
+    return -1 if i < 0 else i + 1 + len(_GETATTR_HEAD)
 
 
 def _word_char(c: str) -> bool:
@@ -127,6 +160,7 @@ def has_word(text: str, name: str) -> bool:
     return False
 
 
+_COMMENT = re.compile(r"#[^\n]{0,2000}")
 _ALIAS = re.compile(r"([A-Za-z_]\w{0,200})(?:\s+as\s+\w{1,200})?")
 
 
@@ -142,27 +176,35 @@ def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> re.Pattern[by
 
 
 def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], relative: bool = True,
-                searched: tuple[str, ...] = ()) -> FileFacts:
+                searched: tuple[str, ...] = (), *, data: Optional[bytes] = None) -> FileFacts:
     """The module-level ``from`` imports of modules starting with ``wanted``, read without parsing the file.
 
     ``relative``: also read relative imports (only needed where one can reach another distribution's module).
     ``searched``: the modules the bytes search looks for, when wider than ``wanted`` (one pattern serves every
-    distribution of a run: each one compiled was a millisecond); the statements outside ``wanted`` are dropped."""
+    distribution of a run: each one compiled was a millisecond); the statements outside ``wanted`` are dropped,
+    as bytes before anything is decoded (the module names the pattern takes are ASCII). ``data``: the file's
+    bytes when the caller read them already."""
     imports: list[list[Union[int, str]]] = []
-    try:
-        data = b"\n" + inputs.read_bytes(path, limit=_MAX_BYTES)
-    except OSError:
-        return {"imports": imports}
+    if data is None:
+        try:
+            data = inputs.read_bytes(path, limit=_MAX_BYTES)
+        except OSError:
+            return {"imports": imports}
+    data = b"\n" + data
+    wanted_bytes = tuple(w.encode() for w in wanted)
     line, pos = 0, 0
     for m in _statement_pattern(searched or wanted, relative).finditer(data):
-        raw = m.group(1).decode("utf-8", "replace")
+        module_bytes = m.group(1)
+        if not module_bytes.startswith((b".", *wanted_bytes)):
+            continue  # an absolute import of a module outside ``wanted`` (its name is its target as it stands)
+        raw = module_bytes.decode("utf-8", "replace")
         level = len(raw) - len(raw.lstrip("."))
         target = _resolve(raw.lstrip("."), level, path, is_pkg, module)
         if not target.startswith(wanted):
             continue
         line += data.count(b"\n", pos, m.start() + 1)
         pos = m.start() + 1
-        body = re.sub(r"#[^\n]{0,2000}", "", m.group(2).decode("utf-8", "replace")).strip("() \t\n\\")
+        body = _COMMENT.sub("", m.group(2).decode("utf-8", "replace")).strip("() \t\n\\")
         for part in body.split(","):
             a = _ALIAS.fullmatch(part.strip())
             if a is not None and a.group(1) != "*":
@@ -183,17 +225,27 @@ class Scanner:
 
     def facts(self, path: str, module: str, is_pkg: bool, wanted: tuple[str, ...],
               relative: bool = True) -> FileFacts:
-        st = inputs.stat(path)  # recorded even on a hit: the run's report depends on this file
-        if st is None or not stat.S_ISREG(st.st_mode):
-            return {"imports": [], "star": [], "known": False, "hits": {}}
         key = f"{path}|{','.join(wanted)}|{'r' if relative else ''}" if wanted else path
         hit = self.cache.get(key)
-        if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
-            return hit[2]  # type: ignore[return-value]
+        data: Optional[bytes] = None
+        if hit is None:
+            # Nothing cached for this file (always so with --no-cache): it is read at once, and the read's own
+            # fstat is its fingerprint (recorded by the read), instead of a stat before it.
+            try:
+                data, st = inputs.read_with_stat(path, limit=_MAX_BYTES)
+            except OSError:  # not a regular file, too large, unreadable: as before, from its stat
+                data = None
+        if data is None:
+            seen = inputs.stat(path)  # recorded even on a hit: the run's report depends on this file
+            if seen is None or not stat.S_ISREG(seen.st_mode):
+                return {"imports": [], "star": [], "known": False, "hits": {}}
+            st = seen
+            if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+                return hit[2]  # type: ignore[return-value]
         if wanted:
-            facts = top_imports(path, module, is_pkg, wanted, relative, self.searched)
+            facts = top_imports(path, module, is_pkg, wanted, relative, self.searched, data=data)
         else:
-            self._texts[path] = text = _read(path)
+            self._texts[path] = text = _read(path) if data is None else data.decode("utf-8", "replace")
             facts = target_facts(path, module, is_pkg, text)
         self.parsed += 1
         self.cache[key] = [st.st_mtime_ns, st.st_size, facts]

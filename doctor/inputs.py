@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 __all__ = [
     "InputError", "Recorder", "RecordingEnviron", "exists", "is_dir", "is_file", "listdir", "read_bytes",
-    "pack", "read_own", "read_text", "recorded_paths", "stat", "validate", "walk", "which",
+    "pack", "read_own", "read_text", "read_with_stat", "recorded_paths", "stat", "validate", "walk", "which",
 ]
 
 DEFAULT_LIMIT = 8 * 1024 * 1024
@@ -196,6 +196,19 @@ class Recorder:
             raise
         self._note_file(p, st, _sha(data) if content else None)
         return data
+
+    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT
+                       ) -> tuple[bytes, os.stat_result]:
+        """``read_bytes``, and the file's ``fstat`` taken while it was open (the fingerprint the read recorded): a
+        caller that needs both pays no ``stat`` of its own."""
+        p = os.fspath(path)
+        try:
+            data, st = _raw_read(p, limit, False)
+        except InputError:
+            self._note_file(p, _safe_stat(p))
+            raise
+        self._note_file(p, st)
+        return data, st
 
     def read_text(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
                   head: bool = False, encoding: str = "utf-8", errors: str = "strict") -> str:
@@ -599,6 +612,11 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, cont
                head: bool = False) -> bytes:
     """``Recorder.read_bytes`` of the current run."""
     return current().read_bytes(path, limit=limit, content=content, head=head)
+
+
+def read_with_stat(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT) -> tuple[bytes, os.stat_result]:
+    """``Recorder.read_with_stat`` of the current run."""
+    return current().read_with_stat(path, limit=limit)
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
