@@ -160,12 +160,23 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
 # searched before the pattern itself (case-sensitive on lower-case text, re skips most positions by their first
 # character; with (?i) it tries every one). The key assignment: every key word ends with key, secret or token, and
 # its value follows an = or a : within a quote and three spaces (its optional prefix is tried at every letter). A
-# key of unknown shape: the pattern itself in lower case, its value's first 12 characters enough.
+# key of unknown shape: the pattern itself in lower case, its value's first 12 characters enough. A near pattern
+# does not start with \b: re then skips to the positions whose character can start one of its words.
 _NEAR: tuple[Optional[_Lazy], ...] = (
-    None, None, None, None, None, _Lazy(r"(?:key|secret|token)[\"']?\s{0,3}[=:]"),
-    _Lazy(r"\b(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret|password|credential)"
+    None, None, None,
+    # The schemes without the header name, and the password assignment: the pattern itself in lower case, up to
+    # the value's first 12 characters / the = or : (cheap to search for: each starts with a literal word).
+    _Lazy(r"(?:basic|bearer|token)\s{1,5}[a-z0-9+/=_\-.~]{12}"),
+    _Lazy(r"(?<![a-z])(?:pwd|password|passwd|passphrase)[\"']?\s{0,3}[=:]"),
+    _Lazy(r"(?:key|secret|token)[\"']?\s{0,3}[=:]"),
+    _Lazy(r"(?:api[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|token|secret|password|credential)"
           r"s?\b(?:\s{1,3}(?:provided|given|used|value|is|was|of))?[\s:=\"'`]{1,8}[a-z0-9_\-./+=~]{12}"),
 )
+# For those patterns, how many characters before the start of its ``_NEAR`` match a match of the pattern can start
+# (a bound, not the exact distance: too large costs a little time, too small would miss a secret; a test walks every
+# match). The key assignment: an optional prefix of at most 31 characters and a key word of which at most 8 come
+# before its final key/secret/token. A key of unknown shape: the near pattern starts where the pattern does.
+_NEAR_BACK: tuple[int, ...] = (0, 0, 0, 0, 0, 64, 0)
 _TOKEN_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("-----begin",),), (("sk-ant-",),), (("sk-",),), (("gsk_",),), (("fw_",),), (("xai-",),), (("hf_",),),
     (("gh", "github_pat", "glpat", "xox"),), (("aiza",),), (("akia", "asia"),), (("1//",),), (("ya29.",),),
@@ -257,7 +268,7 @@ class Redactor:
             return text
         return _shapes(text, [i for i, (needs, near) in enumerate(zip(_NEEDS, _NEAR))
                               if _holds(low, needs) and (near is None or near.search(low))],
-                       [i for i, needs in enumerate(_TOKEN_NEEDS) if _holds(low, needs)])
+                       [i for i, needs in enumerate(_TOKEN_NEEDS) if _holds(low, needs)], low=low)
 
     def full(self, text: str) -> str:
         """``text`` with every pattern run on it (what ``text`` does; kept to test that they agree)."""
@@ -297,13 +308,54 @@ class Redactor:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _shapes(text: str, labelled: Iterable[int], tokens: Iterable[int]) -> str:
+def _shapes(text: str, labelled: Iterable[int], tokens: Iterable[int], *, low: Optional[str] = None) -> str:
+    """``text`` with the chosen patterns substituted in order. ``low``: ``text.lower()`` of ASCII ``text``, given
+    when the labelled patterns that have a ``_NEAR`` may be tried only where it matches (``_sub_near``)."""
     for i in labelled:
         pat, wanted = _LABELLED[i]
-        text = pat.sub(functools.partial(_mask, wanted=wanted), text)
+        repl = functools.partial(_mask, wanted=wanted)
+        near = _NEAR[i]
+        if low is not None and near is not None:
+            new = _sub_near(pat.compiled(), near.compiled(), _NEAR_BACK[i], repl, text, low)
+        else:
+            new = pat.sub(repl, text)
+        if low is not None and new is not text:
+            low = new.lower() if new.isascii() else None
+        text = new
     for i in tokens:
         text = _TOKEN_PATTERNS[i].sub(lambda m: fingerprint(m.group(0)), text)
     return text
+
+
+def _sub_near(pat: re.Pattern[str], near: re.Pattern[str], back: int, repl: Callable[[re.Match[str]], str],
+              text: str, low: str) -> str:
+    """``pat.sub(repl, text)``, with ``pat`` searched only from ``back`` characters before each match of ``near`` in
+    ``low`` (``text.lower()``, the same length: ASCII).
+
+    The same result: every match of ``pat`` holds a match of ``near`` starting at most ``back`` characters after its
+    own start, so the leftmost match from any position starts no earlier than the first ``near`` match from there,
+    less ``back``; ``search`` from a later position still sees the text before it (look-behinds, ``\\b``). A
+    ``(?i)`` pattern is tried at every position of the text; ``near``, a plain lower-case literal first, is not.
+    """
+    parts: list[str] = []
+    done = 0  # text[:done] is settled
+    cur = 0  # where the next match may start
+    while True:
+        n = near.search(low, cur)
+        if n is None:
+            break
+        m = pat.search(text, max(cur, n.start() - back))
+        if m is None:
+            break
+        if m.end() == m.start():  # an empty match (none of these patterns makes one): sub's own rules apply
+            return pat.sub(repl, text)
+        parts.append(text[done:m.start()])
+        parts.append(repl(m))
+        done = cur = m.end()
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _mask(m: re.Match[str], wanted: Callable[[str], bool]) -> str:

@@ -6,6 +6,8 @@ secret of ``FRAGMENT`` characters survives (the fingerprint shows the last 4 cha
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from langchain_doctor.redact import Redactor, clip, default, fingerprint, is_secret_name
 
@@ -239,3 +241,36 @@ def test_each_pattern_needs_its_words() -> None:
         for text in _mixtures():
             if text.isascii() and tok.search(text):
                 assert redact._holds(text.lower(), redact._TOKEN_NEEDS[i]), (tok.pattern, text)
+
+
+def test_near_back_bounds_every_match() -> None:
+    """A labelled pattern with a ``_NEAR`` is searched only from ``_NEAR_BACK`` characters before each near match
+    (``_sub_near``): every match of the pattern must have a near match starting within that many characters."""
+    import random
+
+    from langchain_doctor import redact
+
+    assert len(redact._NEAR_BACK) == len(redact._LABELLED)
+    rnd = random.Random(5)
+    prefixes = ["", "x", "a1-", "z" * 30 + "_", "Q" * 31 + "-", "my_service-", "é"]
+    words = ["api_key", "API-KEY", "apikey", "secret_key", "private-key", "access_key", "client_secret", "secret",
+             "access_token", "refresh-token", "auth_token", "id_token", "session_token", "token", "password", "pwd"]
+    texts = [*_mixtures()]
+    for _ in range(600):
+        texts.append(rnd.choice(prefixes) + rnd.choice(words) + rnd.choice(["", "'", '"']) + " " * rnd.randint(0, 3)
+                     + rnd.choice(["=", ":"]) + " " * rnd.randint(0, 3) + rnd.choice(["", "'"]) + "ab12" * 6
+                     + rnd.choice(["", " provided: 5f3a9c0d1e2b7a8c9d0e", "\n"]))
+    for i, (pat, wanted) in enumerate(redact._LABELLED):
+        near = redact._NEAR[i]
+        if near is None:
+            continue
+        for text in texts:
+            if not text.isascii():
+                continue
+            low = text.lower()
+            for m in pat.compiled().finditer(text):
+                n = near.compiled().search(low, m.start())
+                assert n is not None and n.start() - m.start() <= redact._NEAR_BACK[i], (pat.pattern, text)
+            repl = functools.partial(redact._mask, wanted=wanted)
+            assert redact._sub_near(pat.compiled(), near.compiled(), redact._NEAR_BACK[i], repl, text, low) == \
+                pat.sub(repl, text), text
