@@ -238,7 +238,8 @@ def test_discovered_markers_are_packagings_default_environment(tmp_path: Path) -
 @pytest.mark.parametrize("command", ["check", "fix", "report"])
 def test_an_unreadable_notebook_is_exit_2_with_one_line_for_every_command(tmp_path: Path, command: str) -> None:
     (tmp_path / "bad.ipynb").write_text("not json")
-    done = doctor(command, "--notebook", "bad.ipynb", "--no-probe", cwd=tmp_path)
+    # Real processes: each of these commands' exit 2 through the console entry (fix has no other in this tier).
+    done = doctor_process(command, "--notebook", "bad.ipynb", "--no-probe", cwd=tmp_path)
     assert done.returncode == 2, done
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "not a notebook" in lines[0], done.stderr

@@ -229,15 +229,23 @@ def _sources() -> dict[str, ast.Module]:
 
 
 def _uses() -> set[tuple[str, str]]:
-    """(module, function) of every place in the package that calls the builder."""
+    """(module, function) of every place in the package that calls the builder: each function that holds the call,
+    however deeply (a call in a nested function counts for every function around it too)."""
     out: set[tuple[str, str]] = set()
+
+    def visit(node: ast.AST, module: str, functions: tuple[str, ...]) -> None:
+        # One walk of each tree, carrying the enclosing functions (not one walk per function: nested ones were
+        # walked again for every function around them).
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions = (*functions, node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "cmdline" and node.attr in ("install_argv", "uninstall_argv", "base"):
+            out.update((module, name) for name in functions)
+        for child in ast.iter_child_nodes(node):
+            visit(child, module, functions)
+
     for module, tree in _sources().items():
-        for fn in ast.walk(tree):
-            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for node in ast.walk(fn):
-                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                            and node.value.id == "cmdline" and node.attr in ("install_argv", "uninstall_argv", "base"):
-                        out.add((module, fn.name))
+        visit(tree, module, ())
     return out
 
 
