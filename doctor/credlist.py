@@ -11,21 +11,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .knowledge.providers import CredentialKind
-from .model import CredentialSeen, Severity
+from .model import CredentialSeen
 from .redact import fingerprint
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from .context import Environment
     from .model import Finding
 
-_STATUS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "ok"}
 
+def credential_status(findings: Iterable[Finding], provider: str) -> str:
+    """ok | info | warning | error: the worst live finding of the credentials area about ``provider``.
 
-def _status(findings: Sequence[Finding], provider: str) -> str:
-    ranks = [f.severity for f in findings if f.provider == provider and f.code.startswith("LCD4") and f.ignored is None]
-    return _STATUS[max(ranks, key=lambda s: s.rank)] if ranks else "ok"
+    The one rule for both the provider's ``credential`` stage and each listed credential's status. A note (INFO:
+    a key that is missing for a provider nobody needs, no quota project, a credential not verified online) is
+    "info", never "ok": a tick beside a credential that a finding is about would contradict that finding.
+    """
+    from .registry import is_credential
+
+    worst = [f.severity for f in findings if f.provider == provider and f.ignored is None and is_credential(f.code)]
+    return max(worst, key=lambda s: s.rank).value if worst else "ok"
 
 
 def collect(env: Environment, findings: Sequence[Finding]) -> tuple[CredentialSeen, ...]:
@@ -36,7 +42,7 @@ def collect(env: Environment, findings: Sequence[Finding]) -> tuple[CredentialSe
     out: list[CredentialSeen] = []
     adc_done = aws_done = False
     for p in n.present:
-        status = _status(findings, p.name)
+        status = credential_status(findings, p.name)
         if p.credential is CredentialKind.API_KEY:
             used, unloaded = apikeys.resolve(p, env, n)
             for src, note in ((used, ""), (unloaded, " (the code does not load this .env file)")):

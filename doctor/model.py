@@ -269,7 +269,7 @@ class CredentialSeen:
     fingerprint: str = ""
     """``sk-...a1b2 (51 chars)``: never more of the value than this."""
     status: str = "ok"
-    """ok | warning | error: the worst finding about it."""
+    """ok | info | warning | error: the worst credential finding about its provider (``credlist.credential_status``)."""
 
 
 @shared_methods

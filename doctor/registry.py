@@ -67,6 +67,19 @@ def registry() -> dict[str, CodeInfo]:
     return _REGISTRY
 
 
+_CREDENTIAL_CODES: frozenset[str] | None = None
+
+
+def is_credential(code: str) -> bool:
+    """True for a code of the credentials area (the table in ``knowledge/codes/credentials.py``), not by prefix."""
+    global _CREDENTIAL_CODES
+    if _CREDENTIAL_CODES is None:
+        from .knowledge.codes import credentials
+
+        _CREDENTIAL_CODES = frozenset(i.code for i in credentials.CODES)
+    return code in _CREDENTIAL_CODES
+
+
 def info(code: str) -> CodeInfo:
     """The registry entry of ``code``; KeyError for an unknown code."""
     return registry()[code]

@@ -188,16 +188,13 @@ def _probe_stages(env: Environment, provider: str) -> tuple[tuple[str, str], ...
 
 
 def _credential_stage(findings: Iterable[Finding], p: Provider) -> tuple[tuple[str, str], ...]:
-    """("credential", ok|warning|error) from the credentials checks' findings (LCD4xx) about ``p``."""
+    """("credential", ok|info|warning|error) for a provider that takes a credential; the rule is credlist's."""
+    from .credlist import credential_status
     from .knowledge.providers import CredentialKind
 
     if p.credential is CredentialKind.NONE:
         return ()
-    ranks = [f.severity.rank for f in findings if f.provider == p.name and f.code.startswith("LCD4")
-             and f.ignored is None]
-    if not ranks:
-        return (("credential", "ok"),)
-    return (("credential", {2: "error", 1: "warning", 0: "info"}[max(ranks)]),)
+    return (("credential", credential_status(findings, p.name)),)
 
 
 def packages(inventory: Inventory) -> tuple[PackageInfo, ...]:
