@@ -27,7 +27,8 @@ from typing import Any, Optional
 
 __all__ = [
     "InputError", "Recorder", "RecordingEnviron", "exists", "is_dir", "is_file", "listdir", "read_bytes",
-    "pack", "read_own", "read_text", "read_with_stat", "recorded_paths", "stat", "validate", "walk", "which",
+    "pack", "read_own", "read_text", "read_with_stat", "recorded_paths", "stat", "unrecorded", "validate", "walk",
+    "which",
 ]
 
 DEFAULT_LIMIT = 8 * 1024 * 1024
@@ -596,8 +597,35 @@ class _NullRecorder(Recorder):
     def names(self, names: tuple[str, ...]) -> None:
         return None
 
+    # What the recording forms compute only to note it (a hash of every listing and of read contents, a stat of
+    # each folder before it is listed, the link text of every folder on a resolved path) is not computed: the same
+    # answers and the same errors, without the bookkeeping nobody reads.
+    def read_bytes(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
+                   head: bool = False) -> bytes:
+        return _raw_read(os.fspath(path), limit, head)[0]
+
+    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT
+                       ) -> tuple[bytes, os.stat_result]:
+        return _raw_read(os.fspath(path), limit, False)
+
+    def stat(self, path: str | os.PathLike[str]) -> Optional[os.stat_result]:
+        return _safe_stat(os.fspath(path))
+
+    def listdir(self, path: str | os.PathLike[str], *, suffixes: Optional[tuple[str, ...]] = None,
+                stems: Optional[frozenset[str]] = None) -> list[str]:
+        return _filtered(os.listdir(os.fspath(path)), suffixes, stems)
+
+    def realpath(self, path: str | os.PathLike[str]) -> str:
+        return os.path.realpath(os.fspath(path))
+
 
 _NULL = _NullRecorder()
+
+
+def unrecorded() -> Recorder:
+    """A recorder that records nothing (its reads as safe as any): for a run whose record nobody will store, such
+    as ``check --no-cache``. A fresh one, so that ``not_cacheable`` stays the run's own."""
+    return _NullRecorder()
 _ACTIVE: contextvars.ContextVar[Optional[Recorder]] = contextvars.ContextVar("langchain_doctor_inputs",
                                                                              default=None)
 

@@ -475,9 +475,10 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     target_facts = pending.result()
     use_cache = options.use_cache and not options.online
     key = None
-    from .inputs import Recorder
+    from .inputs import Recorder, unrecorded
 
-    recorder = getattr(pending, "inputs", None) or Recorder()
+    # Without the cache the run's record of inputs is never stored: nothing is noted (the reads stay as safe).
+    recorder = (getattr(pending, "inputs", None) or Recorder()) if use_cache else unrecorded()
     if use_cache:
         from . import cache
 
