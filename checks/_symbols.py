@@ -33,7 +33,7 @@ from .. import inputs
 from ..values import shared_methods
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
 _MAX_FILES = 3_000
 _MAX_BYTES = 2_000_000
@@ -175,6 +175,25 @@ def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> re.Pattern[by
                       + rb")[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})")
 
 
+@functools.lru_cache(maxsize=64)
+def _prefixes(wanted: tuple[str, ...]) -> tuple[bytes, ...]:
+    """``.`` (a relative import, resolved before it is judged) and each wanted module, as bytes."""
+    return (b".", *(w.encode() for w in wanted))
+
+
+def _statements(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
+    """``pattern.finditer(data)`` for a pattern that starts with ``\\nfrom``: tried only where bytes.find puts that
+    (the regex engine's own scan for its literal prefix is slower on megabytes of source)."""
+    i = data.find(b"\nfrom")
+    while i >= 0:
+        m = pattern.match(data, i)
+        if m is None:
+            i = data.find(b"\nfrom", i + 5)  # the next "\nfrom" cannot start inside this one
+        else:
+            yield m
+            i = data.find(b"\nfrom", m.end())
+
+
 def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], relative: bool = True,
                 searched: tuple[str, ...] = (), *, data: Optional[bytes] = None) -> FileFacts:
     """The module-level ``from`` imports of modules starting with ``wanted``, read without parsing the file.
@@ -191,11 +210,11 @@ def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], r
         except OSError:
             return {"imports": imports}
     data = b"\n" + data
-    wanted_bytes = tuple(w.encode() for w in wanted)
+    wanted_bytes = _prefixes(wanted)
     line, pos = 0, 0
-    for m in _statement_pattern(searched or wanted, relative).finditer(data):
+    for m in _statements(_statement_pattern(searched or wanted, relative), data):
         module_bytes = m.group(1)
-        if not module_bytes.startswith((b".", *wanted_bytes)):
+        if not module_bytes.startswith(wanted_bytes):
             continue  # an absolute import of a module outside ``wanted`` (its name is its target as it stands)
         raw = module_bytes.decode("utf-8", "replace")
         level = len(raw) - len(raw.lstrip("."))
