@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -412,3 +412,34 @@ def for_environment(env: Environment) -> Redactor:
     from .creds import secrets
 
     return for_process(env.environ).add(*secrets.collect(env))
+
+
+_T = TypeVar("_T")
+
+
+def redact_fields(value: _T, clean: Callable[[str], str]) -> _T:
+    """``value`` with every text in it passed through ``clean`` (a redactor's ``text``, or a caller's mask first).
+
+    The one way a finding is redacted (check, fix, report, explain): it walks a dataclass's fields rather than
+    naming them, so a field added later to ``Finding``, ``Fix`` or ``SourceLocation`` is redacted without anyone
+    remembering to. Strings are cleaned, tuples and dataclasses walked; enums (a kind, a severity), numbers,
+    booleans and None are kept. Anything else is refused: a new kind of field must be taught here, never skipped.
+    """
+    import dataclasses
+    import enum
+
+    if value is None or isinstance(value, (enum.Enum, bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return clean(value)  # type: ignore[return-value]
+    if isinstance(value, tuple) and type(value) is tuple:  # a NamedTuple would be rebuilt wrongly: refused below
+        return tuple(redact_fields(v, clean) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for field in dataclasses.fields(value):
+            old = getattr(value, field.name)
+            new = redact_fields(old, clean)
+            if new != old:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    raise TypeError(f"redact_fields cannot walk a {type(value).__name__}: teach it, never skip a field")

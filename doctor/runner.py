@@ -202,15 +202,6 @@ def packages(inventory: Inventory) -> tuple[PackageInfo, ...]:
     return tuple(PackageInfo(d.name, d.raw_version or "", d.location, d.family) for d in inventory.by_name.values())
 
 
-def redact_finding(f: Finding, redactor: Redactor) -> Finding:
-    """The finding with every text field passed through the redaction layer."""
-    fix = f.fix
-    if fix is not None:
-        fix = replace(fix, summary=redactor.text(fix.summary), commands=tuple(redactor.text(c) for c in fix.commands))
-    return replace(f, title=redactor.text(f.title), subject=redactor.text(f.subject),
-                   evidence=tuple(redactor.text(e) for e in f.evidence), fix=fix)
-
-
 def build_report(env: Environment, findings: Sequence[Finding], redactor: Redactor,
                  extras: Optional[dict[str, object]] = None, *, notebooks: Sequence[NotebookUse] = (),
                  smoke: Sequence[SmokeRow] = (), checks_run: Optional[Sequence[CheckRun]] = None,
@@ -223,10 +214,11 @@ def build_report(env: Environment, findings: Sequence[Finding], redactor: Redact
     items = [replace(f, ignored=ignore[f.code]) if f.code in ignore else f for f in merge(findings)]
     items = plan.unify(items, env.inventory, env.target.python)
     repair = repair_plan(items, env, redactor)
-    items = [redact_finding(f, redactor) for f in items]
+    from .redact import redact_fields
     from .sourcelines import locate_findings
 
-    items = locate_findings(items, env)
+    # Located first, then redacted: a location's line is text from the user's files like any evidence.
+    items = [redact_fields(f, redactor.text) for f in locate_findings(items, env)]
     credentials = _credentials(env, items)
     items.sort(key=lambda f: (-f.severity.rank, f.provider or "~", f.code, f.subject))
     t = env.target

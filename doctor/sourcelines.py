@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .context import Environment
     from .model import Finding
+    from .redact import Redactor
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _TOML_NAME = re.compile(r"""["']\s*([A-Za-z0-9][A-Za-z0-9._-]*)""")
@@ -133,8 +134,13 @@ def _pin_files(env: Environment) -> list[str]:
     return files
 
 
-def pin_line(path: str, package: str) -> Optional[SourceLocation]:
-    """The first line of a requirements file or pyproject.toml that names ``package``, or None."""
+def pin_line(path: str, package: str, redactor: Optional[Redactor] = None) -> Optional[SourceLocation]:
+    """The first line of a requirements file or pyproject.toml that names ``package``, or None.
+
+    The line is redacted whole before it is cut (an index URL with a token in it would otherwise leave a fragment
+    at the cut that no later pass recognises)."""
+    from .redact import clip
+
     want = _canon(package)
     toml = path.endswith(".toml")
     for n, text in enumerate(_read_lines(path), 1):
@@ -149,7 +155,7 @@ def pin_line(path: str, package: str) -> Optional[SourceLocation]:
             m = _REQ_NAME.match(text)
             names = [m.group(1)] if m else []
         if any(_canon(x) == want for x in names):
-            return SourceLocation(shown_path(path, os.getcwd()), n, stripped[:200])
+            return SourceLocation(shown_path(path, os.getcwd()), n, clip(stripped, 200, redactor))
     return None
 
 
@@ -176,7 +182,7 @@ def locate_findings(findings: Sequence[Finding], env: Environment) -> list[Findi
         if f.provider and f.provider in sites:
             locs += sites[f.provider]
         for package in _packages_of(f, env):
-            locs += _pins(files, package)
+            locs += _pins(files, package, env.redactor)
         if not locs and fallback is not None:
             # Code scanning wants a place for every result: a finding about the environment as a whole belongs to
             # the project that runs in it (its first notebook, else its requirements or pyproject.toml).
@@ -195,8 +201,8 @@ def _fallback(env: Environment, files: Sequence[str]) -> Optional[SourceLocation
     return None
 
 
-def _pins(files: Iterable[str], package: str) -> list[SourceLocation]:
-    return [loc for path in files if (loc := pin_line(path, package)) is not None][:1]
+def _pins(files: Iterable[str], package: str, redactor: Redactor) -> list[SourceLocation]:
+    return [loc for path in files if (loc := pin_line(path, package, redactor)) is not None][:1]
 
 
 def _unique(locs: Iterable[SourceLocation]) -> list[SourceLocation]:

@@ -18,7 +18,7 @@ import click
 
 from ..commands._options import build_options, emit, output_options, render_report, target_options
 from ..model import Finding, PackageInfo, ProviderStatus, RepairPlan, Report, SmokeRow, TargetInfo
-from ..redact import Redactor, for_process
+from ..redact import Redactor, for_process, redact_fields
 from ..target import TargetError
 
 if TYPE_CHECKING:
@@ -67,17 +67,7 @@ def _clean(text: str, tilde: Tilde, redactor: Redactor) -> str:
 
 
 def _finding(f: Finding, tilde: Tilde, redactor: Redactor) -> Finding:
-    def c(s: str) -> str:
-        return _clean(s, tilde, redactor)
-
-    fix = f.fix
-    if fix is not None:
-        fix = replace(fix, summary=c(fix.summary), commands=tuple(c(x) for x in fix.commands),
-                      install=tuple(c(x) for x in fix.install), reinstall=tuple(c(x) for x in fix.reinstall),
-                      uninstall=tuple(c(x) for x in fix.uninstall), remove_paths=tuple(c(x) for x in fix.remove_paths))
-    return Finding(code=f.code, kind=f.kind, severity=f.severity, title=c(f.title), subject=c(f.subject),
-                   provider=f.provider, evidence=tuple(c(e) for e in f.evidence), fix=fix, check=f.check,
-                   ignored=c(f.ignored) if f.ignored is not None else None)
+    return redact_fields(f, lambda s: _clean(s, tilde, redactor))
 
 
 def os_description() -> str:

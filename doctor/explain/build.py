@@ -23,7 +23,7 @@ from ..knowledge.codes.explain import KIND_CODES
 from ..knowledge.providers import BY_NAME, by_module
 from ..knowledge.signatures import SIGNATURES
 from ..model import ExplainedInput, Finding, Kind, Report
-from ..redact import Redactor, fingerprint, for_process
+from ..redact import Redactor, fingerprint, for_process, redact_fields
 from ..skew import provider_hint
 
 if TYPE_CHECKING:
@@ -431,14 +431,7 @@ def redactor_for(text: str, environ: Optional[Mapping[str, str]]) -> Redactor:
 
 
 def _redact(f: Finding, r: Redactor) -> Finding:
-    def clean(s: str) -> str:
-        return r.text(_mask_assignments(s))
-
-    fix = f.fix
-    if fix is not None:
-        fix = replace(fix, summary=clean(fix.summary), commands=tuple(clean(c) for c in fix.commands))
-    return replace(f, title=clean(f.title), subject=clean(f.subject), evidence=tuple(clean(e) for e in f.evidence),
-                   fix=fix)
+    return redact_fields(f, lambda s: r.text(_mask_assignments(s)))
 
 
 # ---------------------------------------------------------------------------------------------- entry point

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ..context import Options
     from ..inventory import Inventory
-    from ..model import Finding, Report
+    from ..model import Report
     from ..target import Target
 
 
@@ -68,11 +68,10 @@ def _copy_target(target: Target, box: sandbox.Sandbox) -> Target:
 
 
 def _to_target(report: Report, box: sandbox.Sandbox) -> Report:
-    def fix_finding(f: Finding) -> Finding:
-        return replace(f, subject=box.to_target(f.subject), title=box.to_target(f.title),
-                       evidence=tuple(box.to_target(e) for e in f.evidence))
+    # Every text of every finding (its fix and locations too), walked the way the redactor walks them.
+    from ..redact import redact_fields
 
-    return replace(report, findings=tuple(fix_finding(f) for f in report.findings))
+    return replace(report, findings=tuple(redact_fields(f, box.to_target) for f in report.findings))
 
 
 def errors_of(report: Report) -> set[str]:

@@ -7,8 +7,7 @@ from langchain_doctor.context import Environment, Options
 from langchain_doctor.creds import verify
 from langchain_doctor.knowledge.providers import BY_NAME
 from langchain_doctor.model import Finding, Kind, Severity
-from langchain_doctor.redact import Redactor
-from langchain_doctor.runner import redact_finding
+from langchain_doctor.redact import Redactor, redact_fields
 
 from tests.fakeenv import FakeSite, make_env
 from tests.servers import harness as h
@@ -65,7 +64,7 @@ def test_rejected_key_is_invalid_credential_with_the_providers_message(site: Fak
     status = "HTTP 400" if provider in ("google-genai", "xai") else "HTTP 401"
     assert status in f.evidence[0]
     # After the runner's redaction, the key is nowhere (OpenAI-style bodies echo part of it).
-    redacted = redact_finding(f, Redactor.from_environ(environ))
+    redacted = redact_fields(f, Redactor.from_environ(environ).text)
     assert wrong not in h.as_text(redacted)
 
 
