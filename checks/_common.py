@@ -1,12 +1,11 @@
-"""Small helpers the checks share: primary provider of a package, requirement evaluation, a credential chain whose
+"""Small helpers the checks share: requirement evaluation, a credential chain whose
 library is absent."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ..findings import command, make
-from ..knowledge.providers import by_package
 from ..model import Fix
 
 if TYPE_CHECKING:
@@ -15,12 +14,6 @@ if TYPE_CHECKING:
     from ..inventory import Dist, Req
     from ..knowledge.credentials import Chain
     from ..model import Finding
-
-
-def provider_of(package: str) -> Optional[str]:
-    """Contract provider name of an integration package (its first row), or None."""
-    rows = by_package(package)
-    return rows[0].name if rows else None
 
 
 def applies(req: Req, markers: Mapping[str, str]) -> bool:

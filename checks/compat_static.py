@@ -13,7 +13,7 @@ from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make
 from ..knowledge import boundaries as kb
-from ..knowledge.providers import PROVIDERS
+from ..knowledge.providers import provider_of, sdk_users
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,7 +33,7 @@ def _skews(env: Environment) -> Iterator[Finding]:
         if not (kb.within(older.raw_version, f"<{row.older_below}")
                 and kb.within(newer.raw_version, f">={row.newer_from}")):
             continue
-        provider = next((p.name for p in PROVIDERS if row.older in (d for _m, d in p.sdk_modules)), None)
+        provider = next((p.name for p in sdk_users(row.older)), None)
         yield make(
             "LCD702", title=f"{row.older} {older.raw_version} with {row.newer} {newer.raw_version}: {row.older} "
                             f"older than {row.older_below} uses `{row.symbol}`, which {row.newer} {row.newer_from} "
@@ -49,7 +49,7 @@ def _skews(env: Environment) -> Iterator[Finding]:
         if floor.sdk in named:
             continue  # one finding per SDK: its first (most used) service names the floor
         sdk = inv.get(floor.sdk)
-        integrations = [p.package for p in PROVIDERS if any(d == floor.sdk for _m, d in p.sdk_modules)]
+        integrations = [p.package for p in sdk_users(floor.sdk)]
         users = [d for d in (inv.get(n) for n in (*integrations, "langchain-community")) if d is not None]
         if sdk is None or not users:
             continue
@@ -61,7 +61,7 @@ def _skews(env: Environment) -> Iterator[Finding]:
         yield make(
             "LCD702", title=f"{floor.sdk} {sdk.raw_version} predates the `{floor.service}` service that "
                             f"{users[0].name} uses ({floor.sdk} >= {floor.botocore} needed)",
-            subject=floor.sdk, provider=next((p.name for p in PROVIDERS if p.package == users[0].name), None),
+            subject=floor.sdk, provider=provider_of(users[0].name),
             evidence=[f"{data} {'does not exist' if st is None else 'is not a folder'}; {floor.sdk} < {floor.botocore}",
                       f"known symptom: UnknownServiceError: Unknown service: '{floor.service}'",
                       f"source ({floor.date}): {floor.source}"],

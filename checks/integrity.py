@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Optional
 from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make, remove_path
-from ..knowledge.providers import PROVIDERS
+from ..knowledge.providers import PROVIDERS, provider_of
 from ..model import Finding, Fix
-from ._common import provider_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

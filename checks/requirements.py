@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from ..checkapi import Check
 from ..findings import install_fix, make
 from ..knowledge.compat import PYDANTIC_V2_CORE, core_era, installed_core_era
-from ._common import applies, direction, provider_of, req_text
+from ..knowledge.providers import provider_of
+from ._common import applies, direction, req_text
 from ._source_scan import v1_idioms
 
 if TYPE_CHECKING:

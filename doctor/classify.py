@@ -33,7 +33,7 @@ from .knowledge.providers import (
     SECRET_VARS,
     by_class,
     by_module,
-    by_package,
+    provider_of,
 )
 from .knowledge.providers import STABLE_SUBMODULES as _PROVIDER_STABLE_SUBMODULES
 from .model import Fix, Kind, Severity
@@ -450,9 +450,9 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
             return sdk
     dist = values.get("dist")
     if dist:
-        providers = by_package(dist.lower().replace("_", "-"))
-        if providers:
-            return providers[0].name
+        provider = provider_of(dist.lower().replace("_", "-"))
+        if provider:
+            return provider
     return provider_of_exception(exc_type)
 
 

@@ -19,7 +19,7 @@ from ..knowledge.providers import (
     by_class,
     by_host,
     by_module,
-    by_package,
+    provider_of,
 )
 
 if TYPE_CHECKING:
@@ -101,26 +101,20 @@ def choose_provider(facts: CodeFacts, message_provider: Optional[str], traceback
     if facts.var_provider:
         return facts.var_provider
     pkg = integration_in(traceback)
-    if pkg and _package_provider(pkg):
-        return _package_provider(pkg)
+    if pkg and provider_of(pkg):
+        return provider_of(pkg)
     community = _first(_COMMUNITY, traceback[-_MAX_SCAN:], _community_provider)
     if community:
         return community
     if facts.class_provider:
         return facts.class_provider
-    return next((name for pkg in facts.import_packages if (name := _package_provider(pkg))), None)
+    return next((name for pkg in facts.import_packages if (name := provider_of(pkg))), None)
 
 
 def _community_provider(module: str) -> Optional[str]:
     """The provider of a ``langchain_community`` chat module name, if it is one of ours."""
     name = COMMUNITY_MODULES.get(module, module)
     return name if name in BY_NAME else None
-
-
-def _package_provider(package: str) -> Optional[str]:
-    """The first provider row of an integration package (openai for langchain-openai)."""
-    rows = by_package(package)
-    return rows[0].name if rows else None
 
 
 _FAMILY_FRAME = re.compile(r"(?:site|dist)-packages[/\\](langchain(?:_[a-z][a-z0-9_]{1,40})?)[/\\]")

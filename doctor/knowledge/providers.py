@@ -455,11 +455,22 @@ FINISH_KEYS: tuple[str, ...] = tuple(dict.fromkeys(k for p in PROVIDERS for _, s
 _PRIMARY: dict[str, str] = _first_wins((p.package, p.name) for p in PROVIDERS)
 
 
+def provider_of(package: str) -> Optional[str]:
+    """The provider a package's findings and probe belong to: its first row (openai for langchain-openai, which
+    azure-openai shares), or None for a package that is no provider's integration. The one such lookup."""
+    return _PRIMARY.get(package)
+
+
+def sdk_users(distribution: str) -> tuple[Provider, ...]:
+    """The rows whose SDK modules come from ``distribution`` (botocore: aws), in table order."""
+    return tuple(p for p in PROVIDERS if any(d == distribution for _m, d in p.sdk_modules))
+
+
 def stands_for(p: Provider, package: str) -> str:
     """The provider whose probe and findings stand for ``p`` when the code uses it through ``package``: ``p``
     itself when ``package`` is its own integration, else that package's first row (Together through
     langchain-openai: openai)."""
-    return p.name if package == p.package else _PRIMARY.get(package, p.name)
+    return p.name if package == p.package else (provider_of(package) or p.name)
 
 
 def config_vars_of(kind: CredentialKind) -> tuple[tuple[str, ...], ...]:
