@@ -19,6 +19,11 @@ def main() -> None:
         import gc
 
         gc.disable()
+        # The process is the doctor's alone: what its probes leave behind comes back to it and is killed, and a
+        # signal kills every child first. Hosted (a kernel's ``%run -m``), the children are the host's: left alone.
+        from .subproc import own_process
+
+        own_process()
     from .cli import main as cli_main
 
     try:

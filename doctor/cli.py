@@ -111,9 +111,6 @@ def main(argv: Optional[list[str]] = None) -> None:
     closed = _reserve_closed_fds()
     if 1 in closed and "--output" not in args and not any(a.startswith("--output=") for a in args):
         fail("standard output is closed: nothing could be written (redirect it, or use --output FILE)")
-    from . import subproc
-
-    subproc.install_signal_cleanup()  # SIGINT/SIGTERM/SIGHUP kill every probe and what it started, first
     try:
         rv: Any = cli.main(args=args, prog_name="langchain-doctor", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -354,7 +354,9 @@ def hook_main(argv: Optional[Sequence[str]] = None, *, isolated: bool = True) ->
     ``isolated=False`` for ``language: system``, where the doctor is installed in the environment it checks.
     """
     from .cli import main
+    from .subproc import own_process
 
+    own_process()  # a console script: the process is the doctor's alone (see __main__)
     args, env = hook_argv(sys.argv[1:] if argv is None else argv, os.environ, Path.cwd(), isolated=isolated)
     if "VIRTUAL_ENV" not in env:
         os.environ.pop("VIRTUAL_ENV", None)

@@ -5,12 +5,16 @@ Limits that do not trust the child:
 - Output is read from pipes while the child runs and kept up to :data:`MAX_CAPTURE` bytes per stream (the head of
   stdout, the tail of stderr); the rest is read and dropped, so a flood costs time, never memory, and no file.
 - The child runs in its own session; when it ends or is killed, its process group is killed too. On Linux the
-  doctor is also a child subreaper (``PR_SET_CHILD_SUBREAPER``): a descendant that escapes the group (``setsid``,
-  a double fork) is re-parented to the doctor, not to init, and :func:`sweep` kills it. On other systems only the
-  process group is killed: a descendant that calls ``setsid`` there outlives the probe.
+  doctor's command line is also a child subreaper (``PR_SET_CHILD_SUBREAPER``, :func:`own_process`): a descendant
+  that escapes the group (``setsid``, a double fork) is re-parented to the doctor, not to init, and :func:`sweep`
+  kills it. On other systems only the process group is killed: a descendant that calls ``setsid`` there outlives
+  the probe. The same holds where the doctor is a guest in someone else's process (``langchain_doctor.check()``,
+  the IPython magic, ``%run -m``): there every child that is not the doctor's is the host's, so the doctor neither
+  becomes the reaper nor sweeps, and leaves the host's signal handlers alone.
 - An optional :class:`Channel` receives the child's results over an inherited pipe (no file the child could find
   by name) and decides, every tick, whether the child may go on (per-item deadlines live there).
-- :func:`install_signal_cleanup` makes SIGINT/SIGTERM/SIGHUP kill every child (and sweep) before the doctor exits.
+- :func:`install_signal_cleanup` makes SIGINT/SIGTERM/SIGHUP kill every child (and sweep) before the doctor exits;
+  only :func:`own_process` (the console entry points) installs it.
 
 Tests that must not start processes replace ``RUNNER``; integration tests use real interpreters.
 """
@@ -72,8 +76,23 @@ _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 _subreaper: Optional[bool] = None
 
 
+def own_process() -> None:
+    """This process is the doctor's alone (a console entry point, not a host that imported it): every child it has
+    is one the doctor started. Become the reaper of orphaned descendants, and kill every child on SIGINT, SIGTERM
+    and SIGHUP. Never called in a host's process: there the sweep would kill the host's own children (a notebook
+    kernel's), and the subreaper would leave the host its other children's orphans to reap."""
+    _enable_subreaper()
+    install_signal_cleanup()
+
+
+def reaping() -> bool:
+    """True when orphaned descendants come back to this process and :func:`sweep` kills them (the report says so)."""
+    return bool(_subreaper)
+
+
 def _enable_subreaper() -> bool:
-    """Make this process the reaper of its orphaned descendants (Linux); False where that does not exist."""
+    """Make this process the reaper of its orphaned descendants (Linux); False where that does not exist. Only for a
+    process that is the doctor's alone (:func:`own_process`, and tests whose process plays that part)."""
     global _subreaper
     if _subreaper is None:
         _subreaper = False
@@ -106,8 +125,8 @@ def _children_of(pid: int) -> list[int]:
 def sweep() -> int:
     """Kill every descendant of the doctor that is not a child it is running now; how many were killed.
 
-    With the subreaper set, whatever a probe left behind (a daemon that called ``setsid`` and forked twice) is a
-    child of the doctor; its own descendants are killed with it.
+    Only once the process is the subreaper (:func:`own_process`): then every child is the doctor's, and whatever a
+    probe left behind (a daemon that called ``setsid`` and forked twice) is one; its descendants die with it.
     """
     if not _subreaper:
         return 0
@@ -279,7 +298,6 @@ def _run(
     start = time.monotonic()
     if STOPPING.is_set():
         return Completed(tuple(argv), None, "", "interrupted", False, 0.0, killed="was interrupted")
-    _enable_subreaper()
     rfd = wfd = -1
     if channel is not None:
         rfd, wfd = os.pipe()

@@ -51,8 +51,9 @@ def _stream(like: Optional[TextIO], default_errors: str) -> tuple[io.BytesIO, io
 def _join_new_threads(before: set[threading.Thread]) -> None:
     # A process ends its threads when it exits. Here the run's background threads (``locate`` discovers the
     # target while a command starts, and may still be running when the command fails early) must end before the
-    # next test runs: a doctor thread that outlived its run would sweep (kill) that test's own child processes,
-    # as the subreaper's sweep kills every child of the process that the doctor is not running.
+    # next test runs: a doctor thread that outlived its run would still be starting processes in the next test
+    # (and, in a process that plays the command line's part with the subreaper set, its sweep would kill that
+    # test's own children).
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=300)
         if thread.is_alive():

@@ -455,7 +455,7 @@ def facts(results: Mapping[str, Result]) -> dict[str, str]:
     return {
         "network_filter": net_filter,
         "network_namespace": "yes" if USE_NETNS and _netns else "no",
-        "descendants": "child subreaper and sweep" if subproc._enable_subreaper() else "process group only",
+        "descendants": "child subreaper and sweep" if subproc.reaping() else "process group only",
     }
 
 
@@ -561,7 +561,6 @@ def run(target: Target, batches: Sequence[Sequence[Item]], *, cwd: str, environ:
     these batches (``invoke`` and ``snippet`` items only: the probe refuses anything else).
     """
     _remove_leftovers()
-    subproc.install_signal_cleanup()
     env = probe_env(environ)
     env.update(extra_env or {})
     env.pop("LCDOCTOR_PROBE_FILTER", None)  # only the launcher says whether the filter is on

@@ -257,6 +257,15 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _the_doctors_own_process() -> None:
+    # These tests call the probe door in the test process, where the command line's own process would: that one
+    # is the reaper of what its probes leave behind (subproc.own_process), so this process plays that part.
+    from langchain_doctor import subproc
+
+    subproc._enable_subreaper()
+
+
 @pytest.fixture(scope="module")
 def target(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Target:
     return discover(str(venv), environ=os.environ, cwd=tmp_path_factory.getbasetemp())
