@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
-import hashlib
 import os
 import stat as stat_mod
 import threading
@@ -96,6 +95,8 @@ def _digest(fps: list[Optional[tuple[int, int, int, int]]]) -> int:
 
 
 def _sha(data: bytes) -> str:
+    import hashlib  # here, not at the top: a run that records nothing (--no-cache) never loads OpenSSL's module
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -45,6 +45,7 @@ NOT_ON_THE_STATIC_PATH = {
     "click.testing": "tests only",
     "click.shell_completion": "shell completion",
     "concurrent.futures": "the probe pool",
+    "hashlib": "the run's record of inputs and the cache (not with --no-cache)",
     "asyncio": "nothing",
     "ssl": "--online",
     "socket": "--online",
