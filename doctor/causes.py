@@ -25,11 +25,16 @@ if TYPE_CHECKING:
 
 
 def installs(f: Finding) -> frozenset[str]:
-    """The distributions (canonical names) a finding's fix installs or reinstalls; empty without a package step."""
+    """The distributions (canonical names) a finding's fix installs or reinstalls; empty without a package step.
+
+    What a fix installs is ``repair.coverage.installs`` (what ``fix --apply`` would install), plain pip commands
+    included."""
     if f.fix is None:
         return frozenset()
+    from .repair.coverage import installs as fix_installs
+
     names = set()
-    for line in (*f.fix.install, *f.fix.reinstall):
+    for line in (*fix_installs(f.fix), *f.fix.reinstall):
         req = parse_requirement(line)
         if req is not None:
             names.add(canonicalize_name(req.name))

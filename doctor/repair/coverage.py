@@ -51,11 +51,18 @@ def pip_installs(fx: Fix) -> tuple[str, ...]:
     return tuple(reqs)
 
 
+def installs(fx: Fix) -> tuple[str, ...]:
+    """The requirements a fix installs: its structured ``install``, else those of its plain pip commands.
+
+    The one definition: the plan merges these, and ``causes`` compares them to tell one cause from two."""
+    return fx.install or pip_installs(fx)
+
+
 def has_step(f: Finding) -> bool:
     """True when the finding's fix is a step the plan can run (package or cleanup), not text for a person."""
     fx = f.fix
     return fx is not None and not fx.manual and bool(
-        fx.install or fx.reinstall or fx.uninstall or fx.remove_paths or pip_installs(fx))
+        installs(fx) or fx.reinstall or fx.uninstall or fx.remove_paths)
 
 
 def no_step_reason(f: Finding) -> Optional[str]:

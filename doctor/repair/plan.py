@@ -239,7 +239,7 @@ def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[s
             continue
         remove += [p for p in f.fix.remove_paths if p not in remove]
         uninstall += [u for u in f.fix.uninstall if u not in uninstall]
-        given = f.fix.install or coverage.pip_installs(f.fix)
+        given = coverage.installs(f.fix)
         install += list(given)
         for req in given:
             asked_by.setdefault(_name(req), []).append(f)
@@ -261,7 +261,7 @@ def build(findings: Sequence[Finding], inventory: Inventory, *, line: Optional[s
             kept.append(req)
             continue
         for f in asked_by.get(_name(req), []):
-            if req in ((f.fix.install or coverage.pip_installs(f.fix)) if f.fix else ()):
+            if req in (coverage.installs(f.fix) if f.fix else ()):
                 cannot.append(Unfixable(f.code, f.subject, f"cannot be fixed on the {target_line} line: {why}{hint}"))
     install = kept
     for req in _merge_requirements(install):
