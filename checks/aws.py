@@ -36,7 +36,7 @@ _BOTOCORE_CODES = {
 
 def _sso_login(profile: str) -> Fix:
     return Fix("Log in to AWS SSO again, then restart the notebook kernel",
-               (command("aws", "sso", "login", "--profile", profile),), manual=True)
+               (command(*_CHAIN.sso_login, "--profile", profile),), manual=True)
 
 
 def _probe_lines(probe: Optional[Mapping[str, Any]]) -> list[str]:

@@ -371,4 +371,4 @@ def read(path: str | Path) -> NotebookFacts:
 def _providers_reading(var: str) -> list[str]:
     from .knowledge.providers import PROVIDERS
 
-    return [p.name for p in PROVIDERS if var in p.key_vars and p.name != "azure-openai"][:1]
+    return [p.name for p in PROVIDERS if var in p.key_vars and p.used_when_key_read][:1]

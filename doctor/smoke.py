@@ -66,8 +66,6 @@ _MODEL_KWS = ("model", "model_name", "model_id", "azure_deployment", "deployment
 _URL_KWS = ("base_url", "openai_api_base", "api_base", "endpoint", "azure_endpoint", "anthropic_api_url")
 _PASSED_KWS = (*_MODEL_KWS, *_URL_KWS, "api_version", "openai_api_version", "region_name", "project",
                "location", "credentials_profile_name", "provider", "beta_use_converse_api")
-# Providers whose default chat model the doctor cannot know (a deployment name is the user's own).
-_NO_DEFAULT_MODEL = frozenset({"azure-openai"})
 
 
 # ---- the plan -------------------------------------------------------------------------------------------------
@@ -189,7 +187,7 @@ def _endpoint_override(p: Provider, url: str, environ: Mapping[str, str]) -> Opt
 
 
 def _default_model(p: Provider) -> Optional[str]:
-    if p.name in _NO_DEFAULT_MODEL or p.construct is None:
+    if not p.construct_model_is_default or p.construct is None:
         return None
     args = dict(p.construct)
     for kw in _MODEL_KWS:

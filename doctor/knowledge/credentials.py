@@ -187,6 +187,8 @@ class Chain(NamedTuple):
     online_url_global: str = ""
     default_region: str = ""
     """The region the online check signs for when none is configured."""
+    sso_login: tuple[str, ...] = ()
+    """The command (argv) that logs in to the chain's single sign-on again; a profile is appended."""
 
 
 CHAINS: dict[CredentialKind, Chain] = {
@@ -213,6 +215,7 @@ CHAINS: dict[CredentialKind, Chain] = {
         endpoint_vars=("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"),
         online_url="https://sts.{region}.amazonaws.com/", online_url_global="https://sts.amazonaws.com/",
         default_region="us-east-1",
+        sso_login=("aws", "sso", "login"),
     ),
     CredentialKind.GCLOUD_ADC: Chain(
         CredentialKind.GCLOUD_ADC, "google-vertexai", "google-auth", "google-auth", _GOOGLE_AUTH,

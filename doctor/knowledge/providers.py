@@ -118,6 +118,13 @@ class Provider(NamedTuple):
     stable_submodules: tuple[str, ...] = ()
     """Submodules of the integration or SDK present in every release: missing, the package found is not the real
     one."""
+    construct_model_is_default: bool = True
+    """Whether the model ``construct`` names is one the smoke call may use when the code names none. False when
+    it stands in for a name only the user has (an Azure deployment)."""
+    used_when_key_read: bool = True
+    """Whether a notebook that reads one of ``key_vars`` is taken to use this provider (the first such row is).
+    False for a row whose use only its class or import shows: azure-openai, which shares langchain-openai with
+    openai."""
 
 
 _FAKE = "doctor-probe-not-a-key"
@@ -161,6 +168,7 @@ PROVIDERS: tuple[Provider, ...] = (
         sdk_modules=(("openai", "openai"),), init_names=("azure_openai",), community_modules=("azure_openai",),
         smoke=(("AzureChatOpenAI", CallShape((("max_tokens", 1),), (_OPENAI_TOKENS,), model_kw="azure_deployment",
                                              source=_OPENAI_SOURCE)),),
+        construct_model_is_default=False, used_when_key_read=False,
     ),
     Provider(
         "anthropic", "langchain-anthropic", "langchain_anthropic", ("ChatAnthropic",), ("anthropic",),
