@@ -145,12 +145,12 @@ def test_a_warm_run_over_unchanged_environments_starts_no_subprocess(
     assert len(started) == 3 and all(e.report is not None and "cache" not in e.report for e in cold)
     started.clear()
     warm = run.examine(sources.collect(os.environ, conda=False), options)
-    assert started == []  # no interpreter asked anything
+    assert started == [], started  # no interpreter asked anything (which one was asked, if any, says why not)
     assert all(e.report is not None and e.report["cache"]["hit"] for e in warm)
     assert [e.report["findings"] for e in warm if e.report] == [e.report["findings"] for e in cold if e.report]
     site = next((base.parent / "two" / "lib").glob("python*/site-packages"))
     (site / "extra.pth").write_text(str(tmp_path) + "\n")
     again = {e.name: e for e in run.examine(sources.collect(os.environ, conda=False), options)}
-    assert len(started) == 1 and str(base.parent / "two") in started[0][0]
+    assert len(started) == 1 and str(base.parent / "two") in started[0][0], started
     assert again["two"].report is not None and "cache" not in again["two"].report
     assert all(again[n].report["cache"]["hit"] for n in ("one", "three"))  # type: ignore[index]
