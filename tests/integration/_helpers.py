@@ -53,7 +53,8 @@ def normalise(data: dict[str, Any], venv: Path) -> dict[str, Any]:
     text = json.dumps(data)
     text = text.replace(str(venv), "<venv>").replace(os.path.realpath(venv), "<venv>")
     text = re.sub(r"0x[0-9a-f]{6,16}", "0x<addr>", text)
-    text = re.sub(r"/[\w./-]*?/pytest-of-[\w-]+/pytest-\d+/[\w.-]+", "<tmp>", text)
+    # A test's tmp_path: pytest-of-USER/pytest-N/TEST (serial) or pytest-of-USER/pytest-N/popen-gwK/TEST (xdist).
+    text = re.sub(r"/[\w./-]*?/pytest-of-[\w-]+/pytest-\d+/(?:popen-gw\d+/)?[\w.-]+", "<tmp>", text)
     text = re.sub(r"/[\w./-]*?/lcdoctor-[\w-]+", "<tmp>", text)
     text = text.replace(sys.executable, "<doctor-python>")
     text = re.sub(r"python3\.\d+", "python3.X", text)
