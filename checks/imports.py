@@ -18,6 +18,7 @@ from ..knowledge.boundaries import known_bad_module
 from ..knowledge.compat import moved
 from ..knowledge.providers import Provider, by_module
 from ..model import Finding, Fix, Kind
+from ..registry import probe_code_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -25,18 +26,6 @@ if TYPE_CHECKING:
     from ..context import Environment
     from ..probe import Result
 
-_CODE_BY_KIND = {
-    Kind.PYDANTIC_SCHEMA: "LCD301",
-    Kind.PYDANTIC_CORE_MISMATCH: "LCD302",
-    Kind.BROKEN_INSTALL: "LCD303",
-    Kind.SHADOWED_MODULE: "LCD304",
-    Kind.MISSING_PACKAGE: "LCD305",
-    Kind.VERSION_SKEW: "LCD705",
-    Kind.BINARY_INCOMPATIBLE: "LCD706",
-    Kind.KNOWN_BAD_RELEASE: "LCD707",
-    Kind.PYTHON_INCOMPATIBLE: "LCD708",
-    Kind.MOVED_API: "LCD709",
-}
 # Kinds whose fix comes from the signature row (it names both packages and the bound), not the generic upgrade.
 _ROW_FIX_KINDS = frozenset({Kind.VERSION_SKEW, Kind.BINARY_INCOMPATIBLE, Kind.KNOWN_BAD_RELEASE,
                             Kind.PYTHON_INCOMPATIBLE, Kind.MOVED_API})
@@ -195,10 +184,8 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
     match = classify(r.exc_type or "", r.message, r.traceback)
     if match is not None and match.kind in _CREDENTIAL_KINDS:
         return None  # the credentials checks own these, with the user's real settings
-    if match is not None and match.kind in _CODE_BY_KIND:
-        code = _CODE_BY_KIND[match.kind]
-    else:
-        code = "LCD307" if stage == "construct" else "LCD306"
+    code = (probe_code_for(match.kind) if match is not None else None) or (
+        "LCD307" if stage == "construct" else "LCD306")
     fix: Optional[Fix] = None
     if match is not None and match.kind in _ROW_FIX_KINDS and match.fix_commands:
         fix = match.fix(py)

@@ -30,6 +30,9 @@ class CodeInfo(NamedTuple):
     fix: str
     """How it is fixed, in general terms."""
     retired: bool = False
+    probe_classified: bool = False
+    """The probe's code for an import or construction failure that the signature table classified to this code's
+    kind (at most one code per kind; ``probe_code_for``). The imports check reads it, never a table of its own."""
 
 
 def _all_codes() -> tuple[CodeInfo, ...]:
@@ -78,6 +81,24 @@ def is_credential(code: str) -> bool:
 
         _CREDENTIAL_CODES = frozenset(i.code for i in credentials.CODES)
     return code in _CREDENTIAL_CODES
+
+
+_PROBE_CODE_BY_KIND: dict[Kind, str] | None = None
+
+
+def probe_code_for(kind: Kind) -> str | None:
+    """The probe code for a failure classified to ``kind`` (LCD301 for pydantic-schema), or None when the probe
+    reports such a failure generically; derived from the registry's ``probe_classified`` codes, one per kind."""
+    global _PROBE_CODE_BY_KIND
+    if _PROBE_CODE_BY_KIND is None:
+        table: dict[Kind, str] = {}
+        for entry in registry().values():
+            if entry.probe_classified and not entry.retired:
+                if entry.kind in table:
+                    raise ValueError(f"two probe codes for {entry.kind.value}: {table[entry.kind]}, {entry.code}")
+                table[entry.kind] = entry.code
+        _PROBE_CODE_BY_KIND = table
+    return _PROBE_CODE_BY_KIND.get(kind)
 
 
 def info(code: str) -> CodeInfo:

@@ -46,6 +46,7 @@ CODES = (
     ),
     CodeInfo(
         "LCD705", Kind.VERSION_SKEW, E, "probe-version-skew",
+        probe_classified=True,
         what=_PROBE + "two installed packages that do not work together (an unexpected keyword argument or a "
         "missing name raised in one, called from the other; protobuf gencode/runtime; an unknown AWS service). A "
         "static finding that predicted the same failure with the same repair (LCD701, LCD702, LCD712) is folded "
@@ -55,24 +56,28 @@ CODES = (
     ),
     CodeInfo(
         "LCD706", Kind.BINARY_INCOMPATIBLE, E, "probe-binary-incompatible",
+        probe_classified=True,
         what=_PROBE + "a compiled module built against numpy 1.x loaded under numpy 2.",
         why="The notebook cell fails the same way (or the kernel crashes).",
         fix="Upgrade the compiled package to a release built for numpy 2, or install 'numpy<2'.",
     ),
     CodeInfo(
         "LCD707", Kind.KNOWN_BAD_RELEASE, E, "probe-known-bad-release",
+        probe_classified=True,
         what=_PROBE + "the symptom of a release published broken.",
         why="The notebook cell fails the same way.",
         fix="Install the next good release.",
     ),
     CodeInfo(
         "LCD708", Kind.PYTHON_INCOMPATIBLE, E, "probe-python-incompatible",
+        probe_classified=True,
         what=_PROBE + "a package that does not support this Python (pydantic.v1 on 3.12.4+ or 3.14+).",
         why="The notebook cell fails the same way.",
         fix="Upgrade the package past the boundary, or use an older Python.",
     ),
     CodeInfo(
         "LCD709", Kind.MOVED_API, E, "probe-moved-api",
+        probe_classified=True,
         what=_PROBE + "an import of something LangChain 1.0 moved or removed.",
         why="The notebook's import line fails the same way.",
         fix="Import from the new home the fix names (langchain-core, langchain-classic or the integration).",

@@ -10,24 +10,28 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 CODES = (
     CodeInfo(
         "LCD301", Kind.PYDANTIC_SCHEMA, E, "probe-pydantic-schema",
+        probe_classified=True,
         what="Importing or constructing the chat class failed with a pydantic v1/v2 mixing error.",
         why="The notebook cell fails the same way.",
         fix="Upgrade the integration together with langchain-core in one pip command.",
     ),
     CodeInfo(
         "LCD302", Kind.PYDANTIC_CORE_MISMATCH, E, "probe-pydantic-core-mismatch",
+        probe_classified=True,
         what="Importing pydantic failed because pydantic-core does not match it.",
         why="Every LangChain import fails.",
         fix="Reinstall pydantic so that pip brings its matching pydantic-core.",
     ),
     CodeInfo(
         "LCD303", Kind.BROKEN_INSTALL, E, "probe-namespace-package",
+        probe_classified=True,
         what="The integration's module resolved to a namespace package or a stray folder (`(unknown location)`).",
         why="`cannot import name 'ChatX' from 'langchain_x' (unknown location)`.",
         fix="Delete the stray folder and reinstall the package.",
     ),
     CodeInfo(
         "LCD304", Kind.SHADOWED_MODULE, E, "probe-shadowed-module",
+        probe_classified=True,
         what="A file or folder outside site-packages (the notebook's folder, the working directory, PYTHONPATH, "
         "the user site) is imported instead of the installed package.",
         why="The import finds the wrong code: missing names, or the local file's own errors.",
@@ -35,6 +39,7 @@ CODES = (
     ),
     CodeInfo(
         "LCD305", Kind.MISSING_PACKAGE, E, "probe-module-not-found",
+        probe_classified=True,
         what="An import the code needs raised ModuleNotFoundError.",
         why="The notebook cell fails the same way.",
         fix="Install the package that provides the module.",
