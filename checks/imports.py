@@ -16,7 +16,7 @@ from ..checkapi import Check
 from ..findings import install_fix, make, remove_path, with_python
 from ..knowledge.boundaries import known_bad_module
 from ..knowledge.compat import moved
-from ..knowledge.providers import Provider, by_module
+from ..knowledge.providers import Provider, module_row
 from ..model import Finding, Fix, Kind
 from ..registry import probe_code_for
 
@@ -168,8 +168,8 @@ def _classify(env: Environment, r: Result, *, stage: str, package: Optional[str]
             found = _moved_finding(env, missing, names, provider, [*decisive, *frames])
             if found is not None:
                 return found
-        owner = by_module(missing)
-        pkg = owner[0].package if owner else None
+        owner = module_row(missing)
+        pkg = owner.package if owner else None
         missing_fix = install_fix(py, f"Install {pkg}", [pkg]) if pkg else Fix(
             f"Install the distribution that provides {missing.split('.')[0]!r} (its name on PyPI may differ)",
             manual=True)
@@ -272,11 +272,11 @@ def _notebook_findings(env: Environment) -> Iterator[Finding]:
             if r is None or r.ok or r.status == "skipped":
                 continue
             top = imp.module.split(".")[0]
-            rows = by_module(top)
+            row = module_row(top)
             if top in provider_modules and not imp.module.startswith("langchain."):
                 continue  # the provider's own probe reports it, with more context
-            provider = rows[0].name if rows else None
-            f = _classify(env, r, stage="import", package=rows[0].package if rows else None, provider=provider,
+            provider = row.name if row else None
+            f = _classify(env, r, stage="import", package=row.package if row else None, provider=provider,
                           subject=imp.module, names=imp.names)
             if f is None:
                 continue

@@ -33,6 +33,7 @@ from .knowledge.providers import (
     SECRET_VARS,
     by_class,
     by_module,
+    module_row,
     provider_of,
 )
 from .knowledge.providers import STABLE_SUBMODULES as _PROVIDER_STABLE_SUBMODULES
@@ -140,9 +141,9 @@ def distribution_for(module: str) -> str:
         known = MODULE_DISTRIBUTIONS.get(".".join(parts[:n]))
         if known:
             return known
-    providers = by_module(parts[0])
-    if providers:
-        return providers[0].package
+    row = module_row(parts[0])
+    if row is not None:
+        return row.package
     return parts[0].replace("_", "-").lower()
 
 
@@ -186,9 +187,9 @@ def integration_in(text: str) -> Optional[str]:
     """The last provider-integration package whose module appears in ``text`` (traceback paths, dotted names)."""
     found: Optional[str] = None
     for m in _INTEGRATION_IN_TB.finditer(text[-_MAX_TRACEBACK:]):
-        providers = by_module(m.group(1))
-        if providers:
-            found = providers[0].package
+        row = module_row(m.group(1))
+        if row is not None:
+            found = row.package
     return found
 
 
@@ -283,7 +284,8 @@ def derive_integration_class(values: dict[str, str]) -> Optional[dict[str, str]]
         return None
     if not any(values.get("name") in p.chat_classes for p in providers):
         return None
-    return {"dist": providers[0].package, "top": providers[0].module}
+    row = module_row(values.get("module", ""))
+    return {"dist": row.package, "top": row.module} if row else None
 
 
 def derive_sdk_attribute(values: dict[str, str]) -> Optional[dict[str, str]]:
@@ -442,9 +444,9 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
             return p.name
     module = values.get("module") or values.get("top")
     if module:
-        providers = by_module(module)
-        if providers:
-            return providers[0].name
+        row = module_row(module)
+        if row is not None:
+            return row.name
         sdk = sdk_provider(module)
         if sdk:
             return sdk
@@ -459,9 +461,9 @@ def _provider_from(values: Mapping[str, str], message: str, exc_type: str) -> Op
 def _integration_from(values: Mapping[str, str], exc_type: str, tb: str, provider: Optional[str]) -> Optional[str]:
     module = values.get("module")
     if module:
-        providers = by_module(module)
-        if providers:
-            return providers[0].package
+        row = module_row(module)
+        if row is not None:
+            return row.package
     for prefix, _prov in _EXC_MODULE_PROVIDER:
         if prefix.startswith("langchain_") and exc_type.startswith(prefix):
             return prefix.rstrip(".").replace("_", "-")

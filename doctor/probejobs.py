@@ -90,7 +90,7 @@ class ConstructionJob:
 def _guess_row(module: str, name: str, kwargs: Mapping[str, Any], args: tuple[Any, ...]) -> Optional[Provider]:
     """The provider row a class belongs to, for its dummy settings (a heuristic for classes outside the table:
     ``BedrockChat`` from langchain_community is the ``aws`` row's, by its community module name)."""
-    from .knowledge.providers import BY_NAME, COMMUNITY_MODULES, INIT_CHAT_MODEL_NAMES, by_class, by_module
+    from .knowledge.providers import BY_NAME, COMMUNITY_MODULES, INIT_CHAT_MODEL_NAMES, by_class, module_row
 
     if name in ("init_chat_model", "init_embeddings"):
         spec = kwargs.get("model_provider")
@@ -103,8 +103,7 @@ def _guess_row(module: str, name: str, kwargs: Mapping[str, Any], args: tuple[An
         return row
     top = module.split(".")[0]
     if top not in ("langchain", "langchain_community"):
-        rows = by_module(top)
-        return rows[0] if rows else None
+        return module_row(top)
     bare = name.lower()
     for word in ("chat", "llm", "embeddings", "embedding", "converse"):
         bare = bare.replace(word, "")

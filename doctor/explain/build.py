@@ -20,7 +20,7 @@ from ..explain.attribution import (
 from ..explain.segment import Event, Exc, segment
 from ..findings import make
 from ..knowledge.codes.explain import KIND_CODES
-from ..knowledge.providers import BY_NAME, by_module
+from ..knowledge.providers import BY_NAME, module_row
 from ..knowledge.signatures import SIGNATURES
 from ..model import ExplainedInput, Finding, Kind, Report
 from ..redact import Redactor, fingerprint, for_process, redact_fields
@@ -197,8 +197,8 @@ class _Explainer:
         if m is not None:
             module = dict(m.groups).get("module")
             if module:
-                providers = by_module(module)
-                module_pkg = providers[0].package if providers else None
+                row = module_row(module)
+                module_pkg = row.package if row else None
         package = choose_package(facts, module_pkg, context, provider)
         if m is not None and m.kind in _PACKAGE_KINDS and package:
             m = m.with_integration(package)

@@ -388,6 +388,13 @@ def by_module(module: str) -> tuple[Provider, ...]:
     return tuple(p for p in PROVIDERS if p.module == top)
 
 
+def module_row(module: str) -> Optional[Provider]:
+    """The first row whose integration imports as ``module``'s top-level name (openai for ``langchain_openai``),
+    or None. The one such lookup."""
+    rows = by_module(module)
+    return rows[0] if rows else None
+
+
 def by_class(class_name: str) -> Optional[Provider]:
     """The provider whose chat class is ``class_name``, if any."""
     for p in PROVIDERS:

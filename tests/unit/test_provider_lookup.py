@@ -50,3 +50,26 @@ def test_no_second_copy_of_the_lookups_outside_the_table() -> None:
         if "by_package(" in text or "sdk_modules)" in text:
             hits.append(str(path.relative_to(DOCTOR.parent)))
     assert hits == [], f"a package's provider or an SDK's users looked up outside knowledge/providers.py: {hits}"
+
+
+def test_module_row_is_the_first_row_of_every_module() -> None:
+    for p in P.PROVIDERS:
+        first = next(q for q in P.PROVIDERS if q.module == p.module)
+        assert P.module_row(p.module) is first
+        assert P.module_row(p.module + ".chat_models") is first
+    assert P.module_row("not_a_provider_module") is None
+
+
+def test_no_first_row_of_a_module_picked_outside_the_table() -> None:
+    import re
+
+    first = re.compile(r"\b(rows|providers|owner)\[0\]\.(name|package|module)")
+    hits = []
+    for root in (DOCTOR, DOCTOR.parent / "checks"):
+        for path in root.rglob("*.py"):
+            if "knowledge" in path.parts or "_checks" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            if first.search(text):
+                hits.append(str(path.relative_to(root.parent)))
+    assert hits == [], f"a module's first row picked outside knowledge.providers.module_row: {hits}"
