@@ -190,6 +190,12 @@ class Recorder:
         ``content``: also record a hash of the bytes, so that a rewrite with a new mtime but the same text still
         validates (small files: .env, notebooks, settings, credential files).
         """
+        return self.read_with_stat(path, limit=limit, content=content, head=head)[0]
+
+    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
+                       head: bool = False) -> tuple[bytes, os.stat_result]:
+        """``read_bytes``, and the file's ``fstat`` taken while it was open (the fingerprint the read recorded): a
+        caller that needs both pays no ``stat`` of its own."""
         p = os.fspath(path)
         try:
             data, st = _raw_read(p, limit, head)
@@ -197,19 +203,6 @@ class Recorder:
             self._note_file(p, _safe_stat(p))
             raise
         self._note_file(p, st, _sha(data) if content else None)
-        return data
-
-    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT
-                       ) -> tuple[bytes, os.stat_result]:
-        """``read_bytes``, and the file's ``fstat`` taken while it was open (the fingerprint the read recorded): a
-        caller that needs both pays no ``stat`` of its own."""
-        p = os.fspath(path)
-        try:
-            data, st = _raw_read(p, limit, False)
-        except InputError:
-            self._note_file(p, _safe_stat(p))
-            raise
-        self._note_file(p, st)
         return data, st
 
     def read_text(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
@@ -601,13 +594,9 @@ class _NullRecorder(Recorder):
     # What the recording forms compute only to note it (a hash of every listing and of read contents, a stat of
     # each folder before it is listed, the link text of every folder on a resolved path) is not computed: the same
     # answers and the same errors, without the bookkeeping nobody reads.
-    def read_bytes(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
-                   head: bool = False) -> bytes:
-        return _raw_read(os.fspath(path), limit, head)[0]
-
-    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT
-                       ) -> tuple[bytes, os.stat_result]:
-        return _raw_read(os.fspath(path), limit, False)
+    def read_with_stat(self, path: str | os.PathLike[str], *, limit: int = DEFAULT_LIMIT, content: bool = False,
+                       head: bool = False) -> tuple[bytes, os.stat_result]:
+        return _raw_read(os.fspath(path), limit, head)
 
     def stat(self, path: str | os.PathLike[str]) -> Optional[os.stat_result]:
         return _safe_stat(os.fspath(path))
