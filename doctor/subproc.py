@@ -74,14 +74,17 @@ class Channel(Protocol):
 _LOCK = threading.Lock()
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 _subreaper: Optional[bool] = None
+_owner = False
 
 
 def own_process() -> None:
     """This process is the doctor's alone (a console entry point, not a host that imported it): every child it has
     is one the doctor started. Become the reaper of orphaned descendants, and kill every child on SIGINT, SIGTERM
     and SIGHUP. Never called in a host's process: there the sweep would kill the host's own children (a notebook
-    kernel's), and the subreaper would leave the host its other children's orphans to reap."""
-    _enable_subreaper()
+    kernel's), and the subreaper would leave the host its other children's orphans to reap. The subreaper itself
+    is set when the first child is started (``ctypes`` costs a command that starts none, such as ``list-checks``)."""
+    global _owner
+    _owner = True
     install_signal_cleanup()
 
 
@@ -298,6 +301,8 @@ def _run(
     start = time.monotonic()
     if STOPPING.is_set():
         return Completed(tuple(argv), None, "", "interrupted", False, 0.0, killed="was interrupted")
+    if _owner:
+        _enable_subreaper()  # before the child exists: whatever it leaves behind comes back to this process
     rfd = wfd = -1
     if channel is not None:
         rfd, wfd = os.pipe()

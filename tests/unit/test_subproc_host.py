@@ -51,7 +51,9 @@ def _entry(host: str) -> dict[str, object]:
         from langchain_doctor import cli, subproc
         from langchain_doctor import __main__ as entry
         def fake_main(argv=None):
-            print(json.dumps({{"reaping": subproc.reaping(),
+            before = subproc.reaping()  # set with the first child, not at start
+            subproc.run([sys.executable, "-c", "pass"], timeout=60)
+            print(json.dumps({{"reaping_before_a_child": before, "reaping": subproc.reaping(),
                               "sigterm_is_doctors": signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL}}))
         cli.main = fake_main
         entry.main()
@@ -62,11 +64,12 @@ def _entry(host: str) -> dict[str, object]:
 
 
 def test_the_console_entry_owns_its_process() -> None:
-    expected = {"reaping": sys.platform.startswith("linux"), "sigterm_is_doctors": True}
+    expected = {"reaping_before_a_child": False, "reaping": sys.platform.startswith("linux"),
+                "sigterm_is_doctors": True}
     assert _entry("") == expected
 
 
 def test_a_hosted_entry_does_not() -> None:
     # ``%run -m langchain_doctor`` in a kernel: the process is the kernel's.
     assert _entry("sys.modules['ipykernel'] = types.ModuleType('ipykernel')") == {
-        "reaping": False, "sigterm_is_doctors": False}
+        "reaping_before_a_child": False, "reaping": False, "sigterm_is_doctors": False}
