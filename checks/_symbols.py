@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from .. import inputs
-from ..values import shared_methods
+from ..values import value_type
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -40,8 +40,7 @@ _MAX_BYTES = 2_000_000
 _FORMAT = 4
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class ImportUse:
     """``from module import name`` at a file's top level."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Optional
 
-from .values import shared_methods
+from .values import value_type
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from .target import Target
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Options:
     """The user's request, after command line, config file and defaults are merged."""
 
@@ -45,8 +44,7 @@ class Options:
     so that "chosen because" stays true."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Environment:
     """The target as read: interpreter facts, installed distributions, what must work, probe results."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping  # noqa: TC003 - resolved at run time by the cache's reader
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Optional
 
 from .redact import Redactor  # noqa: TC001 - resolved at run time by the cache's reader
-from .values import shared_methods
+from .values import value_type
 
 
 class Severity(str, enum.Enum):
@@ -54,8 +54,7 @@ class Kind(str, enum.Enum):
     DOCTOR = "doctor"
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Fix:
     """How to repair a finding: a one-line summary and commands that work when pasted."""
 
@@ -76,8 +75,7 @@ class Fix:
     """True when the steps are instructions for a person (logins, keys), never run by ``fix --apply``."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class SourceLocation:
     """Where in the user's files a finding belongs: a notebook's import line, a requirements pin."""
 
@@ -89,8 +87,7 @@ class SourceLocation:
     """What stands there, one line (``from langchain_openai import ChatOpenAI``, ``langchain-openai==0.1.25``)."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Finding:
     """One problem (or note) about the target: a value nothing mutates after a check yields it."""
 
@@ -128,8 +125,7 @@ class ProviderState(str, enum.Enum):
     SKIPPED = "skipped"
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class ProviderStatus:
     """One provider's line in the report."""
 
@@ -150,8 +146,7 @@ class ProviderStatus:
     when no finding names the provider itself (a pydantic-core mismatch breaks every import)."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class PackageInfo:
     """A distribution found on the target's path."""
 
@@ -163,8 +158,7 @@ class PackageInfo:
     """langchain | pydantic | sdk | "" (other)."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class TargetInfo:
     """What the report says about the interpreter examined."""
 
@@ -178,8 +172,7 @@ class TargetInfo:
     prefix: str = ""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class SmokeRow:
     """One ``--smoke`` call as the report shows it (the contract's ``smoke[]`` object and its extensions)."""
 
@@ -204,8 +197,7 @@ class SmokeRow:
     notes: tuple[str, ...] = ()
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class NotebookUse:
     """What one ``--notebook`` needs, as the report lists it (names of env vars, never values)."""
 
@@ -219,8 +211,7 @@ class NotebookUse:
     problems: tuple[str, ...] = ()
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class ExplainedInput:
     """What ``explain`` read (``Report.target`` is None then: text, not an interpreter, was examined)."""
 
@@ -230,8 +221,7 @@ class ExplainedInput:
     errors_seen: int
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class RepairPlan:
     """The closing fix: the unified plan's commands for the whole report, then the steps only a person can do."""
 
@@ -246,8 +236,7 @@ class RepairPlan:
         return bool(self.commands or self.manual or self.cannot)
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class CheckRun:
     """One check of the run: its family (the JUnit suite) and how long it took."""
 
@@ -256,8 +245,7 @@ class CheckRun:
     seconds: float = 0.0
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class CredentialSeen:
     """A credential the run found, as support needs to see it: where it comes from and its fingerprint."""
 
@@ -272,8 +260,7 @@ class CredentialSeen:
     """ok | info | warning | error: the worst credential finding about its provider (``credlist.credential_status``)."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class CodeDoc:
     """A finding code's documentation from the registry, for formats that describe their rules (SARIF)."""
 
@@ -286,8 +273,7 @@ class CodeDoc:
     fix: str
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Report:
     """Everything a renderer needs; built once per run. Renderers read these fields and nothing else."""
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import subproc
-from .values import shared_methods
+from .values import value_type
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -204,8 +203,7 @@ class TargetError(Exception):
     """The target cannot be examined; the CLI turns it into a one-line message and exit code 2."""
 
 
-@shared_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@value_type
 class Target:
     """The interpreter examined, as it reports itself."""
 

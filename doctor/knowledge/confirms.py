@@ -33,8 +33,9 @@ table: every code registered, each code on one side only, every pair folds throu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from ..values import value_type
 
 
 class Kept(Enum):
@@ -55,7 +56,7 @@ class SameCause(Enum):
     """One kind, and the probe's repair installs every distribution the static finding's repair installs."""
 
 
-@dataclass(frozen=True)
+@value_type
 class Confirms:
     """One probe code and the static codes whose failure it shows."""
 

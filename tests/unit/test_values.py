@@ -1,18 +1,20 @@
-"""``shared_methods``: the same ``__eq__``, ``__hash__`` and ``__repr__`` as ``@dataclass(frozen=True)`` generates."""
+"""``value_type``: the same ``__eq__``, ``__hash__``, ``__repr__`` and frozen ``__setattr__``/``__delattr__`` as
+``@dataclass(frozen=True)`` generates."""
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import pytest
-from langchain_doctor.values import shared_methods
+from langchain_doctor.values import value_type
 
 MODULES = ("langchain_doctor.model", "langchain_doctor.context", "langchain_doctor.target",
-           "langchain_doctor._checks._symbols")
+           "langchain_doctor._checks._symbols", "langchain_doctor.knowledge.confirms")
 
 
 def _twins(body: dict[str, Any], annotations: dict[str, str]) -> tuple[type, type]:
@@ -20,7 +22,7 @@ def _twins(body: dict[str, Any], annotations: dict[str, str]) -> tuple[type, typ
     def make(name: str) -> type:
         return type(name, (), {**body, "__annotations__": dict(annotations), "__module__": __name__,
                                "__qualname__": "Outer.Twin"})
-    ours = shared_methods(dataclass(frozen=True, eq=False, repr=False)(make("Twin")))
+    ours = value_type(make("Twin"))
     theirs = dataclass(frozen=True)(make("Twin"))
     return ours, theirs
 
@@ -42,6 +44,13 @@ def test_twins_behave_alike(body: dict[str, Any], annotations: dict[str, str], v
     ours, theirs = _twins(body, annotations)
     a_all = [ours(**v) for v in values]
     b_all = [theirs(**v) for v in values]
+    messages: list[str] = []
+    assert inspect.signature(ours) == inspect.signature(theirs)
+    assert inspect.signature(ours.__init__) == inspect.signature(theirs.__init__)
+    with pytest.raises(TypeError):
+        ours(*range(len(annotations) + 1))
+    if "d" in body:  # a default factory is called for each instance
+        assert ours(a="k").d is not ours(a="k").d and ours(a="k").d == {}
     for a1, b1 in zip(a_all, b_all):
         assert repr(a1) == repr(b1)
         for a2, b2 in zip(a_all, b_all):
@@ -59,9 +68,19 @@ def test_twins_behave_alike(body: dict[str, Any], annotations: dict[str, str], v
         # a value of another class is never equal, either way round
         assert a1 != b1 and b1 != a1
         assert a1.__eq__(object()) is NotImplemented
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            a1.a = 0  # type: ignore[attr-defined]
+        for obj in (a1, b1):
+            for name in ("a", "not_a_field"):
+                with pytest.raises(dataclasses.FrozenInstanceError) as caught:
+                    setattr(obj, name, 0)
+                messages.append(str(caught.value))
+                with pytest.raises(dataclasses.FrozenInstanceError) as caught:
+                    delattr(obj, name)
+                messages.append(str(caught.value))
+        assert messages[:4] == messages[4:8]
+        del messages[:]
         assert dataclasses.replace(a1) == a1
+    assert ours.__dataclass_params__.__repr__() == theirs.__dataclass_params__.__repr__()  # type: ignore[attr-defined]
+    assert [f.name for f in dataclasses.fields(ours)] == [f.name for f in dataclasses.fields(theirs)]
 
 
 def test_nan_field_is_equal_to_itself_as_in_a_tuple() -> None:
@@ -78,12 +97,33 @@ def test_recursive_repr() -> None:
     assert repr(a) == repr(b) == "Outer.Twin(a=[...])"
 
 
+def test_a_plain_subclass_is_frozen_in_its_fields_only_as_with_dataclasses() -> None:
+    ours, theirs = _twins({}, {"a": "int"})
+    for base in (ours, theirs):
+        sub = type("Sub", (base,), {})
+        obj = sub(a=1)
+        obj.extra = 2  # not a field, and not the frozen class itself: allowed, as the generated method allows
+        assert obj.extra == 2
+        del obj.extra
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            obj.a = 3
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del obj.a
+
+
+def test_a_frozen_dataclass_may_inherit_from_it() -> None:
+    ours, _theirs = _twins({}, {"a": "int"})
+    child = dataclass(frozen=True)(type("Child", (ours,), {"__annotations__": {"b": "int"}, "b": 0}))
+    obj = child(a=1, b=2)
+    assert (obj.a, obj.b) == (1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        obj.b = 3
+
+
 def test_refuses_a_class_it_would_change() -> None:
-    with pytest.raises(TypeError):
-        shared_methods(dataclass(frozen=True)(type("G", (), {"__annotations__": {"a": "int"}})))
-    with pytest.raises(TypeError):
-        shared_methods(dataclass(frozen=True, eq=False, repr=False)(
-            type("H", (), {"__annotations__": {"a": "int"}, "__repr__": lambda self: "h"})))
+    for method in ("__repr__", "__eq__", "__setattr__", "__delattr__"):
+        with pytest.raises(TypeError):
+            value_type(type("H", (), {"__annotations__": {"a": "int"}, method: lambda *a: None}))
 
 
 def _shared_classes() -> list[type]:
@@ -97,12 +137,14 @@ def _shared_classes() -> list[type]:
 
 def test_every_dataclass_of_the_start_up_modules_uses_the_shared_methods() -> None:
     classes = _shared_classes()
-    assert len(classes) >= 18
+    assert len(classes) >= 19
     for cls in classes:
         assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
-        assert cls.__eq__ is shared_methods.__globals__["_eq"], cls
-        assert cls.__hash__ is shared_methods.__globals__["_hash"], cls
-        assert cls.__repr__ is shared_methods.__globals__["_repr"], cls
+        assert cls.__eq__ is value_type.__globals__["_eq"], cls
+        assert cls.__hash__ is value_type.__globals__["_hash"], cls
+        assert cls.__repr__ is value_type.__globals__["_repr"], cls
+        assert cls.__setattr__.__module__ == "langchain_doctor.values", cls
+        assert cls.__delattr__.__module__ == "langchain_doctor.values", cls
 
 
 def test_the_model_classes_match_their_generated_twins() -> None:
