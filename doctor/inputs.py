@@ -128,29 +128,36 @@ def _unspec(spec: str) -> tuple[Optional[tuple[str, ...]], Optional[frozenset[st
     return None, None
 
 
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
 def _raw_read(path: str, limit: int, head: bool) -> tuple[bytes, os.stat_result]:
     """Open without blocking, refuse anything but a regular file, read at most ``limit`` bytes."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise InputError(exc.errno or errno.EIO, exc.strerror or str(exc), path) from None
     try:
         st = os.fstat(fd)
-        kind = _kind(st.st_mode)
-        if kind != "f":
-            raise InputError(errno.EINVAL, f"not a regular file ({_KIND_TEXT[kind]}); not read", path)
+        if not stat_mod.S_ISREG(st.st_mode):
+            raise InputError(errno.EINVAL, f"not a regular file ({_KIND_TEXT[_kind(st.st_mode)]}); not read", path)
         if st.st_size > limit and not head:
             raise InputError(errno.EFBIG, f"larger than {limit} bytes; not read", path)
-        parts: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
-            if not chunk:
-                break
-            parts.append(chunk)
-            size += len(chunk)
-        data = b"".join(parts)
+        # A regular file answers a read short only at its end: one read of one byte more than its size is the whole
+        # file unless it grew meanwhile (then the loop reads on, within the limit).
+        want = min(st.st_size + 1, limit + 1, _CHUNK)
+        data = os.read(fd, want)
+        if len(data) == want:
+            parts = [data]
+            size = len(data)
+            while size <= limit:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                size += len(chunk)
+            data = b"".join(parts)
         if len(data) > limit:
             if not head:
                 raise InputError(errno.EFBIG, f"larger than {limit} bytes; not read", path)
