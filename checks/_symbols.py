@@ -26,7 +26,6 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from .. import inputs
