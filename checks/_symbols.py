@@ -163,16 +163,21 @@ _ALIAS = re.compile(r"([A-Za-z_]\w{0,200})(?:\s+as\s+\w{1,200})?")
 
 
 @functools.lru_cache(maxsize=32)
-def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> tuple[re.Pattern[bytes], tuple[bytes, ...]]:
+def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> re.Pattern[bytes]:
     """A column-0 ``from <wanted module> import ...`` (or a relative one), matched where a line starts with
-    ``from``; and the bytes one of which must follow ``from `` for the pattern to match there (the wanted modules,
-    and ``.`` when relative imports are read), so that most statements are passed over without the regex."""
+    ``from``."""
     alts = sorted({w.rstrip(".") for w in wanted if w.rstrip(".")}, key=len, reverse=True)
     mods = b"|".join(re.escape(a.encode()) for a in alts) or b"(?!)"
     rel = rb"|\.{1,5}[\w.]{0,200}" if relative else b""
-    heads = (*(a.encode() for a in alts), *((b".",) if relative else ()))
-    return (re.compile(rb"from[ \t]+((?:" + mods + rb")[\w.]{0,200}" + rel
-                       + rb")[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})"), heads)
+    return re.compile(rb"from[ \t]+((?:" + mods + rb")[\w.]{0,200}" + rel
+                      + rb")[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})")
+
+
+@functools.lru_cache(maxsize=64)
+def _heads(wanted: tuple[str, ...], relative: bool) -> tuple[bytes, ...]:
+    """What must follow ``from `` for a statement to be kept: a wanted module (a prefix, as ``wanted`` always is),
+    or ``.`` when relative imports are read. A statement that starts otherwise is never tried with the regex."""
+    return (*(w.encode() for w in wanted if w), *((b".",) if relative else ()))
 
 
 @functools.lru_cache(maxsize=64)
@@ -184,7 +189,8 @@ def _prefixes(wanted: tuple[str, ...]) -> tuple[bytes, ...]:
 def _statements(pattern: re.Pattern[bytes], heads: tuple[bytes, ...], data: bytes) -> Iterator[re.Match[bytes]]:
     """The matches of ``pattern`` (which starts with ``from``) at the starts of lines, in order: tried only where
     bytes.find puts ``\\nfrom`` (the regex engine's own scan is slower on megabytes of source), and not where the
-    usual single space after ``from`` is followed by none of ``heads`` (the pattern cannot match there)."""
+    usual single space after ``from`` is followed by none of ``heads`` (such a statement is not wanted: most of a
+    package's imports are of its own modules)."""
     i = 0 if data.startswith(b"from") else data.find(b"\nfrom") + 1
     if i == 0 and not data.startswith(b"from"):
         return
@@ -217,8 +223,8 @@ def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], r
             return {"imports": imports}
     wanted_bytes = _prefixes(wanted)
     line, pos = 1, 0
-    pattern, heads = _statement_pattern(searched or wanted, relative)
-    for m in _statements(pattern, heads, data):
+    pattern = _statement_pattern(searched or wanted, relative)
+    for m in _statements(pattern, _heads(wanted, relative), data):
         module_bytes = m.group(1)
         if not module_bytes.startswith(wanted_bytes):
             continue  # an absolute import of a module outside ``wanted`` (its name is its target as it stands)

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Callable, NamedTuple, Optional, Protocol
+from typing import TYPE_CHECKING, Callable, NamedTuple, Optional, Protocol, Union
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -289,15 +289,21 @@ class _Lines:
             self.channel.line(line)
 
 
-def _run(
-    argv: Sequence[str],
-    *,
-    timeout: float,
-    cwd: Optional[str] = None,
-    env: Optional[Mapping[str, str]] = None,
-    stdin: Optional[bytes] = None,
-    channel: Optional[Channel] = None,
-) -> Completed:
+class _Child(NamedTuple):
+    """A child started by :func:`_spawn`, not yet read."""
+
+    argv: tuple[str, ...]
+    proc: subprocess.Popen[bytes]
+    rfd: int
+    stdin: Optional[bytes]
+    channel: Optional[Channel]
+    timeout: float
+    start: float
+
+
+def _spawn(argv: Sequence[str], *, timeout: float, cwd: Optional[str] = None, env: Optional[Mapping[str, str]] = None,
+           stdin: Optional[bytes] = None, channel: Optional[Channel] = None) -> Union[Completed, _Child]:
+    """Start ``argv`` in its own session (the subreaper set first); a Completed when it could not be started."""
     start = time.monotonic()
     if STOPPING.is_set():
         return Completed(tuple(argv), None, "", "interrupted", False, 0.0, killed="was interrupted")
@@ -326,6 +332,13 @@ def _run(
         return Completed(tuple(argv), 127, "", f"{type(exc).__name__}: {exc}", False, time.monotonic() - start)
     if wfd >= 0:
         os.close(wfd)
+    return _Child(tuple(argv), proc, rfd, stdin, channel, timeout, start)
+
+
+def _collect(child: _Child) -> Completed:
+    """Read a started child to its end (or its time limit, or its channel's verdict), and reap it."""
+    proc, rfd, stdin, channel, timeout, start = (child.proc, child.rfd, child.stdin, child.channel, child.timeout,
+                                                 child.start)
     out, err = _Capture(tail=False), _Capture(tail=True)
     lines = _Lines(channel) if channel is not None else None
     sel = selectors.DefaultSelector()
@@ -367,7 +380,12 @@ def _run(
                     killed = reason
                     break
             if not sel.get_map():
-                time.sleep(_TICK)  # every pipe is closed but the child lives on: wait for it, bounded
+                # Every pipe is closed but the child is not reaped yet (it is exiting, or lives on): wait for it,
+                # bounded, and wake as soon as it ends (a fixed sleep here cost up to a tick per run).
+                try:
+                    proc.wait(timeout=max(0.0, min(_TICK, timeout - (now - start))))
+                except subprocess.TimeoutExpired:
+                    pass
                 continue
             for key, _ in sel.select(_TICK):
                 fd = int(key.fd)
@@ -417,9 +435,22 @@ def _run(
         sweep()
     stopped = timed_out or bool(killed)
     return Completed(
-        tuple(argv), None if stopped else proc.returncode, out.text(), err.text(), timed_out,
+        child.argv, None if stopped else proc.returncode, out.text(), err.text(), timed_out,
         time.monotonic() - start, out.truncated, err.truncated, killed,
     )
+
+
+def _run(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    cwd: Optional[str] = None,
+    env: Optional[Mapping[str, str]] = None,
+    stdin: Optional[bytes] = None,
+    channel: Optional[Channel] = None,
+) -> Completed:
+    child = _spawn(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin, channel=channel)
+    return child if isinstance(child, Completed) else _collect(child)
 
 
 class Runner(Protocol):
@@ -449,3 +480,30 @@ def run(
     ``channel.verdict`` may stop the child earlier.
     """
     return RUNNER(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin, channel=channel)
+
+
+class Running:
+    """A child :func:`start` began; :meth:`result` reads it to its end, as :func:`run` would have."""
+
+    def __init__(self, child: Union[Completed, _Child, Callable[[], Completed]]) -> None:
+        self._child = child
+        self._done: Optional[Completed] = None
+
+    def result(self) -> Completed:
+        if self._done is None:
+            child = self._child
+            self._done = (child if isinstance(child, Completed) else _collect(child) if isinstance(child, _Child)
+                          else child())
+        return self._done
+
+
+def start(argv: Sequence[str], *, timeout: float, cwd: Optional[str] = None,
+          env: Optional[Mapping[str, str]] = None) -> Running:
+    """:func:`run`, begun now in the calling thread and read by ``.result()``: the child works while the caller
+    does something else, with no thread to schedule first (a thread competing with an importing main thread for the
+    GIL started the target's interpreter milliseconds late). The child's output waits in its pipes meanwhile (a
+    child that fills them waits too; its time limit counts from now). Where :data:`RUNNER` is replaced (tests), it
+    is called by ``.result()``, as :func:`run` would."""
+    if RUNNER is not _run:
+        return Running(lambda: RUNNER(argv, timeout=timeout, cwd=cwd, env=env))
+    return Running(_spawn(argv, timeout=timeout, cwd=cwd, env=env))

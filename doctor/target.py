@@ -6,7 +6,7 @@ import ast
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
 
 from . import subproc
 from .values import value_type
@@ -353,6 +353,30 @@ def discover(
     ``use_cache``: replay the interpreter's last answer when nothing it depends on changed
     (``discovery_record``), and store a new successful one; the subprocess is then started only on a change.
     """
+    return start_discover(python, environ=environ, cwd=cwd, timeout=timeout, selected=selected,
+                          use_cache=use_cache).finish()
+
+
+class Discovering(NamedTuple):
+    """A discovery under way (:func:`start_discover`)."""
+
+    finish: Callable[[], Target]
+    """Reads the interpreter's answer and makes the Target (TargetError when it gives none)."""
+    started: bool
+    """The interpreter was started (its answer was not replayed from the cache): the answer takes a while."""
+
+
+def start_discover(
+    python: Optional[str] = None,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    cwd: Optional[Path] = None,
+    timeout: float = 10.0,
+    selected: Optional[tuple[str, str]] = None,
+    use_cache: bool = False,
+) -> Discovering:
+    """:func:`discover` in two steps: the interpreter is resolved and started now (TargetError when it cannot
+    be); ``finish`` reads its answer."""
     environ = os.environ if environ is None else environ
     cwd = Path.cwd() if cwd is None else cwd
     path, selected_by, reason = resolve_interpreter(python, environ, cwd)
@@ -361,9 +385,18 @@ def discover(
     if not os.access(path, os.X_OK) or path.is_dir():
         raise TargetError(f"{path}: not an executable interpreter")
     data, key = _cached_answer(path, environ, cwd) if use_cache else (None, "")
+    running = (subproc.start([str(path), "-c", _DISCOVER], timeout=timeout, cwd=str(cwd), env=probe_env(environ))
+               if data is None else None)
+    return Discovering(lambda: _finish_discover(path, environ, cwd, timeout, selected_by, reason, use_cache, data, key,
+                                                running), running is not None)
+
+
+def _finish_discover(path: Path, environ: Mapping[str, str], cwd: Path, timeout: float, selected_by: str,
+                     reason: str, use_cache: bool, data: Optional[dict[str, Any]], key: str,
+                     running: Optional[subproc.Running]) -> Target:
     fresh = data is None
-    if data is None:
-        done = subproc.run([str(path), "-c", _DISCOVER], timeout=timeout, cwd=str(cwd), env=probe_env(environ))
+    if running is not None:
+        done = running.result()
         if done.timed_out:
             raise TargetError(f"{path}: did not answer within {timeout:g}s")
         if done.returncode != 0:
@@ -375,6 +408,7 @@ def discover(
         data = _answer(done.stdout)
         if data is None:
             raise TargetError(f"{path}: is not a Python interpreter (unexpected output)")
+    assert data is not None  # a cached answer, or the child's
     version_info = tuple(data["version_info"])
     if version_info < MIN_TARGET:
         raise TargetError(

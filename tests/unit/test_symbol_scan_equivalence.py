@@ -98,7 +98,7 @@ def _reference_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, 
     imports: list[list[object]] = []
     data = b"\n" + data
     line, pos = 0, 0
-    pattern = re.compile(rb"\n" + _symbols._statement_pattern(searched or wanted, relative)[0].pattern)
+    pattern = re.compile(rb"\n" + _symbols._statement_pattern(searched or wanted, relative).pattern)
     for m in pattern.finditer(data):
         raw = m.group(1).decode("utf-8", "replace")
         level = len(raw) - len(raw.lstrip("."))
