@@ -164,20 +164,13 @@ _ALIAS = re.compile(r"([A-Za-z_]\w{0,200})(?:\s+as\s+\w{1,200})?")
 
 @functools.lru_cache(maxsize=32)
 def _statement_pattern(wanted: tuple[str, ...], relative: bool) -> re.Pattern[bytes]:
-    """A column-0 ``from <wanted module> import ...`` (or a relative one), matched where a line starts with
-    ``from``."""
+    """A column-0 ``from <wanted module> import ...`` (or a relative one), searched in bytes that start with a
+    newline: the literal ``\\nfrom`` lets the regex engine skip to candidates instead of trying every position."""
     alts = sorted({w.rstrip(".") for w in wanted if w.rstrip(".")}, key=len, reverse=True)
     mods = b"|".join(re.escape(a.encode()) for a in alts) or b"(?!)"
     rel = rb"|\.{1,5}[\w.]{0,200}" if relative else b""
-    return re.compile(rb"from[ \t]+((?:" + mods + rb")[\w.]{0,200}" + rel
+    return re.compile(rb"\nfrom[ \t]+((?:" + mods + rb")[\w.]{0,200}" + rel
                       + rb")[ \t]+import[ \t]+(\([^)]{0,20000}\)|[^\n#]{1,2000})")
-
-
-@functools.lru_cache(maxsize=64)
-def _heads(wanted: tuple[str, ...], relative: bool) -> tuple[bytes, ...]:
-    """What must follow ``from `` for a statement to be kept: a wanted module (a prefix, as ``wanted`` always is),
-    or ``.`` when relative imports are read. A statement that starts otherwise is never tried with the regex."""
-    return (*(w.encode() for w in wanted if w), *((b".",) if relative else ()))
 
 
 @functools.lru_cache(maxsize=64)
@@ -186,24 +179,17 @@ def _prefixes(wanted: tuple[str, ...]) -> tuple[bytes, ...]:
     return (b".", *(w.encode() for w in wanted))
 
 
-def _statements(pattern: re.Pattern[bytes], heads: tuple[bytes, ...], data: bytes) -> Iterator[re.Match[bytes]]:
-    """The matches of ``pattern`` (which starts with ``from``) at the starts of lines, in order: tried only where
-    bytes.find puts ``\\nfrom`` (the regex engine's own scan is slower on megabytes of source), and not where the
-    usual single space after ``from`` is followed by none of ``heads`` (such a statement is not wanted: most of a
-    package's imports are of its own modules)."""
-    i = 0 if data.startswith(b"from") else data.find(b"\nfrom") + 1
-    if i == 0 and not data.startswith(b"from"):
-        return
-    while True:
-        after = data[i + 4:i + 6]
-        m = (pattern.match(data, i) if after[:1] != b" " or after[1:] in (b" ", b"\t") or data.startswith(heads, i + 5)
-             else None)
-        # The next "\nfrom" cannot start inside this "from", nor inside the statement matched here.
-        i = data.find(b"\nfrom", i + 4 if m is None else m.end()) + 1
-        if m is not None:
+def _statements(pattern: re.Pattern[bytes], data: bytes) -> Iterator[re.Match[bytes]]:
+    """``pattern.finditer(data)`` for a pattern that starts with ``\\nfrom``: tried only where bytes.find puts that
+    (the regex engine's own scan for its literal prefix is slower on megabytes of source)."""
+    i = data.find(b"\nfrom")
+    while i >= 0:
+        m = pattern.match(data, i)
+        if m is None:
+            i = data.find(b"\nfrom", i + 5)  # the next "\nfrom" cannot start inside this one
+        else:
             yield m
-        if i == 0:
-            return
+            i = data.find(b"\nfrom", m.end())
 
 
 def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], relative: bool = True,
@@ -221,10 +207,10 @@ def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], r
             data = inputs.read_bytes(path, limit=_MAX_BYTES)
         except OSError:
             return {"imports": imports}
+    data = b"\n" + data
     wanted_bytes = _prefixes(wanted)
-    line, pos = 1, 0
-    pattern = _statement_pattern(searched or wanted, relative)
-    for m in _statements(pattern, _heads(wanted, relative), data):
+    line, pos = 0, 0
+    for m in _statements(_statement_pattern(searched or wanted, relative), data):
         module_bytes = m.group(1)
         if not module_bytes.startswith(wanted_bytes):
             continue  # an absolute import of a module outside ``wanted`` (its name is its target as it stands)
@@ -233,8 +219,8 @@ def top_imports(path: str, module: str, is_pkg: bool, wanted: tuple[str, ...], r
         target = _resolve(raw.lstrip("."), level, path, is_pkg, module)
         if not target.startswith(wanted):
             continue
-        line += data.count(b"\n", pos, m.start())
-        pos = m.start()
+        line += data.count(b"\n", pos, m.start() + 1)
+        pos = m.start() + 1
         body = _COMMENT.sub("", m.group(2).decode("utf-8", "replace")).strip("() \t\n\\")
         for part in body.split(","):
             a = _ALIAS.fullmatch(part.strip())
