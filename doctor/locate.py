@@ -86,7 +86,7 @@ class Pending:
             try:
                 with self.inputs.active():
                     self._finish, self.answering = start_locating(options, dict(environ), cwd)
-            except BaseException as exc:  # handed to the caller by result()
+            except Exception as exc:  # handed to the caller by result(); an interrupt is not held back
                 self._error = exc
             return
         self._thread = threading.Thread(target=self._work, args=(options, dict(environ), cwd),
@@ -109,7 +109,7 @@ class Pending:
             try:
                 with self.inputs.active():
                     self._value = finish()
-            except BaseException as exc:
+            except Exception as exc:
                 self._error = exc
         if self._error is not None:
             raise self._error
