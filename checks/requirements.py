@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..checkapi import Check
 from ..findings import install_fix, make
+from ..inventory import marker_excludes, parse_requirement
 from ..knowledge.compat import PYDANTIC_V2_CORE, core_era, installed_core_era
 from ..knowledge.providers import provider_of
 from ._common import applies, direction, req_text
@@ -83,8 +84,12 @@ def run(env: Environment) -> Iterator[Finding]:
     for dist in inv.by_name.values():
         if dist.family not in _CHECKED_FAMILIES or dist.version is None:
             continue
-        for req in dist.requirements():
-            if not applies(req, env.target.markers):
+        for line in dist.requires:
+            # A line whose marker is false here (an extra not installed: most lines) is not even parsed.
+            if marker_excludes(line, env.target.markers):
+                continue
+            req = parse_requirement(line)
+            if req is None or not applies(req, env.target.markers):
                 continue
             installed = inv.get(req.name)
             if dist.name == "pydantic" and installed is not None and installed.name == "pydantic-core":

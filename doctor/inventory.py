@@ -214,6 +214,19 @@ def read_requirement(line: str) -> Optional[Req]:
     return req
 
 
+def marker_excludes(line: str, environment: Mapping[str, str]) -> bool:
+    """True when the Requires-Dist ``line`` certainly does not apply: its marker, read as ``Req.holds`` reads it,
+    is false for ``environment`` (the base install). Answered from the line alone, before any specifier is built:
+    most lines of an environment are gated by an extra that is not installed. False whenever in doubt (no marker,
+    a form only packaging reads): then the line is parsed and judged as before."""
+    m = _SIMPLE.fullmatch(line)
+    marker = m.group("marker") if m is not None else None
+    if marker is None:
+        return False
+    tree = _marker_tree(marker)
+    return tree is not None and _evaluate(tree, environment) is False
+
+
 class Req:
     """A requirement: what packaging's ``Requirement`` gives for the same line (name, extras, specifier, url,
     marker, ``str``), read without packaging's parser where the line allows it.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from langchain_doctor._checks._common import applies
-from langchain_doctor.inventory import Req, canonicalize_name, read_requirement
+from langchain_doctor.inventory import Req, canonicalize_name, marker_excludes, read_requirement
 from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name as packaging_canonicalize
@@ -131,3 +131,23 @@ def test_names_are_normalised_as_packaging_does() -> None:
     names = {r.name for r in map(read_requirement, REAL_LINES) if r is not None}
     names |= {"Foo__Bar", "a.-_b", "A", "x--y..z", "ÄB", "", "-", "._"}
     assert {n: canonicalize_name(n) for n in names} == {n: packaging_canonicalize(n) for n in names}
+
+
+def test_a_line_skipped_unparsed_is_one_that_does_not_apply() -> None:
+    """``marker_excludes`` (the requirements check's shortcut: no specifier built for a line whose marker is false)
+    says True only where packaging says the line does not apply (or is no requirement at all), on every real line,
+    every edge case and every environment; and it does skip most extra-gated real lines."""
+    skipped = 0
+    for line in [*REAL_LINES, *EDGE_LINES]:
+        for markers in ENVIRONMENTS:
+            if not marker_excludes(line, markers):
+                continue
+            skipped += 1
+            try:
+                reference = Requirement(line)
+            except InvalidRequirement:
+                continue
+            assert not _packaging_applies(reference, markers), (line, markers)
+    gated = [ln for ln in REAL_LINES if "extra ==" in ln.replace('"', "'").replace("extra=='", "extra == '")]
+    assert sum(marker_excludes(ln, ENVIRONMENTS[0]) for ln in gated) >= len(gated) * 0.9
+    assert skipped > len(gated)
