@@ -411,9 +411,10 @@ def _item(item: Union[_Atom, _Tree], environment: Mapping[str, str]) -> bool:
 
 
 # The fields read from METADATA, with their folded continuation lines (RFC 822). One C-level scan of the
-# header block instead of a Python loop over its lines (Classifier lines alone are often a hundred).
-_FIELDS = re.compile(r"^(name|version|requires-dist)[ \t]*:[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
-                     re.MULTILINE | re.IGNORECASE)
+# header block instead of a Python loop over its lines (Classifier lines alone are often a hundred); the pattern
+# starts with a literal newline (the block is read with one put before it), so the engine tries it only at line
+# starts instead of at every character, as a multi-line ``^`` with ignored case made it do.
+_FIELDS = re.compile(r"\n((?i:name|version|requires-dist))[ \t]*:[ \t]*([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
 
 
 def parse_headers(text: str) -> dict[str, list[str]]:
@@ -428,7 +429,7 @@ def parse_headers(text: str) -> dict[str, list[str]]:
     if end >= 0:
         text = text[:end]
     headers: dict[str, list[str]] = {}
-    for m in _FIELDS.finditer(text):
+    for m in _FIELDS.finditer("\n" + text):
         value = m.group(2)
         value = " ".join(part.strip() for part in value.split("\n")) if "\n" in value else value.strip()
         headers.setdefault(m.group(1).lower(), []).append(value)

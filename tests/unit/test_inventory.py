@@ -111,3 +111,5 @@ def test_parse_headers_reads_the_three_fields_of_the_header_block_only() -> None
         "requires-dist": ['pydantic<3,>=2.7; python_full_version >= "3.12.4"', "jsonpatch<2.0"],
     }
     assert parse_headers(text) == headers  # CRLF as read in binary mode or by a reader that keeps it
+    # a field on the very first line counts too (the block is read with a newline put before it)
+    assert parse_headers("name: first\nVersion: 1\n") == {"name": ["first"], "version": ["1"]}
