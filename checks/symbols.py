@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from .. import inputs
 from ..checkapi import Check
 from ..findings import install_fix, make
 from ..knowledge import boundaries as kb
@@ -30,15 +29,10 @@ _MAX_FILES = 3_000
 
 
 def _record_modules(d: Dist) -> list[tuple[str, str, bool]]:
-    """(module, path, is_package) of each .py file a distribution installed (its RECORD), under its location."""
+    """(module, path, is_package) of each .py file a distribution installed (its RECORD, read once per run for
+    every check that asks), under its location."""
     out: list[tuple[str, str, bool]] = []
-    try:
-        lines = inputs.read_text(os.path.join(d.metadata_dir, "RECORD"), limit=64 * 1024 * 1024,
-                                 errors="replace").splitlines()
-    except OSError:
-        return out
-    for line in lines:
-        rel = line.split(",", 1)[0]
+    for rel in d.recorded_files() or ():
         if not rel.endswith(".py") or rel.startswith(("..", "/")) or ".dist-info" in rel:
             continue
         parts = rel[:-3].split("/")
