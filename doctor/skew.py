@@ -95,6 +95,39 @@ def derive_known_keyword_skew(values: dict[str, str]) -> Optional[dict[str, str]
     return derive_keyword_skew(values) if kb.skews_for(values.get("arg", "")) else None
 
 
+def _removed_skew(row: kb.Symbol, name: str, a: Optional[str], uses: str) -> dict[str, str]:
+    """The skew values for a name that ``row.dist`` removed and the code of ``a`` still ``uses`` (imports, reads):
+    a SKEWS row names the caller's first release that fits; else the fix is the bound below the removal."""
+    skews = [s for s in kb.SKEWS if s.symbol == name and s.newer == row.dist]
+    olders = [s for s in skews if s.older == a] or skews
+    if olders:
+        s = olders[0]
+        return {"a": s.older, "b": s.newer, "upgrade": s.fix_upgrade, "bound": s.fix_bound,
+                "alt": f", or keep {s.newer} below {s.newer_from} ('{s.fix_bound}')", "fix_verb": "Upgrade",
+                "skew_title": f"{row.dist} {row.removed} removed `{name}`, which {s.older} older than "
+                              f"{s.older_below} {uses} (version skew)", "dist": s.older}
+    # No row says which release of the caller stopped using the name (or whether one did: langchain-community's
+    # LocalAIEmbeddings still reads ``openai.error``): the bound is the fix that holds; an upgrade only might.
+    bound = f"{row.dist}<{row.removed}"
+    other = (f" (or upgrade {a}, if a newer release of it no longer {uses} `{name}`)" if a
+             else f" (or change the code that {uses} `{name}` to what {row.dist} {row.removed} has instead)")
+    return {"a": a or "", "b": row.dist, "upgrade": bound, "bound": bound, "alt": other, "fix_verb": "Install",
+            "skew_title": f"{row.dist} {row.removed} removed `{name}`, which {a or 'the code'} still {uses} "
+                          f"(version skew)", "dist": a or row.dist}
+
+
+def derive_attribute_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
+    """``module 'M' has no attribute 'X'`` where the boundaries table says M's distribution removed X at a known
+    release: the code reading it (the innermost installed frame of another distribution) was written for the older
+    releases. Not a shadowing file: the rows after this one say that only of names every release has."""
+    module = values.get("module", "")
+    name = values.get("name", "")
+    row = kb.symbol(module, name)
+    if row is None or not row.removed:
+        return None
+    return _removed_skew(row, name, _importer(values, {row.dist, "pydantic"}), "reads")
+
+
 def derive_import_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
     """``cannot import name 'X' from 'M'`` with M installed: the importer and M's distribution do not fit."""
     module = values.get("module", "")
@@ -111,27 +144,16 @@ def derive_import_skew(values: dict[str, str]) -> Optional[dict[str, str]]:
     if row is not None and row.added:
         req = f"{row.dist}>={row.added}"
         who = f"{a} needs" if a else "the importing code needs"
-        return {"a": a or "", "b": row.dist, "upgrade": req, "bound": "", "alt": "",
+        return {"a": a or "", "b": row.dist, "upgrade": req, "bound": "", "alt": "", "fix_verb": "Upgrade",
                 "skew_title": f"`{name}` is in {row.dist} from {row.added} on; {who} it and the installed "
                               f"{row.dist} is older (version skew)", "dist": row.dist}
     if row is not None and row.removed:
-        skews = [s for s in kb.SKEWS if s.symbol == name and s.newer == row.dist]
-        olders = [s for s in skews if s.older == a] or skews
-        if olders:
-            s = olders[0]
-            return {"a": s.older, "b": s.newer, "upgrade": s.fix_upgrade, "bound": s.fix_bound,
-                    "alt": f", or keep {s.newer} below {s.newer_from} ('{s.fix_bound}')",
-                    "skew_title": f"{row.dist} {row.removed} removed `{name}`, which {s.older} older than "
-                                  f"{s.older_below} imports (version skew)", "dist": s.older}
-        return {"a": a or "", "b": row.dist, "upgrade": a or "", "bound": f"{row.dist}<{row.removed}",
-                "alt": f", or keep {row.dist} below {row.removed} ('{row.dist}<{row.removed}')",
-                "skew_title": f"{row.dist} {row.removed} removed `{name}`, which {a or 'the importing code'} "
-                              f"still imports (version skew)", "dist": a or row.dist}
+        return _removed_skew(row, name, a, "imports")
     if not b.startswith(_SKEW_FAMILIES):
         return None
     both = _join([b, a or ""])
     who = a or "the importing package"
-    return {"a": a or "", "b": b, "upgrade": both, "bound": "", "alt": "",
+    return {"a": a or "", "b": b, "upgrade": both, "bound": "", "alt": "", "fix_verb": "Upgrade",
             "skew_title": f"{who} imports `{name}` from `{module}`, which the installed {b} does not have "
                           f"(its release is older than {who} needs: version skew)", "dist": b}
 

@@ -98,6 +98,12 @@ SYMBOLS: tuple[Symbol, ...] = (
            verified="thread"),
     Symbol("huggingface_hub", "cached_download", "huggingface-hub", removed="0.26.0",
            source="huggingface_hub/__init__.py 0.25.2 vs 0.26.0 (wheel); " + _BOUNDARIES_DOC, verified="wheel"),
+    # Read as ``openai.error.Timeout`` by langchain's and langchain-community's pre-1.0 retry code: an AttributeError
+    # when called (nothing fails at import), which a shadowing ``openai.py`` would give too.
+    Symbol("openai", "error", "openai", removed="1.0.0",
+           source="openai/error.py in the openai 0.28.1 wheel, absent from 1.0.0 (wheels); the v1 migration guide, "
+           "github.com/openai/openai-python/discussions/742; langchain-ai/langchain#13368, #16442; "
+           + _BOUNDARIES_DOC, verified="wheel"),
 )
 
 

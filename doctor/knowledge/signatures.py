@@ -27,6 +27,7 @@ from ..classify import (
 )
 from ..model import Kind
 from ..skew import (
+    derive_attribute_skew,
     derive_descriptors,
     derive_import_skew,
     derive_keyword_skew,
@@ -453,6 +454,16 @@ SIGNATURES: tuple[Signature, ...] = (
         source="CPython: attribute lookup on a namespace package left by a partial uninstall",
     ),
     Signature(
+        "attribute-removed-skew", Kind.VERSION_SKEW, E,
+        _rx(r"module '(?P<module>[\w.]{1,200})' has no attribute '(?P<name>\w{1,120})'"),
+        "{skew_title}",
+        "A package reads a name that a newer release of another installed package removed; both are installed and "
+        "pip check is clean when the reader declares no upper bound.",
+        "{fix_verb} {upgrade}{alt}",
+        exc=("AttributeError",), install=("{upgrade}",), derive=derive_attribute_skew, subject="{dist}",
+        source="two-package skew rule (doctor/skew.py) with doctor/knowledge/boundaries.py SYMBOLS (removed names)",
+    ),
+    Signature(
         "sdk-attribute-missing", Kind.SHADOWED_MODULE, E,
         _rx(r"module '(?P<module>[\w.]{1,200})' has no attribute '(?P<name>\w{1,120})'"),
         "`{module}` has no `{name}`: a local `{top}.py` hides the SDK (or the SDK is far too old)",
@@ -552,7 +563,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "{skew_title}",
         "A package imports a name from another installed package whose release does not have it; both are "
         "installed and pip check is clean, because the importer's declared range admits that release.",
-        "Upgrade {upgrade}{alt}",
+        "{fix_verb} {upgrade}{alt}",
         install=("{upgrade}",), derive=derive_import_skew, subject="{dist}",
         source="two-package skew rule (doctor/skew.py) with doctor/knowledge/boundaries.py SYMBOLS/SKEWS",
     ),

@@ -45,9 +45,11 @@ THREAD_ROWS = frozenset({
     "proxy-in-front-of-localhost", "ollama-model-not-pulled", "azure-deployment-not-found",
     "azure-api-version-too-old", "azure-api-version-unrecognized-argument", "azure-api-version-required",
     "local-server-unreachable", "bedrock-could-not-load-credentials", "protobuf-runtime-module-missing",
+    "attribute-removed-skew",
 })
 
-FAMILY_COUNTS = {1: 6, 2: 7, 3: 7, 4: 7, 5: 5, 6: 8, 7: 8, 8: 3, 9: 5, 10: 13, 11: 15, 12: 17, 13: 3}
+# 1-13: the families issue 15 names; 14: beyond them, a name an SDK's major release removed and a caller still reads.
+FAMILY_COUNTS = {1: 6, 2: 7, 3: 7, 4: 7, 5: 5, 6: 8, 7: 8, 8: 3, 9: 5, 10: 13, 11: 15, 12: 17, 13: 3, 14: 2}
 
 
 def _finding(case: dict[str, object]) -> tuple[Finding, list[Finding]]:

@@ -100,7 +100,8 @@ CODES = (
         what=_SEEN + "two installed packages that do not work together although pip check is clean: an unexpected "
         "keyword argument or a missing name raised in one package and called from another (httpx `proxies`, a "
         "langchain-core or langgraph-checkpoint too old for its importer, typing_extensions, huggingface_hub "
-        "`cached_download`), protobuf gencode/runtime mismatches, a botocore without `bedrock-runtime`.",
+        "`cached_download`, openai 1.0's removed `openai.error`), protobuf gencode/runtime mismatches, a botocore "
+        "without `bedrock-runtime`.",
         why="The importer was released against another version of the package it calls; neither declares the bound.",
         fix="Upgrade the caller past the boundary, or bound the callee below the release that changed (the fix "
         "names both, with versions when the boundaries table knows them).",
