@@ -464,12 +464,12 @@ def check(options: Options, *, environ: Optional[Mapping[str, str]] = None, cwd:
     # The target interpreter answers in a subprocess while this one imports (the CLI starts it before importing
     # this module, so it has answered by now); the checks are imported once the probes have been started.
     pending = located or start_locate(options, environ, cwd)
-    if pending.answering and not (options.use_cache and not options.online):
+    use_cache = options.use_cache and not options.online
+    if pending.answering and not use_cache:
         # The checks will run (nothing is replayed), and the target's interpreter is still answering: import them
         # now, while this process would only wait (about 7 ms of a static check).
         builtin.checks()
     target_facts = pending.result()
-    use_cache = options.use_cache and not options.online
     key = None
     from .inputs import Recorder, unrecorded
 

@@ -449,7 +449,11 @@ def _run(
     stdin: Optional[bytes] = None,
     channel: Optional[Channel] = None,
 ) -> Completed:
-    child = _spawn(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin, channel=channel)
+    return _read(_spawn(argv, timeout=timeout, cwd=cwd, env=env, stdin=stdin, channel=channel))
+
+
+def _read(child: Union[Completed, _Child]) -> Completed:
+    """A started child read to its end; what :func:`_spawn` said when it could not start one."""
     return child if isinstance(child, Completed) else _collect(child)
 
 
@@ -485,15 +489,13 @@ def run(
 class Running:
     """A child :func:`start` began; :meth:`result` reads it to its end, as :func:`run` would have."""
 
-    def __init__(self, child: Union[Completed, _Child, Callable[[], Completed]]) -> None:
-        self._child = child
+    def __init__(self, read: Callable[[], Completed]) -> None:
+        self._read = read
         self._done: Optional[Completed] = None
 
     def result(self) -> Completed:
         if self._done is None:
-            child = self._child
-            self._done = (child if isinstance(child, Completed) else _collect(child) if isinstance(child, _Child)
-                          else child())
+            self._done = self._read()
         return self._done
 
 
@@ -506,4 +508,5 @@ def start(argv: Sequence[str], *, timeout: float, cwd: Optional[str] = None,
     is called by ``.result()``, as :func:`run` would."""
     if RUNNER is not _run:
         return Running(lambda: RUNNER(argv, timeout=timeout, cwd=cwd, env=env))
-    return Running(_spawn(argv, timeout=timeout, cwd=cwd, env=env))
+    child = _spawn(argv, timeout=timeout, cwd=cwd, env=env)
+    return Running(lambda: _read(child))
